@@ -1,0 +1,65 @@
+package retrieval
+
+// Modes an answer is written in.
+const (
+	ModeExtractive = "extractive"
+	ModeLLM        = "llm"
+)
+
+// Request is one question put to the Engine.
+type Request struct {
+	Question string
+	// History holds the earlier turns of a conversation, oldest first, when
+	// the question follows up on them.
+	History []Turn
+	// OnPartial, when set, receives the whole answer text so far each time
+	// a model streams more of it. It is called from the answering goroutine.
+	OnPartial func(text string)
+	// NoLLM forces an extractive answer even when a model is configured.
+	NoLLM bool
+}
+
+// Turn is an earlier question and the answer handover gave.
+type Turn struct {
+	Question string
+	Answer   string
+}
+
+// Answer is handover's reply to a question.
+type Answer struct {
+	Question  string     `json:"question"`
+	Text      string     `json:"answer"`
+	Abstained bool       `json:"abstained"`
+	Mode      string     `json:"mode"`
+	Citations []Citation `json:"citations"`
+	// Note is a short remark for the reader, such as that the model was
+	// unavailable and the answer is extractive.
+	Note string `json:"note,omitempty"`
+	// Unverified marks a model answer that cited nothing valid: it is
+	// shown with the retrieved evidence as its sources.
+	Unverified bool `json:"unverified,omitempty"`
+}
+
+// Citation is one numbered source under an answer. N is the number used in
+// the answer's [n] markers.
+type Citation struct {
+	N         int    `json:"n"`
+	Doc       string `json:"doc"`
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	Date      string `json:"date"`
+	Kind      string `json:"kind"`
+	Text      string `json:"text"`
+	// Passage is the cited sentence's ID ("<doc>#<n>").
+	Passage string `json:"passage"`
+}
+
+// Source describes one loaded article, for listings.
+type Source struct {
+	Doc       string `json:"doc"`
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	Date      string `json:"date"`
+	Passages  int    `json:"passages"`
+	Comments  int    `json:"comments"`
+}

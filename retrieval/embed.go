@@ -1,0 +1,126 @@
+package retrieval
+
+import (
+	"context"
+	"hash/fnv"
+	"math"
+)
+
+// EmbedFunc turns a text into a unit-length vector. It has chromem-go's
+// signature so either side can use the other's embedders.
+type EmbedFunc func(ctx context.Context, text string) ([]float32, error)
+
+// lexDim is the width of the hashed lexical part of a local embedding.
+const lexDim = 256
+
+// The parts of a local embedding are each unit length and then scaled so
+// the whole is unit length: lexWeight² + semWeight² = 1. Word vectors carry
+// more of the weight because exact words are already scored by BM25.
+const (
+	lexWeight = 0.6
+	semWeight = 0.8
+)
+
+// Local is the offline embedder: a lexical part (hashed stems and
+// character trigrams, TF-IDF weighted) joined to a semantic part (the
+// IDF-weighted mean of static word vectors), so that "the alliance's new
+// boss" lands near "NATO's new chief".
+type Local struct {
+	vecs  *Vectors
+	stats *termStats
+}
+
+// NewLocal returns a local embedder with IDF weights from stats. vecs may
+// be nil: the embedding is then lexical only.
+func newLocal(vecs *Vectors, stats *termStats) *Local {
+	return &Local{vecs: vecs, stats: stats}
+}
+
+// Dim is the length of the vectors Embed returns.
+func (l *Local) Dim() int {
+	if l.vecs == nil {
+		return lexDim
+	}
+	return lexDim + l.vecs.Dim()
+}
+
+// Embed implements EmbedFunc. It never fails and never returns an all-zero
+// vector: a text with no words gets a fixed unit vector.
+func (l *Local) Embed(_ context.Context, text string) ([]float32, error) {
+	return l.embedTokens(tokenize(text)), nil
+}
+
+func (l *Local) embedTokens(toks []token) []float32 {
+	v := make([]float32, l.Dim())
+	lex, sem := v[:lexDim], v[lexDim:]
+	for _, t := range toks {
+		if isStop(t.word) {
+			continue
+		}
+		w := float32(l.stats.idf(t.stem))
+		addHashed(lex, "w:"+t.stem, w)
+		addTrigrams(lex, t.word, w*0.3)
+		if l.vecs != nil {
+			l.vecs.AddTo(sem, t.word, w)
+		}
+	}
+	ln, sn := norm(lex), norm(sem)
+	switch {
+	case ln == 0 && sn == 0:
+		v[0] = 1
+		return v
+	case sn == 0:
+		scale(lex, 1/ln)
+	case ln == 0:
+		scale(sem, 1/sn)
+	default:
+		scale(lex, lexWeight/ln)
+		scale(sem, semWeight/sn)
+	}
+	return v
+}
+
+func addHashed(dst []float32, feature string, w float32) {
+	h := fnv.New32a()
+	h.Write([]byte(feature))
+	x := h.Sum32()
+	if x&(1<<31) != 0 {
+		w = -w // a sign bit halves the damage of collisions
+	}
+	dst[int(x%uint32(len(dst)))] += w
+}
+
+func addTrigrams(dst []float32, word string, w float32) {
+	padded := "<" + word + ">"
+	rs := []rune(padded)
+	if len(rs) < 3 {
+		return
+	}
+	n := len(rs) - 2
+	each := w / float32(math.Sqrt(float64(n)))
+	for i := 0; i < n; i++ {
+		addHashed(dst, "g:"+string(rs[i:i+3]), each)
+	}
+}
+
+func norm(v []float32) float32 {
+	var s float32
+	for _, x := range v {
+		s += x * x
+	}
+	return float32(math.Sqrt(float64(s)))
+}
+
+func scale(v []float32, f float32) {
+	for i := range v {
+		v[i] *= f
+	}
+}
+
+func dot(a, b []float32) float32 {
+	var s float32
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

@@ -1,0 +1,118 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/handover/handover/corpus"
+)
+
+// MaxQuestionLen is the longest question accepted, in characters: Discord's
+// own message limit.
+const MaxQuestionLen = 2000
+
+// Errors for questions that cannot be asked. Callers branch on them to
+// choose the user's message and the exit status.
+var (
+	ErrEmptyQuestion   = errors.New("the question is empty")
+	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionLen)
+)
+
+// Engine answers questions about a corpus.
+type Engine struct {
+	logger *slog.Logger
+	corpus *corpus.Corpus
+	index  *Index
+	opts   Options
+}
+
+// Options configure an Engine.
+type Options struct {
+	// LLM writes answers when set; nil means extractive answers only.
+	LLM *LLM
+}
+
+// New returns an Engine over c and its index.
+func New(logger *slog.Logger, c *corpus.Corpus, ix *Index, opts Options) *Engine {
+	return &Engine{logger: logger, corpus: c, index: ix, opts: opts}
+}
+
+// CheckQuestion returns the question trimmed, or an error saying why it
+// cannot be asked.
+func CheckQuestion(q string) (string, error) {
+	q = strings.TrimSpace(q)
+	switch {
+	case q == "":
+		return "", ErrEmptyQuestion
+	case utf8.RuneCountInString(q) > MaxQuestionLen:
+		return "", ErrQuestionTooLong
+	case !utf8.ValidString(q):
+		return "", errors.New("the question is not valid UTF-8")
+	}
+	return q, nil
+}
+
+// Answer answers one question.
+func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
+	question, err := CheckQuestion(req.Question)
+	if err != nil {
+		return Answer{}, err
+	}
+	q := e.index.analyse(question)
+	// A follow-up ("and when was that?") borrows the words of the question
+	// it follows for retrieval.
+	extra := ""
+	if n := len(req.History); n > 0 {
+		prev := e.index.analyse(req.History[n-1].Question)
+		q.terms = mergeTerms(q.terms, prev.terms)
+		extra = req.History[n-1].Question
+	}
+	cands, err := e.index.rank(ctx, q, extra)
+	if err != nil {
+		return Answer{}, fmt.Errorf("answer: %w", err)
+	}
+	a := e.index.extractive(q, e.index.choose(q, cands))
+	a.Question = question
+	if e.opts.LLM != nil && !req.NoLLM {
+		// The extractive answer is the fallback whenever the model fails.
+		return e.answerLLM(ctx, req, q, cands, a), nil
+	}
+	return a, nil
+}
+
+// mergeTerms adds the earlier question's terms at a lower weight, so they
+// help retrieval without being required for coverage.
+func mergeTerms(cur, prev []qterm) []qterm {
+	have := map[string]bool{}
+	for _, t := range cur {
+		have[t.stem] = true
+	}
+	for _, t := range prev {
+		if !have[t.stem] {
+			t.weight *= 0.3
+			cur = append(cur, t)
+		}
+	}
+	return cur
+}
+
+// Sources lists the loaded articles.
+func (e *Engine) Sources() []Source {
+	var out []Source
+	for _, a := range e.corpus.Articles {
+		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date}
+		for _, sn := range a.Sentences {
+			if sn.Kind == corpus.KindComment {
+				s.Comments++
+			} else {
+				s.Passages++
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,256 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/handover/handover/corpus"
+	chromem "github.com/philippgille/chromem-go"
+)
+
+// docMeta is what a citation says about an article.
+type docMeta struct {
+	title, publisher, date string
+}
+
+// Index holds the passages of a corpus in a chromem-go collection and a
+// BM25 index, with what ranking needs to score them.
+type Index struct {
+	passages []corpus.Passage
+	docs     map[string]docMeta
+	pos      map[string]int // passage ID → position
+
+	stats  *termStats
+	bm25   *bm25
+	local  *Local
+	coll   *chromem.Collection
+	vecs   [][]float32 // the collection's vectors by position, for rescoring
+	stems  [][]uint32  // each passage's distinct stem IDs, sorted
+	vocab  map[string]uint32
+	expand *expander
+}
+
+// BuildIndex embeds every passage of c with the local embedder (using the
+// word vectors vecs, which may be nil) and indexes it.
+func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, error) {
+	ix := &Index{
+		passages: c.Passages(),
+		docs:     map[string]docMeta{},
+		pos:      map[string]int{},
+		stats:    newTermStats(),
+		vocab:    map[string]uint32{},
+	}
+	for _, a := range c.Articles {
+		ix.docs[a.ID] = docMeta{title: a.Title, publisher: a.Publisher, date: a.Date}
+	}
+	if len(ix.passages) == 0 {
+		return nil, fmt.Errorf("build index: no passages")
+	}
+	toks := make([][]token, len(ix.passages))
+	words := map[string]bool{}
+	for i, p := range ix.passages {
+		ix.pos[p.ID] = i
+		toks[i] = tokenize(p.Text)
+		ix.stats.add(toks[i])
+		for _, t := range toks[i] {
+			if !isStop(t.word) {
+				words[t.word] = true
+			}
+		}
+	}
+	ix.bm25 = newBM25(ix.stats, toks)
+	ix.local = newLocal(vecs, ix.stats)
+	ix.stems = make([][]uint32, len(toks))
+	for i, ts := range toks {
+		ix.stems[i] = ix.stemIDs(ts, true)
+	}
+	ix.expand = newExpander(vecs, words)
+
+	ix.vecs = make([][]float32, len(ix.passages))
+	ids := make([]string, len(ix.passages))
+	for i, p := range ix.passages {
+		// Neighbouring sentences are embedded at half weight so "He takes
+		// over..." still carries the paragraph's subject.
+		ctxToks := toks[i]
+		if p.Before != "" {
+			ctxToks = append(append([]token(nil), ctxToks...), halfWeight(tokenize(p.Before))...)
+		}
+		ix.vecs[i] = ix.local.embedTokens(ctxToks)
+		ids[i] = p.ID
+	}
+	db := chromem.NewDB()
+	// chromem-go reads OPENAI_API_KEY when given no embedding function; the
+	// vectors are all given here, so the function only embeds queries.
+	coll, err := db.CreateCollection("passages", nil, ix.local.Embed)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	if err := coll.AddConcurrently(ctx, ids, ix.vecs, nil, nil, runtime.GOMAXPROCS(0)); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	ix.coll = coll
+	return ix, nil
+}
+
+// halfWeight keeps every other content token: a cheap way to count
+// context words at about half their weight.
+func halfWeight(ts []token) []token {
+	out := ts[:0:0]
+	n := 0
+	for _, t := range ts {
+		if isStop(t.word) {
+			continue
+		}
+		if n%2 == 0 {
+			out = append(out, t)
+		}
+		n++
+	}
+	return out
+}
+
+func (ix *Index) stemIDs(ts []token, add bool) []uint32 {
+	var ids []uint32
+	for _, t := range ts {
+		if isStop(t.word) {
+			continue
+		}
+		id, ok := ix.vocab[t.stem]
+		if !ok {
+			if !add {
+				continue
+			}
+			id = uint32(len(ix.vocab))
+			ix.vocab[t.stem] = id
+		}
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || id != ids[i-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func hasID(ids []uint32, id uint32) bool {
+	i := sort.Search(len(ids), func(i int) bool { return ids[i] >= id })
+	return i < len(ids) && ids[i] == id
+}
+
+// Len is the number of passages.
+func (ix *Index) Len() int { return len(ix.passages) }
+
+// vectorSearch asks chromem-go for the k passages nearest to q. k is
+// clamped to the collection's size, which chromem-go requires, and ties
+// are broken by position so results are stable.
+func (ix *Index) vectorSearch(ctx context.Context, q []float32, k int) ([]scored, error) {
+	if n := ix.coll.Count(); k > n {
+		k = n
+	}
+	if k == 0 {
+		return nil, nil
+	}
+	res, err := ix.coll.QueryEmbedding(ctx, q, k, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
+	}
+	out := make([]scored, 0, len(res))
+	for _, r := range res {
+		out = append(out, scored{doc: ix.pos[r.ID], score: float64(r.Similarity)})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].doc < out[j].doc
+	})
+	return out, nil
+}
+
+// expander finds words of the corpus close in meaning to a word it does not
+// use ("boss" → "chief", "leader"), for the lexical stage.
+type expander struct {
+	vecs  *Vectors
+	words []string
+	mat   []float32 // unit vectors, row by row
+}
+
+func newExpander(vecs *Vectors, words map[string]bool) *expander {
+	e := &expander{vecs: vecs}
+	if vecs == nil {
+		return e
+	}
+	list := make([]string, 0, len(words))
+	for w := range words {
+		if vecs.Has(w) && !isNumber(w) {
+			list = append(list, w)
+		}
+	}
+	sort.Strings(list)
+	dim := vecs.Dim()
+	e.mat = make([]float32, len(list)*dim)
+	for i, w := range list {
+		row := e.mat[i*dim : (i+1)*dim]
+		vecs.AddTo(row, w, 1)
+		if n := norm(row); n > 0 {
+			scale(row, 1/n)
+		}
+	}
+	e.words = list
+	return e
+}
+
+type neighbour struct {
+	word string
+	sim  float32
+}
+
+// similar returns up to k corpus words whose cosine with word is at least
+// minSim, best first.
+func (e *expander) similar(word string, k int, minSim float32) []neighbour {
+	if e.vecs == nil || len(e.words) == 0 {
+		return nil
+	}
+	dim := e.vecs.Dim()
+	q := make([]float32, dim)
+	if !e.vecs.AddTo(q, word, 1) {
+		return nil
+	}
+	n := norm(q)
+	if n == 0 {
+		return nil
+	}
+	scale(q, 1/n)
+	var out []neighbour
+	for i, w := range e.words {
+		s := dot(q, e.mat[i*dim:(i+1)*dim])
+		if s >= minSim {
+			out = append(out, neighbour{w, s})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].sim != out[j].sim {
+			return out[i].sim > out[j].sim
+		}
+		return out[i].word < out[j].word
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
+}
+
+func isNumber(w string) bool {
+	_, err := strconv.Atoi(strings.ReplaceAll(w, ",", ""))
+	return err == nil
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

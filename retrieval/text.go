@@ -1,0 +1,70 @@
+package retrieval
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// token is one word of a text: its lower-case surface form (possessive
+// removed) and its Snowball stem.
+type token struct {
+	word string
+	stem string
+}
+
+// tokenize splits text into words: runs of letters and digits, with inner
+// apostrophes, hyphens and dots kept only long enough to drop possessives
+// ("NATO’s" → "nato") and split compounds ("secretary-general" →
+// "secretary", "general").
+func tokenize(text string) []token {
+	var toks []token
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	}) {
+		f = strings.ToLower(strings.Trim(f, "'’"))
+		f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "’s")
+		f = strings.NewReplacer("'", "", "’", "").Replace(f)
+		if f == "" {
+			continue
+		}
+		toks = append(toks, token{word: f, stem: stem(f)})
+	}
+	return toks
+}
+
+func stem(w string) string {
+	if s, ok := stemExceptions[w]; ok {
+		return s
+	}
+	return english.Stem(w, true)
+}
+
+// stemExceptions fixes stems Snowball leaves apart that mean the same here.
+var stemExceptions = map[string]string{
+	"u.s": "us", "usa": "us", "american": "us", "america": "us",
+	"dutch": "netherland", "netherlands": "netherland", "holland": "netherland",
+	"norwegian": "norway", "russian": "russia", "ukrainian": "ukrain",
+	"secretary-general": "secretari",
+}
+
+// isStop reports whether a word carries no content for matching: function
+// words and the words of asking itself ("what", "tell", "say").
+func isStop(w string) bool { return stopwords[w] }
+
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against all am an and any are as at be because
+	been before being below between both but by can could did do does doing down during each few for from
+	further had has have having he her here hers herself him himself his how i if in into is it its itself
+	just me more most my myself no nor not now of off on once only or other our ours ourselves out over own
+	same she should so some such than that the their theirs them themselves then there these they this those
+	through to too under until up very was we were what when where which while who whom why will with would
+	you your yours yourself yourselves also ever whose whats s t don
+	tell say said says saying know let please does explain describe give happen happened anything something
+	one like get got`) {
+		m[w] = true
+	}
+	return m
+}()
