@@ -7,14 +7,6 @@ import (
 	"github.com/handover/handover/corpus"
 )
 
-// Thresholds calibrated on testdata/eval.jsonl (see eval_test.go): below
-// minCoverage of the question's weighted content words, or below minScore
-// overall, the best passage does not answer the question.
-const (
-	minCoverage = 0.55
-	minScore    = 0.45
-)
-
 // maxSentences is the most an extractive answer quotes: a chat message,
 // not an essay.
 const maxSentences = 3
@@ -31,15 +23,23 @@ type evidence struct {
 
 // answerable reports whether the best candidate clears the abstention
 // thresholds.
-func answerable(cands []candidate) bool {
-	return len(cands) > 0 && cands[0].coverage >= minCoverage && cands[0].score >= minScore
+func (ix *Index) answerable(q query, cands []candidate) bool {
+	if len(cands) == 0 || cands[0].coverage < ix.tune.minCoverage || cands[0].score < ix.tune.minScore {
+		return false
+	}
+	// An age or an amount of money is either stated or not: a sentence
+	// that merely mentions the person does not answer "how old".
+	if q.atype == typeAge || q.atype == typeMoney {
+		return typeBonus(q.atype, ix.passages[cands[0].pos].Text) > 0
+	}
+	return true
 }
 
 // choose picks one to three sentences: the best, then others that score
 // nearly as well and add a question word the first lacks, then any
 // sentence needed to finish a quote the chosen one opens.
 func (ix *Index) choose(q query, cands []candidate) []evidence {
-	if !answerable(cands) {
+	if !ix.answerable(q, cands) {
 		return nil
 	}
 	var picked []evidence
@@ -55,7 +55,7 @@ func (ix *Index) choose(q query, cands []candidate) []evidence {
 	picked = append(picked, evidence{pos: top.pos})
 	addCovered(top.pos)
 	for _, c := range cands[1:] {
-		if len(picked) >= 2 || c.score < 0.9*top.score || c.coverage < minCoverage {
+		if len(picked) >= 2 || c.score < 0.9*top.score || c.coverage < ix.tune.minCoverage {
 			break
 		}
 		if ix.duplicateOfAny(c.pos, picked) {

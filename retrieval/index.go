@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,8 @@ type Index struct {
 	stems  [][]uint32  // each passage's distinct stem IDs, sorted
 	vocab  map[string]uint32
 	expand *expander
+	rows   [][]int32 // each passage's words as rows of expand.mat
+	tune   tuning
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the
@@ -44,6 +47,7 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 		pos:      map[string]int{},
 		stats:    newTermStats(),
 		vocab:    map[string]uint32{},
+		tune:     defaultTuning,
 	}
 	for _, a := range c.Articles {
 		ix.docs[a.ID] = docMeta{title: a.Title, publisher: a.Publisher, date: a.Date}
@@ -70,6 +74,10 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 		ix.stems[i] = ix.stemIDs(ts, true)
 	}
 	ix.expand = newExpander(vecs, words)
+	ix.rows = make([][]int32, len(toks))
+	for i, ts := range toks {
+		ix.rows[i] = ix.expand.rowsOf(ts)
+	}
 
 	ix.vecs = make([][]float32, len(ix.passages))
 	ids := make([]string, len(ix.passages))
@@ -180,11 +188,12 @@ func (ix *Index) vectorSearch(ctx context.Context, q []float32, k int) ([]scored
 type expander struct {
 	vecs  *Vectors
 	words []string
+	row   map[string]int32
 	mat   []float32 // unit vectors, row by row
 }
 
 func newExpander(vecs *Vectors, words map[string]bool) *expander {
-	e := &expander{vecs: vecs}
+	e := &expander{vecs: vecs, row: map[string]int32{}}
 	if vecs == nil {
 		return e
 	}
@@ -205,7 +214,54 @@ func newExpander(vecs *Vectors, words map[string]bool) *expander {
 		}
 	}
 	e.words = list
+	for i, w := range list {
+		e.row[w] = int32(i)
+	}
 	return e
+}
+
+// rowsOf returns the matrix rows of the distinct content words in ts.
+func (e *expander) rowsOf(ts []token) []int32 {
+	var out []int32
+	for _, t := range ts {
+		if isStop(t.word) {
+			continue
+		}
+		r, ok := e.row[t.word]
+		if ok && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// unit returns word's unit vector, or nil when the word has none.
+func (e *expander) unit(word string) []float32 {
+	if e.vecs == nil {
+		return nil
+	}
+	q := make([]float32, e.vecs.Dim())
+	if !e.vecs.AddTo(q, word, 1) {
+		return nil
+	}
+	n := norm(q)
+	if n == 0 {
+		return nil
+	}
+	scale(q, 1/n)
+	return q
+}
+
+// best is the highest cosine between the unit vector q and the given rows.
+func (e *expander) best(q []float32, rows []int32) float32 {
+	dim := len(q)
+	var m float32
+	for _, r := range rows {
+		if s := dot(q, e.mat[int(r)*dim:(int(r)+1)*dim]); s > m {
+			m = s
+		}
+	}
+	return m
 }
 
 type neighbour struct {

@@ -63,7 +63,7 @@ var stopwords = func() map[string]bool {
 	through to too under until up very was we were what when where which while who whom why will with would
 	you your yours yourself yourselves also ever whose whats s t don
 	tell say said says saying know let please does explain describe give happen happened anything something
-	one like get got`) {
+	one like get got guy guys lately days currently even exactly really actually just`) {
 		m[w] = true
 	}
 	return m
