@@ -1,0 +1,254 @@
+package corpus
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func mustLoad(tb testing.TB) *Corpus {
+	tb.Helper()
+	c, err := Load(slog.New(slog.NewTextHandler(io.Discard, nil)), Default())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func TestShippedMetadata(t *testing.T) {
+	type meta struct{ Title, Publisher, Date, DateSource string }
+	want := map[string]meta{
+		"000_ce59d00dae42433e": {"New NATO chief Rutte: Putin must realize alliance won’t ‘give in’ over Ukraine", "DW News", "", ""},
+		"001_a56fb7e19c437d8f": {"Mark Rutte Becomes NATO Secretary-General, Succeeding Jens Stoltenberg", "", "", ""},
+		"002_776516f0a915677a": {"Mark Rutte, New NATO Leader Vows Support for Ukraine Amid Global Challenges", "", "", ""},
+		"003_2f614e97bf582ec3": {"Rutte will become new NATO Secretary General tomorrow: His main mission revealed", "RBC-Ukraine", "2024-09-30", "inferred"},
+		"004_28a6fb4aff1795b7": {"NATO's new leader, Mark Rutte took over the leadership of the military alliance from outgoing NATO chief Jens Stoltenberg", "", "2024-10-01", "metadata"},
+	}
+	got := map[string]meta{}
+	for _, a := range mustLoad(t).Articles {
+		got[a.ID] = meta{a.Title, a.Publisher, a.Date, a.DateSource}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("article metadata mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestShippedCleaning(t *testing.T) {
+	c := mustLoad(t)
+	for _, a := range c.Articles {
+		for _, junk := range []string{"Total Views", "Zoom In", "Read Later", "Join our Channel", " date 2024-10-01", "Tuesday, October 01, 2024 -"} {
+			if strings.Contains(a.Text, junk) {
+				t.Errorf("%s: cleaned text still holds %q", a.ID, junk)
+			}
+		}
+		for _, s := range a.Sentences {
+			if a.Text[s.Start:s.End] != s.Text {
+				t.Errorf("%s: offsets %d:%d do not give %q", s.ID, s.Start, s.End, s.Text)
+			}
+		}
+	}
+	comments := 0
+	for _, s := range c.Article("000_ce59d00dae42433e").Sentences {
+		if s.Kind == KindComment {
+			comments++
+			if s.Comment < 1 || s.Comment > 8 {
+				t.Errorf("%s: comment number %d", s.ID, s.Comment)
+			}
+		}
+	}
+	if comments == 0 {
+		t.Error("article 000: no reader comments found")
+	}
+	for _, a := range c.Articles[1:] {
+		for _, s := range a.Sentences {
+			if s.Kind == KindComment {
+				t.Errorf("%s: reporting marked as a comment: %q", s.ID, s.Text)
+			}
+		}
+	}
+}
+
+// TestShippedGolden pins every parsed sentence of the shipped articles.
+// go test ./corpus -run TestShippedGolden -update rewrites it.
+func TestShippedGolden(t *testing.T) {
+	var b bytes.Buffer
+	for _, a := range mustLoad(t).Articles {
+		fmt.Fprintf(&b, "== %s\ntitle: %s\npublisher: %s\ndate: %s (%s)\n", a.ID, a.Title, a.Publisher, a.Date, a.DateSource)
+		for _, p := range a.Paragraphs {
+			if p.Heading {
+				fmt.Fprintf(&b, "heading: %s\n", a.Text[p.Start:p.End])
+			}
+		}
+		for _, s := range a.Sentences {
+			fmt.Fprintf(&b, "%s [%s", s.ID, s.Kind)
+			if s.Comment > 0 {
+				fmt.Fprintf(&b, " %d", s.Comment)
+			}
+			fmt.Fprintf(&b, "] %s\n", s.Text)
+		}
+	}
+	golden := filepath.Join("testdata", "shipped.golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), b.String()); diff != "" {
+		t.Errorf("parsed articles differ from %s (-want +got):\n%s", golden, diff)
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name, in                         string
+		title, publisher, date, firstSen string
+	}{
+		{"title with publisher", "Big news | Example Times\n\nIt happened. Really.", "Big news", "Example Times", "", "It happened."},
+		{"metadata date and lead title", " date 2024-10-01 \n\nRutte took over at a ceremony in Brussels.", "Rutte took over", "", "2024-10-01", "Rutte took over at a ceremony in Brussels."},
+		{"dateline", "Title\nMonday, March 03, 2025 - Leaders met in Oslo.", "Title", "", "2025-03-03", "Leaders met in Oslo."},
+		{"markdown title", "# A title\n\nBody text here.", "A title", "", "", "Body text here."},
+		{"hard-wrapped paragraph", "Title\n\nThe minister said that\nthe plan works.", "Title", "", "", "The minister said that the plan works."},
+		{"furniture", "Title\nTotal Views : 14\nZoom In Zoom Out Read Later Print\nBody.\nJoin our Channel...", "Title", "", "", "Body."},
+		{"crlf", "Title\r\n\r\nBody one. Body two.\r\n", "Title", "", "", "Body one."},
+		{"tomorrow without anchor year", "Title\nOn Tuesday, October 1, he takes office tomorrow.", "Title", "", "", "On Tuesday, October 1, he takes office tomorrow."},
+		{"tomorrow with a year", "He starts tomorrow\nOn Tuesday, October 1, he takes office. He came in 2024.", "He starts tomorrow", "", "2024-09-30", "On Tuesday, October 1, he takes office."},
+		{"invalid metadata date is not a title", " date 2024-13-45 \nBody.", "Body", "", "", "Body."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := Parse("x", []byte(tt.in))
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.in, err)
+			}
+			first := ""
+			if len(a.Sentences) > 0 {
+				first = a.Sentences[0].Text
+			}
+			got := []string{a.Title, a.Publisher, a.Date, first}
+			want := []string{tt.title, tt.publisher, tt.date, tt.firstSen}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Parse(%q) [title publisher date first] mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"empty", []byte("  \n\n "), ErrEmpty},
+		{"not utf-8", []byte{0xff, 0xfe, 'a'}, ErrNotText},
+		{"binary", []byte("abc\x00def"), ErrNotText},
+		{"too large", bytes.Repeat([]byte("a"), MaxFileSize+1), ErrTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x", tt.in)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Parse(%s) = %v, want %v", tt.name, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadSkipsBadFiles(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	fsys := fstest.MapFS{
+		"good.txt":   {Data: []byte("Good title\n\nRutte took over. It went well.")},
+		"notes.md":   {Data: []byte("# Markdown title\n\nStoltenberg left.")},
+		"binary.txt": {Data: []byte("\x00\x01\x02")},
+		"latin1.txt": {Data: []byte("caf\xe9")},
+		"empty.txt":  {Data: nil},
+		"image.png":  {Data: []byte("not an article")},
+	}
+	c, err := Load(logger, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range c.Articles {
+		ids = append(ids, a.ID)
+	}
+	if diff := cmp.Diff([]string{"good", "notes"}, ids); diff != "" {
+		t.Errorf("loaded articles (-want +got):\n%s", diff)
+	}
+	for _, name := range []string{"binary.txt", "latin1.txt", "empty.txt"} {
+		if !strings.Contains(logs.String(), name) {
+			t.Errorf("no warning names %s; log:\n%s", name, logs.String())
+		}
+	}
+	if strings.Contains(logs.String(), "image.png") {
+		t.Errorf("non-article file warned about: %s", logs.String())
+	}
+}
+
+func TestLoadDuplicateID(t *testing.T) {
+	var logs bytes.Buffer
+	c, err := Load(slog.New(slog.NewTextHandler(&logs, nil)), Default(), fstest.MapFS{
+		"000_ce59d00dae42433e.txt": {Data: []byte("Other\n\nText.")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Articles) != 5 || !strings.Contains(logs.String(), "already loaded") {
+		t.Errorf("got %d articles, log %q; want the duplicate skipped with a warning", len(c.Articles), logs.String())
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, a := range mustLoad(f).Articles {
+		data, err := readShipped(a.ID)
+		if err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(" date 2024-10-01 \n\nTuesday, October 01, 2024 - X.\n\n  1. a\n  2. b"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := Parse("fuzz", data)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(a.Text) || !utf8.ValidString(a.Title) {
+			t.Fatal("invalid UTF-8 out of valid input")
+		}
+		for i, s := range a.Sentences {
+			if s.Start < 0 || s.End > len(a.Text) || s.Start >= s.End || a.Text[s.Start:s.End] != s.Text {
+				t.Fatalf("sentence %d offsets %d:%d wrong for %q", i, s.Start, s.End, s.Text)
+			}
+			if s.Index != i || s.Para < 0 || s.Para >= len(a.Paragraphs) {
+				t.Fatalf("sentence %d index/para wrong: %+v", i, s)
+			}
+		}
+		if a.Date != "" && !validDate(a.Date) {
+			t.Fatalf("invalid date %q", a.Date)
+		}
+	})
+}
+
+func readShipped(id string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("articles", id+".txt"))
+}
