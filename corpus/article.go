@@ -121,6 +121,8 @@ func Parse(id string, data []byte) (*Article, error) {
 	var cur *block
 	flush := func() {
 		if cur != nil {
+			cur.text = cur.buf.String()
+			cur.buf = nil
 			blocks = append(blocks, *cur)
 			cur = nil
 		}
@@ -150,21 +152,23 @@ func Parse(id string, data []byte) (*Article, error) {
 			n, _ := strconv.Atoi(m[1])
 			if n == 1 || (len(blocks) > 0 && blocks[len(blocks)-1].comment == n-1) || (cur != nil && cur.comment == n-1) {
 				flush()
-				cur = &block{text: m[2], comment: n}
+				cur = newBlock(m[2], n)
 				continue
 			}
 		}
 		if cur != nil && cur.comment > 0 && len(line) > len(trimmed) {
 			// An indented line continues the comment above it.
-			cur.text += "\n" + trimmed
+			cur.buf.WriteString("\n" + trimmed)
+			cur.last = trimmed
 			continue
 		}
-		if cur != nil && cur.comment == 0 && isWrapped(cur.text, trimmed) {
-			cur.text += " " + trimmed
+		if cur != nil && cur.comment == 0 && isWrapped(cur.last, trimmed) {
+			cur.buf.WriteString(" " + trimmed)
+			cur.last = trimmed
 			continue
 		}
 		flush()
-		cur = &block{text: trimmed}
+		cur = newBlock(trimmed, 0)
 	}
 	flush()
 
@@ -216,6 +220,16 @@ func Parse(id string, data []byte) (*Article, error) {
 type block struct {
 	text    string
 	comment int
+	// While the block is read: its text so far and its last line. A
+	// builder keeps a long hard-wrapped paragraph linear to read.
+	buf  *strings.Builder
+	last string
+}
+
+func newBlock(line string, comment int) *block {
+	b := &block{comment: comment, buf: &strings.Builder{}, last: line}
+	b.buf.WriteString(line)
+	return b
 }
 
 func (a *Article) buildText(blocks []block, firstComment int) {
@@ -258,7 +272,9 @@ func (a *Article) buildText(blocks []block, firstComment int) {
 // isHeading reports whether a block is a sub-heading: short and without
 // the punctuation that ends a sentence.
 func isHeading(s string) bool {
-	if strings.ContainsAny(s, "\n") || len(strings.Fields(s)) > 12 {
+	// The length check first keeps joining a long hard-wrapped paragraph
+	// linear.
+	if len(s) > 160 || strings.ContainsAny(s, "\n") || len(strings.Fields(s)) > 12 {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(s)

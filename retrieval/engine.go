@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -28,6 +29,8 @@ type Engine struct {
 	corpus *corpus.Corpus
 	index  *Index
 	opts   Options
+	// library is the quote and date index, built on first use.
+	library library
 }
 
 // Options configure an Engine.
@@ -61,6 +64,11 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	question, err := CheckQuestion(req.Question)
 	if err != nil {
 		return Answer{}, err
+	}
+	if len(req.History) == 0 {
+		if a, ok := e.quoteAnswer(question); ok && (e.opts.LLM == nil || req.NoLLM) {
+			return a, nil
+		}
 	}
 	q := e.index.analyse(question)
 	// A follow-up ("and when was that?") borrows the words of the question
@@ -116,3 +124,5 @@ func (e *Engine) Sources() []Source {
 	}
 	return out
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,5 +1,13 @@
 package retrieval
 
+import (
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/handover/handover/corpus"
+)
+
 // Quote is a verbatim quote with its speaker and every article carrying it.
 type Quote struct {
 	Speaker string `json:"speaker"` // canonical full name; "" when unattributed
@@ -17,4 +25,189 @@ type Event struct {
 	Text      string     `json:"text"`      // the event sentence, verbatim
 	Comment   bool       `json:"comment"`   // from a reader comment, not reporting
 	Sources   []Citation `json:"sources"`
+}
+
+// library holds the quote and date indexes, built on first use: most runs
+// of the CLI ask one question and never need them.
+type library struct {
+	once     sync.Once
+	quotes   []corpus.Quote
+	speakers []corpus.Speaker
+	timeline []corpus.DateEntry
+}
+
+func (e *Engine) lib() *library {
+	e.library.once.Do(func() {
+		e.library.quotes = e.corpus.Quotes()
+		e.library.speakers = e.corpus.Speakers()
+		e.library.timeline = e.corpus.Timeline()
+	})
+	return &e.library
+}
+
+// Speakers lists the canonical names of everyone quoted, for autocomplete.
+func (e *Engine) Speakers() []string {
+	var out []string
+	for _, s := range e.lib().speakers {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// Quotes returns the quotes of the speaker matching speaker (a full name,
+// a surname, any case; "" for everyone) about topic (words that must all
+// appear in the quote's sentence; "" for any topic).
+func (e *Engine) Quotes(speaker, topic string) []Quote {
+	var out []Quote
+	want := topicStems(topic)
+	for _, q := range e.lib().quotes {
+		if speaker != "" && (q.Speaker == "" || !corpus.MatchSpeaker(q.Speaker, speaker)) {
+			continue
+		}
+		if !hasAllStems(q.Context, want) {
+			continue
+		}
+		rq := Quote{Speaker: q.Speaker, Text: q.Text, Context: q.Context, Partial: q.Partial}
+		for i, doc := range q.Docs {
+			text := q.Context
+			if i > 0 {
+				text = e.sentenceWith(doc, q.Text, q.Context)
+			}
+			rq.Sources = append(rq.Sources, e.sourceCitation(i+1, doc, text))
+		}
+		out = append(out, rq)
+	}
+	return out
+}
+
+// Timeline returns the dated events about topic ("" for all), in date
+// order.
+func (e *Engine) Timeline(topic string) []Event {
+	var out []Event
+	want := topicStems(topic)
+	for _, d := range e.lib().timeline {
+		if !hasAllStems(d.Text, want) {
+			continue
+		}
+		ev := Event{Date: d.Date, Precision: d.Precision, Text: d.Text, Comment: d.Kind == corpus.KindComment}
+		for i, doc := range d.Docs {
+			text := d.Text
+			if i > 0 {
+				text = e.sentenceWith(doc, d.Text, d.Text)
+			}
+			ev.Sources = append(ev.Sources, e.sourceCitation(i+1, doc, text))
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func (e *Engine) sourceCitation(n int, doc, text string) Citation {
+	c := Citation{N: n, Doc: doc, Kind: string(corpus.KindArticle), Text: text}
+	if a := e.corpus.Article(doc); a != nil {
+		c.Title, c.Publisher, c.Date = a.Title, a.Publisher, a.Date
+		for _, s := range a.Sentences {
+			if strings.Contains(text, s.Text) || strings.Contains(s.Text, text) {
+				c.Passage = s.ID
+				if s.Kind == corpus.KindComment {
+					c.Kind = string(corpus.KindComment)
+				}
+				break
+			}
+		}
+	}
+	return c
+}
+
+// sentenceWith finds the sentence of doc that tells the same thing as
+// text: the one sharing the most content words with it.
+func (e *Engine) sentenceWith(doc, quote, fallback string) string {
+	a := e.corpus.Article(doc)
+	if a == nil {
+		return fallback
+	}
+	want := topicStems(quote)
+	best, bestN := fallback, 0
+	for _, s := range a.Sentences {
+		if s.Kind != corpus.KindArticle {
+			continue
+		}
+		n := 0
+		have := stemSet(s.Text)
+		for st := range want {
+			if have[st] {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = s.Text, n
+		}
+	}
+	return best
+}
+
+func topicStems(topic string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range tokenize(normaliseQuestion(topic)) {
+		if !isStop(t.word) {
+			out[t.stem] = true
+		}
+	}
+	return out
+}
+
+func stemSet(text string) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range tokenize(normaliseQuestion(text)) {
+		out[t.stem] = true
+	}
+	return out
+}
+
+func hasAllStems(text string, want map[string]bool) bool {
+	if len(want) == 0 {
+		return true
+	}
+	have := stemSet(text)
+	for st := range want {
+		if !have[st] {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteQuestionRe finds questions about someone's words: "What did Rutte
+// say about Trump?", "what has stoltenberg said on the job".
+var quoteQuestionRe = regexp.MustCompile(`(?i)^\s*(?:what|which words?|how)\s+(?:did|does|has|have)\s+(.+?)\s+(?:say|said|tell|told|remark|remarked|state|stated|declare|declared)\b(?:\s+(?:about|on|regarding|of|to)\s+(.+?))?\s*[?.!]*\s*$`)
+
+// quoteAnswer answers a question about someone's words from the quote
+// index: the sentences holding the matching quotes, verbatim and cited.
+// ok is false when the question is not of that form or nothing matches,
+// and ranking answers it instead.
+func (e *Engine) quoteAnswer(question string) (Answer, bool) {
+	m := quoteQuestionRe.FindStringSubmatch(question)
+	if m == nil {
+		return Answer{}, false
+	}
+	qs := e.Quotes(m[1], m[2])
+	if len(qs) == 0 {
+		return Answer{}, false
+	}
+	a := Answer{Question: question, Mode: ModeExtractive, Citations: []Citation{}}
+	var parts []string
+	for _, q := range qs {
+		if len(parts) == 2 {
+			break // a chat message, not an essay
+		}
+		part := q.Context
+		for _, src := range q.Sources {
+			src.N = len(a.Citations) + 1
+			a.Citations = append(a.Citations, src)
+			part += " [" + itoa(src.N) + "]"
+		}
+		parts = append(parts, part)
+	}
+	a.Text = strings.ReplaceAll(strings.Join(parts, " "), "] [", "][")
+	return a, true
 }
