@@ -61,10 +61,8 @@ type Duration struct {
 // article, leaves such a month out.
 func (c *Corpus) Timeline() []DateEntry {
 	anchor := c.anchorYear()
-	order := map[string]int{}
 	var all []DateEntry
-	for i, a := range c.Articles {
-		order[a.ID] = i
+	for _, a := range c.Articles {
 		all = append(all, extractDates(a, anchor)...)
 	}
 	merged := mergeDates(all)
@@ -110,6 +108,10 @@ func sentenceNumber(ids []string) int {
 // has no week precision, and a day would claim more than the text says.
 // "the same year" and "that year" take the year of the latest date before
 // them in the article.
+//
+// Reader comments were written at an unknown time after the article, so a
+// comment keeps only the dates it writes out with a year, labelled
+// KindComment; its relative words and yearless months are left out.
 func ExtractDates(a *Article) []DateEntry {
 	if a == nil {
 		return nil
@@ -127,39 +129,45 @@ const (
 // order and an earlier pattern's match wins over any overlapping later
 // one, so "Tuesday, October 1, 2024" is one day, not a weekday and a year.
 //
-// hints are lower-case strings one of which a sentence must hold for the
-// pattern to be tried: most sentences hold no date, and the regexps'
-// backtracking is the timeline's main cost.
+// hints are groups of strings: the pattern is tried only on a sentence
+// holding one string of each group, a lower-case hint in any case and a
+// capitalized one as written. Most sentences hold no date, and the
+// regexps' backtracking is the timeline's main cost.
 type datePattern struct {
 	kind  string
-	hints []string
+	hints [][]string
 	re    *regexp.Regexp
 }
 
 var (
-	digitHints  = strings.Split("0123456789", "")
-	monthHints  = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
-	dayHints    = []string{"day"}
-	unitHints   = []string{"day", "week", "month", "year"}
-	reldayHints = []string{"today", "tonight", "tomorrow", "yesterday"}
-	agoHints    = []string{"ago"}
-	periodHints = []string{"week", "month", "year"}
+	digitHints   = strings.Split("0123456789", "")
+	centuryHints = []string{"18", "19", "20"}
+	monthHints   = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+	weekdayHints = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+	unitHints    = []string{"day", "week", "month", "year"}
+	sameHints    = []string{"same", "that"}
+	reldayHints  = []string{"today", "tonight", "tomorrow", "yesterday"}
+	agoHints     = []string{"ago"}
+	periodHints  = []string{"week", "month", "year"}
+	relHints     = []string{"last", "next", "this", "coming"}
 )
 
 var datePatterns = []datePattern{
-	{"iso", digitHints, regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)},
-	{"mdy", digitHints, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(` + reMonth + `)\s+` + reDay + `,?\s+(\d{4})\b`)},
-	{"dmy", digitHints, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(?:the\s+)?` + reDay + `\s+(?:of\s+)?(` + reMonth + `),?\s+(\d{4})\b`)},
-	{"my", digitHints, regexp.MustCompile(`\b(?:((?i:in|since|by|until|till|from|through|during|before|after|of|early|late|mid))(?:\s+|-))?(` + reMonth + `),?\s+(?:of\s+)?(\d{4})\b`)},
-	{"md", digitHints, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(` + reMonth + `)\s+` + reDay + `\b`)},
-	{"dm", digitHints, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(?:the\s+)?` + reDay + `\s+(?:of\s+)?(` + reMonth + `)`)},
-	{"month", monthHints, regexp.MustCompile(`\b((?i:in|since|by|until|till|from|through|during|before|after|last|next|this|coming|early|late|mid))(?:\s+|-)(?:(?i:early|late|mid)(?:\s+|-))?(January|February|March|April|May|June|July|August|September|October|November|December)\b`)},
-	{"ago", agoHints, regexp.MustCompile(`(?i)\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})\s+(day|week|month|year)s?\s+ago\b`)},
-	{"period", periodHints, regexp.MustCompile(`(?i)\b(last|next|this|coming)\s+(week|month|year)\b`)},
-	{"relday", reldayHints, regexp.MustCompile(`(?i)\b(today|tonight|tomorrow|yesterday)\b`)},
-	{"weekday", dayHints, regexp.MustCompile(`\b(?:([Ll]ast|[Nn]ext|[Tt]his|[Cc]oming)\s+)?(` + reWeekday + `)\b`)},
-	{"same", unitHints, regexp.MustCompile(`(?i)\b(?:the\s+same|that)\s+(year|month|day)\b`)},
-	{"year", digitHints, regexp.MustCompile(`\b(?:((?i:in|since|by|until|till|from|through|during|before|after|of|around|circa|post|pre|early|late|mid))(?:\s+|-))?((?:1[89]|20)\d\d)\b`)},
+	{"iso", [][]string{digitHints, {"-"}}, regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)},
+	{"mdy", [][]string{digitHints, monthHints}, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(` + reMonth + `)\s+` + reDay + `,?\s+(\d{4})\b`)},
+	{"dmy", [][]string{digitHints, monthHints}, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(?:the\s+)?` + reDay + `\s+(?:of\s+)?(` + reMonth + `),?\s+(\d{4})\b`)},
+	{"my", [][]string{digitHints, monthHints}, regexp.MustCompile(`\b(?:((?i:in|since|by|until|till|from|through|during|before|after|of|early|late|mid))(?:\s+|-))?(` + reMonth + `),?\s+(?:of\s+)?(\d{4})\b`)},
+	{"md", [][]string{digitHints, monthHints}, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(` + reMonth + `)\s+` + reDay + `\b`)},
+	{"dm", [][]string{digitHints, monthHints}, regexp.MustCompile(`\b(?:(` + reWeekday + `),?\s+)?(?:the\s+)?` + reDay + `\s+(?:of\s+)?(` + reMonth + `)`)},
+	{"month", [][]string{monthHints}, regexp.MustCompile(`\b((?i:in|since|by|until|till|from|through|during|before|after|last|next|this|coming|early|late|mid))(?:\s+|-)(?:(?i:early|late|mid)(?:\s+|-))?(January|February|March|April|May|June|July|August|September|October|November|December)\b`)},
+	{"ago", [][]string{agoHints}, regexp.MustCompile(`(?i)\b(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3})\s+(day|week|month|year)s?\s+ago\b`)},
+	{"period", [][]string{relHints, periodHints}, regexp.MustCompile(`(?i)\b(last|next|this|coming)\s+(week|month|year)\b`)},
+	{"relday", [][]string{reldayHints}, regexp.MustCompile(`(?i)\b(today|tonight|tomorrow|yesterday)\b`)},
+	{"weekday", [][]string{weekdayHints}, regexp.MustCompile(`\b(?:([Ll]ast|[Nn]ext|[Tt]his|[Cc]oming)\s+)?(` + reWeekday + `)\b`)},
+	{"same", [][]string{sameHints, unitHints}, regexp.MustCompile(`(?i)\b(?:the\s+same|that)\s+(year|month|day)\b`)},
+	// A year's preposition is found by yearPrefix: an optional group
+	// before the digits makes the regexp backtrack at every word.
+	{"year", [][]string{centuryHints}, regexp.MustCompile(`()\b((?:1[89]|20)\d\d)\b`)},
 }
 
 var (
@@ -182,11 +190,13 @@ type dateMatch struct {
 	sub        []string
 }
 
+// findDateExprs finds the date expressions of one sentence, in order.
 func findDateExprs(s string) []dateMatch {
 	var out []dateMatch
+	var taken []bool // bytes an accepted match covers
 	overlaps := func(st, en int) bool {
-		for _, m := range out {
-			if st < m.end && m.start < en {
+		for i := st; i < en && i < len(taken); i++ {
+			if taken[i] {
 				return true
 			}
 		}
@@ -194,7 +204,7 @@ func findDateExprs(s string) []dateMatch {
 	}
 	lower := strings.ToLower(s)
 	for _, p := range datePatterns {
-		if !containsAny(lower, p.hints) {
+		if slices.ContainsFunc(p.hints, func(h []string) bool { return !containsAny(lower, h) && !containsAny(s, h) }) {
 			continue
 		}
 		for _, loc := range p.re.FindAllStringSubmatchIndex(s, -1) {
@@ -208,14 +218,61 @@ func findDateExprs(s string) []dateMatch {
 				}
 			}
 			m := dateMatch{kind: p.kind, start: loc[0], end: loc[1], sub: sub}
+			if p.kind == "year" {
+				m.start, m.sub[1] = yearPrefix(s, m.start)
+				m.sub[0] = s[m.start:m.end]
+				if overlaps(m.start, m.end) {
+					m.start, m.sub[1], m.sub[0] = loc[0], "", s[loc[0]:loc[1]]
+				}
+			}
 			if !plausible(s, m) {
 				continue
+			}
+			if taken == nil {
+				taken = make([]bool, len(s))
+			}
+			for i := m.start; i < m.end; i++ {
+				taken[i] = true
 			}
 			out = append(out, m)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
+}
+
+// yearPrepositions before a year belong to its expression ("since 2014").
+var yearPrepositions = wordSet(`in since by until till from through during before after of around circa
+	post pre early late mid`)
+
+// yearPrefix extends a year starting at s[start:] back over a preposition
+// and the space or hyphen before it ("in 2014", "mid-2014"), returning the
+// new start and the preposition.
+func yearPrefix(s string, start int) (int, string) {
+	i := start
+	if i > 0 && s[i-1] == '-' {
+		i--
+	} else {
+		for i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') {
+			i--
+		}
+	}
+	if i == start {
+		return start, ""
+	}
+	j := i
+	for j > 0 && (s[j-1] >= 'a' && s[j-1] <= 'z' || s[j-1] >= 'A' && s[j-1] <= 'Z') {
+		j--
+	}
+	if j > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(s[:j]); isWordRune(r) {
+			return start, ""
+		}
+	}
+	if w := s[j:i]; yearPrepositions[strings.ToLower(w)] {
+		return j, w
+	}
+	return start, ""
 }
 
 func containsAny(s string, subs []string) bool {
@@ -279,13 +336,23 @@ type resolved struct {
 }
 
 func extractDates(a *Article, anchor int) []DateEntry {
-	var ctx dateCtx
-	ctx.anchor = anchor
+	body := &dateCtx{anchor: anchor}
 	if t, err := time.Parse(time.DateOnly, a.Date); err == nil {
-		ctx.pub = t
+		body.pub = t
 	}
+	// A reader comment was written at some unknown time after the
+	// article: it keeps only the dates it writes out in full, and "the
+	// same year" refers within the comment.
+	comments := map[int]*dateCtx{}
 	var out []DateEntry
 	for _, s := range a.Sentences {
+		ctx := body
+		if s.Kind == KindComment {
+			if comments[s.Comment] == nil {
+				comments[s.Comment] = &dateCtx{}
+			}
+			ctx = comments[s.Comment]
+		}
 		matches := findDateExprs(s.Text)
 		// A year written in the sentence anchors its yearless days and months.
 		sentYear := 0
@@ -295,7 +362,14 @@ func extractDates(a *Article, anchor int) []DateEntry {
 				break
 			}
 		}
-		future, past := futureRe.MatchString(s.Text), pastRe.MatchString(s.Text)
+		// Tense matters only to yearless days and months and to weekdays.
+		future, past := false, false
+		for _, m := range matches {
+			if m.kind == "md" || m.kind == "dm" || m.kind == "month" || m.kind == "weekday" {
+				future, past = futureRe.MatchString(s.Text), pastRe.MatchString(s.Text)
+				break
+			}
+		}
 		seen := map[string]bool{}
 		var latest *resolved
 		for _, m := range matches {
@@ -641,15 +715,23 @@ func sameEvent(a, b map[string]bool) bool {
 	return union > 0 && 2*inter >= union
 }
 
+// maxSameDate bounds how many earlier events with the same date an event
+// is compared with, which keeps merging linear on pathological input: a
+// real collection has a handful of events a day, not hundreds.
+const maxSameDate = 256
+
 func mergeDates(ds []DateEntry) []DateEntry {
 	var out []DateEntry
 	var words []map[string]bool
+	byDate := map[string][]int{} // date, precision and kind: indices into out
 	for _, d := range ds {
 		w := contentWords(d.Text)
+		key := d.Date + "/" + d.Precision + "/" + string(d.Kind)
 		merged := false
-		for k := range out {
+		bucket := byDate[key]
+		for _, k := range bucket[max(0, len(bucket)-maxSameDate):] {
 			e := &out[k]
-			if e.Date == d.Date && e.Precision == d.Precision && e.Kind == d.Kind && sameEvent(words[k], w) {
+			if sameEvent(words[k], w) {
 				for _, doc := range d.Docs {
 					if !slices.Contains(e.Docs, doc) {
 						e.Docs = append(e.Docs, doc)
@@ -660,6 +742,7 @@ func mergeDates(ds []DateEntry) []DateEntry {
 			}
 		}
 		if !merged {
+			byDate[key] = append(byDate[key], len(out))
 			out = append(out, d)
 			words = append(words, w)
 		}

@@ -213,6 +213,27 @@ func TestDateExpressions(t *testing.T) {
 	}
 }
 
+func TestCommentDates(t *testing.T) {
+	a := parseForExtract(t, "Rutte took office tomorrow.\n\n1. Tomorrow we vote, as in November and last week.\n2. NATO should have been disbanded in 1991. The same year, the Soviet Union fell.")
+	a.Date = "2024-09-30"
+	type row struct {
+		Date, Expression string
+		Kind             Kind
+	}
+	var got []row
+	for _, d := range ExtractDates(a) {
+		got = append(got, row{d.Date, d.Expression, d.Kind})
+	}
+	want := []row{
+		{"2024-10-01", "tomorrow", KindArticle},
+		{"1991", "in 1991", KindComment},
+		{"1991", "The same year", KindComment},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ExtractDates with comments mismatch (-want +got):\n%s", diff)
+	}
+}
+
 // TestSameYear resolves "the same year" against the previous sentence's
 // date, and refuses a finer precision than that date has.
 func TestSameYear(t *testing.T) {

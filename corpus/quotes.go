@@ -3,6 +3,7 @@ package corpus
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,7 +58,10 @@ type Speaker struct {
 // article order and then reading order of each quote's first source.
 // People named in any article help resolve speakers in all of them.
 func (c *Corpus) Quotes() []Quote {
-	reg := newRegistry(c.Articles...)
+	return c.quotes(newRegistry(c.Articles...))
+}
+
+func (c *Corpus) quotes(reg *registry) []Quote {
 	var all []Quote
 	for _, a := range c.Articles {
 		all = append(all, extractQuotes(a, reg)...)
@@ -80,7 +84,7 @@ func (c *Corpus) Speakers() []Speaker {
 	reg := newRegistry(c.Articles...)
 	seen := map[string]bool{}
 	var out []Speaker
-	for _, q := range c.Quotes() {
+	for _, q := range c.quotes(reg) {
 		if q.Speaker == "" || seen[q.Speaker] {
 			continue
 		}
@@ -102,8 +106,10 @@ func (c *Corpus) Speakers() []Speaker {
 func MatchSpeaker(name, query string) bool {
 	n := strings.Fields(normName(name))
 	q := strings.Fields(normName(query))
-	if len(q) > 1 && honorifics[strings.TrimSuffix(q[0], ".")] {
-		q = q[1:]
+	if len(q) > 1 {
+		if _, ok := honorifics[strings.TrimSuffix(q[0], ".")]; ok {
+			q = q[1:]
+		}
 	}
 	if len(n) == 0 || len(q) == 0 {
 		return false
@@ -360,7 +366,8 @@ var (
 	// titleWords may stand before a name as part of its title.
 	titleWords = union(roleNouns, outgoingMods, incomingMods, wordSet(`vice mr mrs ms dr sir lord lady
 		defense defence foreign deputy acting interim former longtime veteran current designate`))
-	honorifics = wordSet(`mr mrs ms dr sir`)
+	// honorifics, with the gender they tell a pronoun.
+	honorifics = map[string]string{"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dr": ""}
 	// nonNameWords are capitalized words that are never part of a person's
 	// name: places, institutions, calendars.
 	nonNameWords = wordSet(`january february march april may june july august september october november
@@ -433,7 +440,7 @@ type registry struct {
 type nameCandidate struct {
 	words   []string
 	cued    bool
-	initial bool // the first word began a sentence and is a common word
+	initial bool // the first word began a sentence, so its capital says nothing
 }
 
 func newRegistry(articles ...*Article) *registry {
@@ -502,11 +509,8 @@ func newRegistry(articles ...*Article) *registry {
 			}
 			for _, w := range m.titled {
 				m.p.links[w] = true
-				if honorifics[w] {
-					m.p.gender = map[string]string{"mr": "m", "sir": "m"}[w]
-					if w == "mrs" || w == "ms" {
-						m.p.gender = "f"
-					}
+				if g := honorifics[w]; g != "" {
+					m.p.gender = g
 				}
 			}
 			if side := succession(m.titled); side != "" {
@@ -593,6 +597,9 @@ func hasTitle(toks []token) bool {
 // Oana Lungescu").
 func titledBefore(toks []token, i int) bool {
 	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if toks[k].text == "." {
+			continue // "Mr."
+		}
 		if toks[k].kind != tWord {
 			return false
 		}
@@ -708,6 +715,7 @@ func findMentions(toks []token, r *registry, last map[string]*person) []mention 
 	}
 	// Descriptions, and appositions before a name ("NATO's new leader,
 	// Mark Rutte").
+	names := len(ms) // ms[:names] is sorted by position
 	for i := 0; i < len(toks); i++ {
 		if toks[i].kind != tWord || covered[i] || !roleNouns[toks[i].lower] || toks[i].lower == "prime" {
 			continue
@@ -744,7 +752,7 @@ func findMentions(toks []token, r *registry, last map[string]*person) []mention 
 		if next < len(toks) && toks[next].text == "," {
 			next++
 		}
-		if k := mentionAt(ms, next); k >= 0 && ms[k].kind == mName {
+		if k := mentionAt(ms[:names], next); k >= 0 && ms[k].kind == mName {
 			// A title or apposition for the name that follows.
 			if next > i+1 {
 				ms[k].titled = append(ms[k].titled, words...)
@@ -758,13 +766,32 @@ func findMentions(toks []token, r *registry, last map[string]*person) []mention 
 	return ms
 }
 
+// maxPrefix bounds how far a mention's title and apposition reach back
+// from its name: six title words, a comma and a six-word description.
+const maxPrefix = 14
+
+// mentionAt returns the index of the mention in ms (sorted by position)
+// that starts at token i, title included, or -1.
 func mentionAt(ms []mention, i int) int {
-	for k, m := range ms {
-		if m.pre == i || m.i == i {
+	for k := sort.Search(len(ms), func(k int) bool { return ms[k].i >= i }); k < len(ms) && ms[k].i <= i+maxPrefix; k++ {
+		if ms[k].pre == i || ms[k].i == i {
 			return k
 		}
 	}
 	return -1
+}
+
+// mentionsBefore returns the indices of the mentions in ms (sorted by
+// position) that end at or before token end and start at or after token
+// from, nearest first.
+func mentionsBefore(ms []mention, from, end int) []int {
+	var out []int
+	for k := sort.Search(len(ms), func(k int) bool { return ms[k].i >= end }) - 1; k >= 0 && ms[k].i >= from; k-- {
+		if ms[k].j <= end && ms[k].pre >= from {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func matchWords(toks []token, i int, words []string) bool {
@@ -788,6 +815,11 @@ func titlePrefix(toks []token, i int) (int, []string) {
 	var words []string
 	for k := i - 1; k >= 0 && k >= i-6; k-- {
 		t := toks[k]
+		if t.text == "." && k > 0 {
+			if _, ok := honorifics[toks[k-1].lower]; ok {
+				continue // "Mr." is two tokens
+			}
+		}
 		if t.kind != tWord {
 			break
 		}
@@ -859,12 +891,17 @@ func (rs *resolver) resolve(toks []token, ms []mention, k int) (string, bool) {
 		return m.p.name, true
 	case mPronoun:
 		g := pronounGender[m.pron]
-		for x := 0; x < k; x++ {
-			if ms[x].kind != mPronoun && eligible(toks, ms[x]) && toks[ms[x].i].sent == toks[m.i].sent {
-				if name, ok := rs.resolve(toks, ms, x); ok && rs.gender[name] != opposite(g) {
-					return name, true
-				}
-				break
+		// The sentence's subject, when it comes first: the first eligible
+		// mention of the sentence within reach.
+		subj := -1
+		for x := k - 1; x >= 0 && ms[x].i >= m.i-window && toks[ms[x].i].sent == toks[m.i].sent; x-- {
+			if eligible(toks, ms[x]) {
+				subj = x
+			}
+		}
+		if subj >= 0 && ms[subj].kind != mPronoun {
+			if name, ok := rs.resolve(toks, ms, subj); ok && rs.gender[name] != opposite(g) {
+				return name, true
 			}
 		}
 		for _, name := range rs.focus {
@@ -969,6 +1006,9 @@ var (
 // leadership to ... Rutte", "Rutte took over ... from Stoltenberg", and
 // from titles given with a name ("outgoing NATO chief Jens Stoltenberg").
 func (rs *resolver) learnHandover(toks []token, ms []mention) {
+	if rs.roles["outgoing"] != "" && rs.roles["incoming"] != "" {
+		return
+	}
 	for _, m := range ms {
 		if m.kind == mName {
 			if side := succession(m.titled); side != "" && rs.roles[side] == "" {
@@ -990,16 +1030,16 @@ func (rs *resolver) learnHandover(toks []token, ms []mention) {
 				return "", false
 			}
 		}
-		for k, m := range ms {
-			if m.pre >= start && m.pre <= start+6 && m.kind != mPronoun {
+		for k := sort.Search(len(ms), func(k int) bool { return ms[k].i >= start }); k < len(ms) && ms[k].i <= start+6+maxPrefix; k++ {
+			if m := ms[k]; m.pre >= start && m.pre <= start+6 && m.kind != mPronoun {
 				return rs.resolve(toks, ms, k)
 			}
 		}
 		return "", false
 	}
 	before := func(v int) (string, bool) {
-		for k := len(ms) - 1; k >= 0; k-- {
-			if ms[k].j <= v && eligible(toks, ms[k]) {
+		for _, k := range mentionsBefore(ms, v-window, v) {
+			if eligible(toks, ms[k]) {
 				if name, ok := rs.resolve(toks, ms, k); ok {
 					return name, true
 				}
@@ -1049,39 +1089,45 @@ func extractQuotes(a *Article, reg *registry) []Quote {
 	rs := newResolver(reg)
 	var out []Quote
 	contSpeaker, contSent := "", -2 // a full quote's speaker, for an unattributed one that follows it
-	for pi, p := range a.Paragraphs {
-		if p.Kind != KindArticle || p.Heading || p.Start < 0 || p.End > len(a.Text) || p.Start > p.End {
+	type sentRange struct{ first, last int }
+	paras := make([]sentRange, len(a.Paragraphs))
+	for i := range paras {
+		paras[i] = sentRange{-1, -1}
+	}
+	for si, s := range a.Sentences {
+		if s.Para < 0 || s.Para >= len(paras) {
 			continue
 		}
-		first, last := -1, -1
-		for si, s := range a.Sentences {
-			if s.Para == pi {
-				if first < 0 {
-					first = si
-				}
-				last = si
-			}
+		if paras[s.Para].first < 0 {
+			paras[s.Para].first = si
 		}
-		if first < 0 {
+		paras[s.Para].last = si
+	}
+	for pi, p := range a.Paragraphs {
+		first, last := paras[pi].first, paras[pi].last
+		if p.Kind != KindArticle || p.Heading || p.Start < 0 || p.End > len(a.Text) || p.Start > p.End || first < 0 {
 			continue
 		}
 		spans := findQuoteSpans(a.Text[p.Start:p.End], p.Start)
-		done := make([]bool, len(spans))
+		next := 0 // spans before next are done
+		var ctx quoteContext
 		for si := first; si <= last; si++ {
 			stoks := tokenizeSentences(a, si, si, spans)
 			sms := findMentions(stoks, reg, rs.last)
 			rs.learnHandover(stoks, sms)
 			quoted := ""
-			for qi, q := range spans {
-				if done[qi] || q.close <= a.Sentences[si].Start || q.open >= a.Sentences[si].End {
-					continue
-				}
-				done[qi] = true
+			for ; next < len(spans) && spans[next].open < a.Sentences[si].End; next++ {
+				qi, q := next, spans[next]
 				s0, s1 := si, si
 				for s1 < last && q.close > a.Sentences[s1].End {
 					s1++
 				}
-				quote := rs.quote(a, spans, qi, s0, s1)
+				if ctx.s0 != s0 || ctx.s1 != s1 || ctx.toks == nil {
+					ctx.s0, ctx.s1 = s0, s1
+					ctx.toks = tokenizeSentences(a, s0, s1, spans)
+					ctx.ms = findMentions(ctx.toks, reg, rs.last)
+				}
+				quote := rs.quote(a, spans, qi, &ctx)
 				if quote.Speaker == "" && !quote.Partial && q.open <= a.Sentences[s0].Start+1 && contSent == s0-1 {
 					quote.Speaker = contSpeaker
 				}
@@ -1108,9 +1154,17 @@ func extractQuotes(a *Article, reg *registry) []Quote {
 	return out
 }
 
-// quote builds the Quote for spans[qi], whose context is sentences s0..s1.
-func (rs *resolver) quote(a *Article, spans []qspan, qi, s0, s1 int) Quote {
-	q := spans[qi]
+// quoteContext is the tokens and mentions of sentences s0..s1, shared by
+// the quotes they hold.
+type quoteContext struct {
+	s0, s1 int
+	toks   []token
+	ms     []mention
+}
+
+// quote builds the Quote for spans[qi] in its context.
+func (rs *resolver) quote(a *Article, spans []qspan, qi int, ctx *quoteContext) Quote {
+	q, s0, s1 := spans[qi], ctx.s0, ctx.s1
 	sent0 := a.Sentences[s0]
 	quote := Quote{
 		Text:    a.Text[q.start:q.end],
@@ -1126,18 +1180,22 @@ func (rs *resolver) quote(a *Article, spans []qspan, qi, s0, s1 int) Quote {
 	lastBefore, _ := utf8.DecodeLastRuneInString(before)
 	quote.Partial = !unicode.IsUpper(firstRune) || (before != "" && lastBefore != ':' && lastBefore != ',')
 
-	toks := tokenizeSentences(a, s0, s1, spans)
-	ms := findMentions(toks, rs.reg, rs.last)
-	at, atEnd := -1, -1
-	for k, t := range toks {
-		if t.kind == tQuote && t.quote == qi {
-			if at < 0 {
-				at = k
-			}
-			atEnd = k
+	toks, ms := ctx.toks, ctx.ms
+	// The quote is one token where it opens, and one more at the start of
+	// each later sentence it runs into.
+	find := func(start int) int {
+		k := sort.Search(len(toks), func(k int) bool { return toks[k].start >= start })
+		if k < len(toks) && toks[k].kind == tQuote && toks[k].quote == qi {
+			return k
 		}
+		return -1
 	}
-	if at < 0 {
+	at := find(q.open)
+	atEnd := at
+	if s1 > s0 {
+		atEnd = find(a.Sentences[s1].Start)
+	}
+	if at < 0 || atEnd < 0 {
 		return quote
 	}
 	if name, ok := rs.attribute(toks, ms, at, atEnd); ok {
@@ -1182,17 +1240,15 @@ func (rs *resolver) attribute(toks []token, ms []mention, at, atEnd int) (string
 	}
 	// A name and a colon before it.
 	if at >= 2 && toks[at-1].text == ":" {
-		for x := range ms {
-			if ms[x].j == at-1 {
-				return rs.resolve(toks, ms, x)
-			}
+		if xs := mentionsBefore(ms, at-1-window, at-1); len(xs) > 0 && ms[xs[0]].j == at-1 {
+			return rs.resolve(toks, ms, xs[0])
 		}
 		if name, ok := rs.unknown(toks, at-2); ok {
 			return name, true
 		}
 	}
 	// "according to" a name earlier in the sentence.
-	for v := at - 1; v >= 1; v-- {
+	for v := at - 1; v >= 1 && v >= at-window; v-- {
 		if toks[v].lower == "to" && toks[v-1].lower == "according" {
 			if x := mentionAt(ms, v+1); x >= 0 {
 				return rs.resolve(toks, ms, x)
@@ -1202,12 +1258,16 @@ func (rs *resolver) attribute(toks []token, ms []mention, at, atEnd int) (string
 	return rs.speechSubject(toks, ms, at)
 }
 
+// window is how many tokens before a quote or a verb the attribution rules
+// look: a long sentence's far end is another clause.
+const window = 60
+
 // speechSubject finds a speech verb before toks[at] in the same clause and
 // returns its subject. A passive verb ("was called") has no speaker for
 // its subject.
 func (rs *resolver) speechSubject(toks []token, ms []mention, at int) (string, bool) {
-	clause := 0
-	for v := at - 1; v > 0; v-- {
+	clause := max(0, at-window)
+	for v := at - 1; v > clause; v-- {
 		t := toks[v]
 		if t.text == ";" || (t.kind == tWord && clauseBreaks[t.lower] && toks[v-1].text == ",") {
 			clause = v + 1
@@ -1219,8 +1279,8 @@ func (rs *resolver) speechSubject(toks []token, ms []mention, at int) (string, b
 		if t.kind != tWord || !speechVerbs[t.lower] || (v > 0 && beVerbs[toks[v-1].lower]) {
 			continue
 		}
-		for x := len(ms) - 1; x >= 0; x-- {
-			if ms[x].j > v || ms[x].pre < clause || !eligible(toks, ms[x]) {
+		for _, x := range mentionsBefore(ms, clause, v) {
+			if !eligible(toks, ms[x]) {
 				continue
 			}
 			if name, ok := rs.resolve(toks, ms, x); ok {
@@ -1320,6 +1380,11 @@ func sameQuote(a, b []string) bool {
 }
 
 func stemVariant(a, b string) bool {
+	for _, r := range a + b {
+		if !unicode.IsLetter(r) {
+			return false // numbers differ in meaning, not inflection
+		}
+	}
 	ra, rb := []rune(a), []rune(b)
 	n := 0
 	for n < len(ra) && n < len(rb) && ra[n] == rb[n] {
@@ -1328,13 +1393,36 @@ func stemVariant(a, b string) bool {
 	return n >= 4 && 2*n >= min(len(ra), len(rb))
 }
 
+// maxFuzzyWords bounds the quotes merged on near-identity: a longer
+// quote merges only with an identical one, which keeps merging linear.
+const maxFuzzyWords = 64
+
 func mergeQuotes(qs []Quote) []Quote {
 	var out []Quote
-	words := [][]string{}
+	// Indexes into out: by all words; by all words but one (any position,
+	// for a word added or dropped); by all words but the one at a position
+	// and that word's stem (for an inflected word).
+	exact, dropped, at := map[string][]int{}, map[string][]int{}, map[string][]int{}
+	var words [][]string
 	for _, q := range qs {
 		w := quoteWords(q.Text)
+		key := strings.Join(w, " ")
+		var near []int
+		near = append(near, exact[key]...)
+		fuzzy := len(w) <= maxFuzzyWords
+		if fuzzy {
+			near = append(near, dropped[key]...)
+			for i := range w {
+				d := dropWord(w, i)
+				near = append(near, exact[d]...)
+				if stem, ok := stemKey(w[i]); ok {
+					near = append(near, at[strconv.Itoa(i)+"|"+stem+"|"+d]...)
+				}
+			}
+		}
+		slices.Sort(near)
 		merged := false
-		for k := range out {
+		for _, k := range slices.Compact(near) {
 			e := &out[k]
 			if (e.Speaker == q.Speaker || e.Speaker == "" || q.Speaker == "") && sameQuote(words[k], w) {
 				if e.Speaker == "" {
@@ -1347,10 +1435,42 @@ func mergeQuotes(qs []Quote) []Quote {
 				break
 			}
 		}
-		if !merged {
-			out = append(out, q)
-			words = append(words, w)
+		if merged {
+			continue
+		}
+		k := len(out)
+		out = append(out, q)
+		words = append(words, w)
+		exact[key] = append(exact[key], k)
+		if fuzzy {
+			for i := range w {
+				d := dropWord(w, i)
+				dropped[d] = append(dropped[d], k)
+				if stem, ok := stemKey(w[i]); ok {
+					sk := strconv.Itoa(i) + "|" + stem + "|" + d
+					at[sk] = append(at[sk], k)
+				}
+			}
 		}
 	}
 	return out
+}
+
+// stemKey is the first four letters of a word, which two inflections of
+// it share (see stemVariant).
+func stemKey(w string) (string, bool) {
+	r := []rune(w)
+	if len(r) < 4 {
+		return "", false
+	}
+	for _, c := range r {
+		if !unicode.IsLetter(c) {
+			return "", false
+		}
+	}
+	return string(r[:4]), true
+}
+
+func dropWord(w []string, i int) string {
+	return strings.Join(slices.Concat(w[:i], w[i+1:]), " ")
 }

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -257,6 +258,14 @@ func TestExtractQuotesSynthetic(t *testing.T) {
 			},
 		},
 		{
+			name: "honorific gender refuses a wrong pronoun",
+			text: "Mr. John Smith met Ms. Jane Doe. “Hello,” she said. Later Mr. Smith said: “Goodbye.”",
+			want: []quoteRow{
+				{"", "Hello", false, []string{"t"}, []string{"t#2"}},
+				{"John Smith", "Goodbye.", false, []string{"t"}, []string{"t#3"}},
+			},
+		},
+		{
 			name: "pronoun with nobody before it",
 			text: `"We will see," he said.`,
 			want: []quoteRow{{"", "We will see", false, []string{"t"}, []string{"t#1"}}},
@@ -305,6 +314,21 @@ func TestExtractQuotesSynthetic(t *testing.T) {
 			want: []quoteRow{{"Mark Rutte", "we are ready", true, []string{"t"}, []string{"t#1"}}},
 		},
 		{
+			name: "title before the name after the quote",
+			text: `Mark Rutte arrived. “We are ready,” NATO chief Mark Rutte told reporters.`,
+			want: []quoteRow{{"Mark Rutte", "We are ready", false, []string{"t"}, []string{"t#2"}}},
+		},
+		{
+			name: "apposition between speaker and verb",
+			text: `Jens Stoltenberg left. “It was an honour,” Stoltenberg, the outgoing chief, said.`,
+			want: []quoteRow{{"Jens Stoltenberg", "It was an honour", false, []string{"t"}, []string{"t#2"}}},
+		},
+		{
+			name: "description as speaker",
+			text: `NATO chief Jens Stoltenberg passed leadership to former prime minister Mark Rutte. “Good luck,” said the outgoing secretary-general.`,
+			want: []quoteRow{{"Jens Stoltenberg", "Good luck", false, []string{"t"}, []string{"t#2"}}},
+		},
+		{
 			name: "description fitting two people",
 			text: "Former President Donald Trump spoke. Former President Barack Obama spoke. The former president said: “Vote.”",
 			want: []quoteRow{{"", "Vote.", false, []string{"t"}, []string{"t#3"}}},
@@ -335,6 +359,7 @@ func TestSameQuote(t *testing.T) {
 		{"quote style and case", "“Mark has the perfect background”", `"mark has the perfect background,"`, true},
 		{"hyphen", "a great secretary-general", "a great secretary general", true},
 		{"one word dropped", "is vital for peace and security in Europe", "vital for peace and security in Europe", true},
+		{"numbers are not inflections", "in 1990 and 1991 they met", "in 1990 and 1992 they met", false},
 		{"inflection", "enhance cooperation with our Indo-Pacific partners", "enhancing cooperation with our Indo-Pacific partners", true},
 		{"different word", "I know both candidates very well", "I know both candidates very badly", false},
 		{"too short to loosen", "safe hands", "safe", false},
@@ -456,6 +481,24 @@ func FuzzExtractQuotes(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkExtractQuotesCrowded is one sentence of 5,000 different
+// quotes: extraction and merging must stay linear.
+func BenchmarkExtractQuotesCrowded(b *testing.B) {
+	var text strings.Builder
+	text.WriteString("T\n\nMark Rutte said ")
+	for i := range 5000 {
+		fmt.Fprintf(&text, `"w%d x y z" and he said `, i)
+	}
+	a, err := Parse("crowded", []byte(text.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ExtractQuotes(a)
+	}
 }
 
 func BenchmarkQuotes(b *testing.B) {

@@ -11,6 +11,10 @@ import (
 // not an essay.
 const maxSentences = 3
 
+// nearTie is how close to the best score another sentence must come to be
+// quoted beside it although it adds no question word.
+const nearTie = 0.97
+
 // dontSay is the answer when the articles do not cover a question.
 const dontSay = "The articles don't say."
 
@@ -24,7 +28,7 @@ type evidence struct {
 // answerable reports whether the best candidate clears the abstention
 // thresholds.
 func (ix *Index) answerable(q query, cands []candidate) bool {
-	if len(cands) == 0 || cands[0].coverage < ix.tune.minCoverage || cands[0].score < ix.tune.minScore {
+	if len(cands) == 0 || !cands[0].fit || cands[0].coverage < ix.tune.minCoverage || cands[0].score < ix.tune.minScore {
 		return false
 	}
 	// An age or an amount of money is either stated or not: a sentence
@@ -55,13 +59,15 @@ func (ix *Index) choose(q query, cands []candidate) []evidence {
 	picked = append(picked, evidence{pos: top.pos})
 	addCovered(top.pos)
 	for _, c := range cands[1:] {
-		if len(picked) >= 2 || c.score < 0.9*top.score || c.coverage < ix.tune.minCoverage {
+		if len(picked) >= 2 || !c.fit || c.score < 0.9*top.score || c.coverage < ix.tune.minCoverage {
 			break
 		}
 		if ix.duplicateOfAny(c.pos, picked) {
 			continue
 		}
-		adds := false
+		// A near tie is shown too: the ranking cannot tell "for a long
+		// time" from "for 14 years", and the reader can.
+		adds := c.score >= nearTie*top.score
 		for _, t := range q.terms {
 			if t.known && !covered[t.stem] && hasID(ix.stems[c.pos], t.id) {
 				adds = true
@@ -72,9 +78,18 @@ func (ix *Index) choose(q query, cands []candidate) []evidence {
 			addCovered(c.pos)
 		}
 	}
-	// A quote that runs on into the next sentence is finished.
+	// A quote that runs on into the next sentence is finished, and a date
+	// asked for that sits in the neighbouring sentence is shown with it.
 	var out []evidence
 	for _, e := range picked {
+		if strictTypes[q.atype] && !ix.feat.has(e.pos, q.atype) {
+			if n := ix.typedNeighbour(q, e.pos); n >= 0 && n < e.pos {
+				out = append(out, evidence{pos: n})
+			} else if n > e.pos {
+				out = append(out, e)
+				e = evidence{pos: n}
+			}
+		}
 		out = append(out, e)
 		pos := e.pos
 		for len(out) < maxSentences && openQuote(ix.passages[pos].Text) && ix.passages[pos].After != "" {

@@ -31,11 +31,14 @@ type Index struct {
 	local  *Local
 	coll   *chromem.Collection
 	vecs   [][]float32 // the collection's vectors by position, for rescoring
+	scan   *scanIndex  // compact copies of vecs that vectorSearch scans
 	stems  [][]uint32  // each passage's distinct stem IDs, sorted
 	vocab  map[string]uint32
 	expand *expander
+	remote *remote   // API embeddings, when configured
 	rows   [][]int32 // each passage's words as rows of expand.mat
 	tune   tuning
+	feat   *features
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the
@@ -56,10 +59,14 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 		return nil, fmt.Errorf("build index: no passages")
 	}
 	toks := make([][]token, len(ix.passages))
+	parallel(len(toks), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			toks[i] = tokenize(ix.passages[i].Text)
+		}
+	})
 	words := map[string]bool{}
 	for i, p := range ix.passages {
 		ix.pos[p.ID] = i
-		toks[i] = tokenize(p.Text)
 		ix.stats.add(toks[i])
 		for _, t := range toks[i] {
 			if !isStop(t.word) {
@@ -74,6 +81,7 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 		ix.stems[i] = ix.stemIDs(ts, true)
 	}
 	ix.expand = newExpander(vecs, words)
+	ix.feat = newFeatures(ix, c.Quotes())
 	ix.rows = make([][]int32, len(toks))
 	for i, ts := range toks {
 		ix.rows[i] = ix.expand.rowsOf(ts)
@@ -81,16 +89,24 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 
 	ix.vecs = make([][]float32, len(ix.passages))
 	ids := make([]string, len(ix.passages))
-	for i, p := range ix.passages {
-		// Neighbouring sentences are embedded at half weight so "He takes
-		// over..." still carries the paragraph's subject.
-		ctxToks := toks[i]
-		if p.Before != "" {
-			ctxToks = append(append([]token(nil), ctxToks...), halfWeight(tokenize(p.Before))...)
+	parallel(len(ix.passages), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := ix.passages[i]
+			// Neighbouring sentences are embedded at half weight so "He
+			// takes over..." still carries the paragraph's subject. The
+			// sentence before is the passage before, already tokenized.
+			ctxToks := toks[i]
+			if p.Before != "" {
+				before := toks[max(i-1, 0)]
+				if i == 0 || ix.passages[i-1].Text != p.Before {
+					before = tokenize(p.Before)
+				}
+				ctxToks = append(append([]token(nil), ctxToks...), halfWeight(before)...)
+			}
+			ix.vecs[i] = ix.local.embedTokens(ctxToks)
+			ids[i] = p.ID
 		}
-		ix.vecs[i] = ix.local.embedTokens(ctxToks)
-		ids[i] = p.ID
-	}
+	})
 	db := chromem.NewDB()
 	// chromem-go reads OPENAI_API_KEY when given no embedding function; the
 	// vectors are all given here, so the function only embeds queries.
@@ -102,6 +118,7 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 		return nil, fmt.Errorf("build index: %w", err)
 	}
 	ix.coll = coll
+	ix.scan = newScanIndex(ix.vecs)
 	return ix, nil
 }
 
@@ -156,31 +173,15 @@ func hasID(ids []uint32, id uint32) bool {
 // Len is the number of passages.
 func (ix *Index) Len() int { return len(ix.passages) }
 
-// vectorSearch asks chromem-go for the k passages nearest to q. k is
-// clamped to the collection's size, which chromem-go requires, and ties
-// are broken by position so results are stable.
+// vectorSearch returns the k passages nearest to q, best first, ties
+// broken by position so results are stable. It gives what chromem-go's
+// exhaustive QueryEmbedding gives on the same vectors, from the compact
+// copies in ix.scan, many times faster (see scan.go and PERFORMANCE.md).
 func (ix *Index) vectorSearch(ctx context.Context, q []float32, k int) ([]scored, error) {
-	if n := ix.coll.Count(); k > n {
-		k = n
-	}
-	if k == 0 {
-		return nil, nil
-	}
-	res, err := ix.coll.QueryEmbedding(ctx, q, k, nil, nil)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("vector search: %w", err)
 	}
-	out := make([]scored, 0, len(res))
-	for _, r := range res {
-		out = append(out, scored{doc: ix.pos[r.ID], score: float64(r.Similarity)})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
-		}
-		return out[i].doc < out[j].doc
-	})
-	return out, nil
+	return ix.scan.search(q, k), nil
 }
 
 // expander finds words of the corpus close in meaning to a word it does not

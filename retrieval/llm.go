@@ -1,26 +1,540 @@
 package retrieval
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
 )
 
-// LLM is a chat model behind an OpenAI-compatible API.
-// (Placeholder to be replaced by the LLM answerer.)
-type LLM struct{}
+// DefaultLLMTimeout is the whole-answer deadline when LLMConfig.Timeout is
+// zero.
+const DefaultLLMTimeout = 30 * time.Second
 
-func (e *Engine) answerLLM(ctx context.Context, req Request, q query, cands []candidate, fallback Answer) Answer {
-	return fallback
-}
+// Retry backoff when the server does not say how long to wait.
+const (
+	retryBase = 500 * time.Millisecond
+	retryMax  = 8 * time.Second
+)
 
-// LLMConfig placeholder.
+// Notes shown under an answer when the model's answer could not be used.
+const (
+	noteUnavailable = "The language model was unavailable, so this answer quotes the articles directly."
+	noteUnverified  = "The model cited none of the passages it was given: this answer is unchecked, and the sources below are the retrieved evidence."
+	noteUncited     = "The model's answer cited none of the passages, and nothing else supports it, so it is not shown."
+)
+
+// LLMConfig configures the model.
 type LLMConfig struct {
-	BaseURL, Model, APIKey string
-	Timeout                time.Duration
-	MaxTokens, MaxRetries  int
-	Temperature            *float32
+	// BaseURL is an OpenAI-compatible API base including /v1: OpenAI,
+	// Ollama at http://localhost:11434/v1, llama.cpp's server, vLLM.
+	BaseURL string
+	Model   string
+	// APIKey is sent as a bearer token. It comes from OPENAI_API_KEY only
+	// and may be empty: local servers need none.
+	APIKey string
+	// Timeout bounds a whole answer, retries included; zero means
+	// DefaultLLMTimeout.
+	Timeout time.Duration
+	// MaxTokens bounds the answer's length; zero means the server default.
+	MaxTokens int
+	// Temperature is sent as given, 0 included; nil leaves it to the
+	// server.
+	Temperature *float32
+	// MaxRetries is how many times a 429, a 5xx or a failed connection is
+	// retried within Timeout.
+	MaxRetries int
+	// HTTPClient is used when set, for tests; otherwise a new client.
+	HTTPClient *http.Client
 }
 
-// NewLLM placeholder.
-func NewLLM(logger *slog.Logger, cfg LLMConfig) (*LLM, error) { return &LLM{}, nil }
+// String describes the configuration without its API key, so printing it
+// cannot leak the key.
+func (c LLMConfig) String() string {
+	temp := "server default"
+	if c.Temperature != nil {
+		temp = strconv.FormatFloat(float64(*c.Temperature), 'g', -1, 32)
+	}
+	return fmt.Sprintf("llm{base_url: %s, model: %s, api_key: %s, timeout: %s, max_tokens: %d, temperature: %s, max_retries: %d}",
+		redactURL(c.BaseURL), c.Model, keyState(c.APIKey), c.Timeout, c.MaxTokens, temp, c.MaxRetries)
+}
+
+// LogValue logs the configuration without its API key.
+func (c LLMConfig) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("base_url", redactURL(c.BaseURL)),
+		slog.String("model", c.Model),
+		slog.String("api_key", keyState(c.APIKey)),
+		slog.Duration("timeout", c.Timeout),
+		slog.Int("max_tokens", c.MaxTokens),
+		slog.Int("max_retries", c.MaxRetries),
+	}
+	if c.Temperature != nil {
+		attrs = append(attrs, slog.Float64("temperature", float64(*c.Temperature)))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+func keyState(key string) string {
+	if key == "" {
+		return "unset"
+	}
+	return "set"
+}
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
+// LLM is a chat model behind an OpenAI-compatible API. It is safe for
+// concurrent use.
+type LLM struct {
+	logger      *slog.Logger
+	client      *openai.Client
+	model       string
+	timeout     time.Duration
+	maxTokens   int
+	temperature *float32
+	maxRetries  int
+	secret      string // only to scrub it from error text
+	// sleep waits between attempts; tests replace it to record the waits
+	// instead of taking them.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// NewLLM returns a client for the model cfg describes. It checks the
+// configuration, reporting every problem at once, and makes no request.
+func NewLLM(logger *slog.Logger, cfg LLMConfig) (*LLM, error) {
+	var errs []error
+	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("base URL %q is not an http or https URL", redactURL(cfg.BaseURL)))
+	}
+	if strings.TrimSpace(cfg.Model) == "" {
+		errs = append(errs, errors.New("model is empty"))
+	}
+	if cfg.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout %s is negative", cfg.Timeout))
+	}
+	if cfg.MaxTokens < 0 {
+		errs = append(errs, fmt.Errorf("max tokens %d is negative", cfg.MaxTokens))
+	}
+	if cfg.MaxRetries < 0 {
+		errs = append(errs, fmt.Errorf("max retries %d is negative", cfg.MaxRetries))
+	}
+	if t := cfg.Temperature; t != nil && (*t < 0 || *t > 2) {
+		errs = append(errs, fmt.Errorf("temperature %g is outside 0..2", *t))
+	}
+	l := &LLM{
+		logger:      logger,
+		model:       cfg.Model,
+		timeout:     cfg.Timeout,
+		maxTokens:   cfg.MaxTokens,
+		temperature: cfg.Temperature,
+		maxRetries:  cfg.MaxRetries,
+		secret:      cfg.APIKey,
+		sleep:       sleepContext,
+	}
+	if l.timeout == 0 {
+		l.timeout = DefaultLLMTimeout
+	}
+	// go-openai rejects some parameters for its reasoning models before
+	// sending anything; better to hear it now than on every question.
+	if err := openai.NewReasoningValidator().Validate(l.request(prompt{})); err != nil {
+		errs = append(errs, fmt.Errorf("model %s: %w", cfg.Model, err))
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("llm config: %w", errors.Join(errs...))
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	oc := openai.DefaultConfig(cfg.APIKey)
+	oc.BaseURL = cfg.BaseURL
+	oc.HTTPClient = llmDoer{client: hc, zeroTemperature: cfg.Temperature != nil && *cfg.Temperature == 0}
+	l.client = openai.NewClientWithConfig(oc)
+	return l, nil
+}
+
+// reasoningModel reports whether go-openai treats model as a reasoning
+// model, which takes max_completion_tokens instead of max_tokens.
+func reasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// request is the chat request for p. Temperature 0 is left to llmDoer:
+// go-openai's omitempty would drop it here.
+func (l *LLM) request(p prompt) openai.ChatCompletionRequest {
+	r := openai.ChatCompletionRequest{
+		Model: l.model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: p.system},
+			{Role: openai.ChatMessageRoleUser, Content: p.user},
+		},
+	}
+	if reasoningModel(l.model) {
+		r.MaxCompletionTokens = l.maxTokens
+	} else {
+		r.MaxTokens = l.maxTokens
+	}
+	if l.temperature != nil {
+		r.Temperature = *l.temperature
+	}
+	return r
+}
+
+// llmDoer is the HTTP client go-openai sends through. It puts a configured
+// temperature of 0 into the request body, where go-openai's omitempty
+// leaves it out (and the server would use its default, 0.8 or 1, instead),
+// and it keeps each response's Retry-After header, which go-openai's
+// errors do not carry, for the retry loop.
+type llmDoer struct {
+	client          *http.Client
+	zeroTemperature bool
+}
+
+// attemptKey is the context key for the *attemptInfo of one request.
+type attemptKey struct{}
+
+// attemptInfo is what llmDoer saw of one response.
+type attemptInfo struct {
+	retryAfter string
+}
+
+func (d llmDoer) Do(req *http.Request) (*http.Response, error) {
+	if d.zeroTemperature && req.Body != nil && req.Method == http.MethodPost {
+		r, err := withZeroTemperature(req)
+		if err != nil {
+			return nil, err
+		}
+		req = r
+	}
+	resp, err := d.client.Do(req)
+	if info, ok := req.Context().Value(attemptKey{}).(*attemptInfo); ok && resp != nil {
+		info.retryAfter = resp.Header.Get("Retry-After")
+		if info.retryAfter == "" {
+			if ms, err := strconv.Atoi(resp.Header.Get("Retry-After-Ms")); err == nil && ms >= 0 {
+				info.retryAfter = strconv.FormatFloat(float64(ms)/1000, 'f', 3, 64)
+			}
+		}
+	}
+	return resp, err
+}
+
+// withZeroTemperature returns a copy of req whose JSON body has
+// "temperature": 0.
+func withZeroTemperature(req *http.Request) (*http.Request, error) {
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return nil, fmt.Errorf("set temperature 0: %w", err)
+	}
+	if _, ok := fields["temperature"]; !ok {
+		fields["temperature"] = json.RawMessage("0")
+		if body, err = json.Marshal(fields); err != nil {
+			return nil, fmt.Errorf("set temperature 0: %w", err)
+		}
+	}
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return r, nil
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// completion is a model's whole answer.
+type completion struct {
+	text             string
+	finish           string
+	attempts         int
+	promptTokens     int
+	completionTokens int
+}
+
+// Errors of a reply that cannot be used.
+var (
+	errNoChoices    = errors.New("the reply has no choices")
+	errEmptyAnswer  = errors.New("the reply is empty")
+	errStreamBroken = errors.New("the stream broke off")
+)
+
+// complete asks the model, retrying a 429, a 5xx or a failed connection
+// until ctx's deadline or maxRetries. A stream that has started is never
+// retried: the reader has seen part of it. onPartial, when set, streams
+// the answer.
+func (l *LLM) complete(ctx context.Context, p prompt, onPartial func(string)) (completion, error) {
+	req := l.request(p)
+	for attempt := 0; ; attempt++ {
+		info := &attemptInfo{}
+		actx := context.WithValue(ctx, attemptKey{}, info)
+		var c completion
+		var err error
+		if onPartial != nil {
+			c, err = l.stream(actx, req, onPartial)
+		} else {
+			c, err = l.once(actx, req)
+		}
+		c.attempts = attempt + 1
+		if err == nil {
+			return c, nil
+		}
+		if attempt >= l.maxRetries || !retryable(ctx, err) {
+			return c, err
+		}
+		d := retryDelay(attempt, info.retryAfter, time.Now())
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			return c, fmt.Errorf("%w (a retry in %s would miss the deadline)", err, d.Round(time.Millisecond))
+		}
+		if err := l.sleep(ctx, d); err != nil {
+			return c, fmt.Errorf("wait to retry: %w", err)
+		}
+	}
+}
+
+// once asks for the answer in one reply.
+func (l *LLM) once(ctx context.Context, req openai.ChatCompletionRequest) (completion, error) {
+	resp, err := l.client.CreateChatCompletion(ctx, req)
+	if err != nil {
+		return completion{}, fmt.Errorf("chat completion: %w", err)
+	}
+	c := completion{promptTokens: resp.Usage.PromptTokens, completionTokens: resp.Usage.CompletionTokens}
+	if len(resp.Choices) == 0 {
+		return c, fmt.Errorf("chat completion: %w", errNoChoices)
+	}
+	c.text = resp.Choices[0].Message.Content
+	c.finish = string(resp.Choices[0].FinishReason)
+	return c, usable(c)
+}
+
+// stream asks for the answer as a stream, calling onPartial with the text
+// so far as it grows.
+func (l *LLM) stream(ctx context.Context, req openai.ChatCompletionRequest, onPartial func(string)) (completion, error) {
+	req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+	s, err := l.client.CreateChatCompletionStream(ctx, req)
+	if err != nil {
+		return completion{}, fmt.Errorf("chat completion stream: %w", err)
+	}
+	defer s.Close()
+	var c completion
+	var b strings.Builder
+	shown := ""
+	for {
+		chunk, err := s.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return c, fmt.Errorf("chat completion stream: %w: %w", errStreamBroken, err)
+		}
+		if chunk.Usage != nil {
+			c.promptTokens, c.completionTokens = chunk.Usage.PromptTokens, chunk.Usage.CompletionTokens
+		}
+		for _, ch := range chunk.Choices {
+			if ch.Index != 0 {
+				continue
+			}
+			b.WriteString(ch.Delta.Content)
+			if ch.FinishReason != "" {
+				c.finish = string(ch.FinishReason)
+			}
+		}
+		if v := defuseMentions(visibleText(b.String())); v != shown && v != "" {
+			shown = v
+			onPartial(v)
+		}
+	}
+	c.text = b.String()
+	// go-openai reports a stream that stops without [DONE] as a clean end,
+	// so only a finish reason shows the model finished.
+	if c.finish == "" {
+		return c, fmt.Errorf("chat completion stream: %w: it ended without a finish reason", errStreamBroken)
+	}
+	return c, usable(c)
+}
+
+// usable checks a finished reply.
+func usable(c completion) error {
+	switch {
+	case c.finish == string(openai.FinishReasonContentFilter):
+		return errors.New("the reply was withheld by the server's content filter")
+	case visibleText(c.text) == "":
+		return errEmptyAnswer
+	}
+	return nil
+}
+
+// retryable reports whether another attempt may succeed: the server was
+// busy, failed, or could not be reached, and the caller still waits.
+func retryable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil || errors.Is(err, errStreamBroken) {
+		return false
+	}
+	var apiErr *openai.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
+	}
+	var reqErr *openai.RequestError
+	if errors.As(err, &reqErr) {
+		return reqErr.HTTPStatusCode == http.StatusTooManyRequests || reqErr.HTTPStatusCode >= 500
+	}
+	var urlErr *url.Error
+	return errors.As(err, &urlErr)
+}
+
+// retryDelay is how long to wait before attempt+1: what the server's
+// Retry-After asks (seconds or an HTTP date), else exponential backoff.
+func retryDelay(attempt int, retryAfter string, now time.Time) time.Duration {
+	if s := strings.TrimSpace(retryAfter); s != "" {
+		if secs, err := strconv.ParseFloat(s, 64); err == nil && secs >= 0 && secs < 1e6 {
+			return time.Duration(secs * float64(time.Second))
+		}
+		if t, err := http.ParseTime(s); err == nil {
+			return max(t.Sub(now), 0)
+		}
+	}
+	d := retryBase << min(attempt, 10)
+	return min(d, retryMax)
+}
+
+// secretRe matches bearer tokens and OpenAI-style keys, which a server may
+// echo in an error.
+var secretRe = regexp.MustCompile(`(?i)bearer\s+\S+|\bsk-[A-Za-z0-9_\-]{8,}`)
+
+// scrub makes error text safe to log: go-openai's errors include the
+// server's reply, which may echo the request or the key.
+func (l *LLM) scrub(err error) string {
+	s := err.Error()
+	if l.secret != "" {
+		s = strings.ReplaceAll(s, l.secret, "[redacted]")
+	}
+	s = secretRe.ReplaceAllString(s, "[redacted]")
+	const maxLen = 300
+	if len(s) > maxLen {
+		cut := maxLen
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// answerLLM asks the model to answer from the best passages and checks its
+// citations. Whatever goes wrong, the reader gets an answer: fallback, the
+// extractive one, with a note.
+func (e *Engine) answerLLM(ctx context.Context, req Request, q query, cands []candidate, fallback Answer) Answer {
+	l := e.opts.LLM
+	start := time.Now()
+	positions := e.index.promptPassages(cands)
+	if len(positions) == 0 {
+		// Nothing to ground an answer on: the extractive answer abstains.
+		l.logger.Info("llm skipped", "model", l.model, "outcome", "no passages")
+		return fallback
+	}
+	p, err := e.index.buildPrompt(fallback.Question, req.History, positions)
+	if err != nil {
+		l.logger.Warn("llm unavailable", "model", l.model, "outcome", "failed", "err", l.scrub(err))
+		return unavailable(fallback)
+	}
+	l.logger.Debug("llm prompt", "model", l.model, "passages", len(positions),
+		"prompt_chars", len(p.system)+len(p.user), "question_chars", len(fallback.Question))
+
+	ctx, cancel := context.WithTimeout(ctx, l.timeout)
+	defer cancel()
+	c, err := l.complete(ctx, p, req.OnPartial)
+	attrs := []any{"model", l.model, "latency", time.Since(start).Round(time.Millisecond), "attempts", c.attempts}
+	if c.promptTokens > 0 || c.completionTokens > 0 {
+		attrs = append(attrs, "prompt_tokens", c.promptTokens, "completion_tokens", c.completionTokens)
+	}
+	if err != nil {
+		l.logger.Warn("llm unavailable", append(attrs, "outcome", "failed", "err", l.scrub(err))...)
+		return unavailable(fallback)
+	}
+	a, outcome := e.index.checkAnswer(c.text, p.passages, fallback)
+	if c.finish == string(openai.FinishReasonLength) {
+		outcome += ", truncated"
+	}
+	l.logger.Info("llm answer", append(attrs, "outcome", outcome)...)
+	return a
+}
+
+// unavailable is the extractive fallback, noted as such.
+func unavailable(fallback Answer) Answer {
+	a := fallback
+	a.Mode = ModeExtractive
+	a.Note = strings.TrimSpace(a.Note + " " + noteUnavailable)
+	return a
+}
+
+// checkAnswer turns a model's text into an Answer: an abstention, a cited
+// answer whose sources are exactly the passages it cites, or an uncited
+// one flagged Unverified with the extractive evidence as its sources.
+// passages are the positions numbered [1]..[n] in the prompt.
+func (ix *Index) checkAnswer(raw string, passages []int, fallback Answer) (Answer, string) {
+	text := visibleText(raw)
+	abstain := Answer{Question: fallback.Question, Text: dontSay, Abstained: true, Mode: ModeLLM, Citations: []Citation{}}
+	if isDontSay(text, false) {
+		return abstain, "abstained"
+	}
+	out, cited := checkCitations(text, len(passages))
+	out = defuseMentions(strings.TrimSpace(out))
+	if len(cited) == 0 {
+		switch {
+		case isDontSay(text, true):
+			return abstain, "abstained"
+		case fallback.Abstained:
+			a := fallback
+			a.Note = noteUncited
+			return a, "uncited, abstained"
+		}
+		return Answer{
+			Question:   fallback.Question,
+			Text:       out,
+			Mode:       ModeLLM,
+			Citations:  fallback.Citations,
+			Note:       noteUnverified,
+			Unverified: true,
+		}, "unverified"
+	}
+	a := Answer{Question: fallback.Question, Text: out, Mode: ModeLLM, Citations: make([]Citation, 0, len(cited))}
+	for i, n := range cited {
+		a.Citations = append(a.Citations, ix.citation(i+1, passages[n-1]))
+	}
+	return a, "answered"
+}

@@ -160,6 +160,18 @@ func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, erro
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Embeddings.BaseURL != "" {
+		err := ix.AttachRemote(ctx, logger, retrieval.RemoteConfig{
+			BaseURL: cfg.Embeddings.BaseURL,
+			Model:   cfg.Embeddings.Model,
+			APIKey:  e.getenv("OPENAI_API_KEY"),
+			Timeout: cfg.Embeddings.Timeout,
+			Path:    cfg.Index.Path,
+		})
+		if err != nil {
+			logger.Warn("embeddings API unavailable; answering with the local embedder", "err", err)
+		}
+	}
 	opts := retrieval.Options{}
 	if cfg.LLM.BaseURL != "" {
 		llm, err := retrieval.NewLLM(logger, retrieval.LLMConfig{

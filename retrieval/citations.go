@@ -1,0 +1,247 @@
+package retrieval
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Citation markers are checked in code, never trusted: a model may cite a
+// passage it was not given, format its markers loosely, or cite nothing.
+// The markers understood are [n], [n, m], [n; m], [n][m] and ranges
+// [n-m] (hyphen or en dash).
+
+// maxMarkerDigits bounds a marker's numbers: "[20241001]" is not a
+// citation, and no prompt numbers that many passages.
+const maxMarkerDigits = 4
+
+// maxMarkerRange bounds how far a range [n-m] is expanded.
+const maxMarkerRange = 32
+
+// checkCitations keeps the markers in text that cite passages 1..n,
+// removes the rest, and renumbers the kept ones 1..k in order of first
+// appearance. cited[i] is the original number of the passage now cited as
+// [i+1]. A marker is rewritten as adjacent single markers ("[1][2]").
+func checkCitations(text string, n int) (out string, cited []int) {
+	// First drop invalid numbers until none are left: removing "[9]" from
+	// "[[9]1]" makes a new marker, which must be checked in turn. Each
+	// round shortens the text, so this ends.
+	for {
+		next, changed := dropInvalid(text, n)
+		if !changed {
+			break
+		}
+		text = next
+	}
+	// Then renumber. Every marker left cites only valid passages, and a
+	// marker replaced by markers cannot join with its neighbours.
+	renumber := map[int]int{}
+	var b strings.Builder
+	b.Grow(len(text))
+	last := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] != '[' {
+			continue
+		}
+		nums, end, ok := scanMarker(text, i)
+		if !ok {
+			continue
+		}
+		b.WriteString(text[last:i])
+		for k, num := range nums {
+			if slices.Contains(nums[:k], num) {
+				continue
+			}
+			m, ok := renumber[num]
+			if !ok {
+				cited = append(cited, num)
+				m = len(cited)
+				renumber[num] = m
+			}
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(m))
+			b.WriteByte(']')
+		}
+		last = end
+		i = end - 1
+	}
+	b.WriteString(text[last:])
+	return b.String(), cited
+}
+
+// dropInvalid rewrites every marker that cites a number outside 1..n to
+// cite only the valid ones, and removes a marker left with none together
+// with the blanks before it ("in Brussels [9]." → "in Brussels.").
+func dropInvalid(text string, n int) (string, bool) {
+	var b []byte
+	changed := false
+	last := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] != '[' {
+			continue
+		}
+		nums, end, ok := scanMarker(text, i)
+		if !ok {
+			continue
+		}
+		var valid []int
+		for _, num := range nums {
+			if num >= 1 && num <= n {
+				valid = append(valid, num)
+			}
+		}
+		if len(valid) < len(nums) {
+			if !changed {
+				b = make([]byte, 0, len(text))
+				changed = true
+			}
+			b = append(b, text[last:i]...)
+			if len(valid) == 0 {
+				b = trimBlanksRight(b)
+				// At the start of a line, the blanks after go too.
+				if len(b) == 0 || b[len(b)-1] == '\n' {
+					for end < len(text) && (text[end] == ' ' || text[end] == '\t') {
+						end++
+					}
+				}
+			} else {
+				for _, num := range valid {
+					b = append(b, '[')
+					b = strconv.AppendInt(b, int64(num), 10)
+					b = append(b, ']')
+				}
+			}
+			last = end
+		}
+		i = end - 1
+	}
+	if !changed {
+		return text, false
+	}
+	b = append(b, text[last:]...)
+	return string(b), true
+}
+
+func trimBlanksRight(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// scanMarker parses the marker that starts at text[i] == '[': numbers
+// separated by commas, semicolons or range dashes, with optional blanks.
+// It returns the numbers cited, ranges expanded, and the index after ']'.
+func scanMarker(text string, i int) (nums []int, end int, ok bool) {
+	j := i + 1
+	blanks := func() {
+		for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
+			j++
+		}
+	}
+	number := func() (int, bool) {
+		k := j
+		for j < len(text) && text[j] >= '0' && text[j] <= '9' {
+			j++
+		}
+		if j == k || j-k > maxMarkerDigits {
+			return 0, false
+		}
+		v, err := strconv.Atoi(text[k:j])
+		return v, err == nil
+	}
+	rangeFrom := -1
+	for {
+		blanks()
+		v, ok := number()
+		if !ok {
+			return nil, 0, false
+		}
+		if rangeFrom >= 0 {
+			nums = append(nums, expandRange(rangeFrom, v)...)
+			rangeFrom = -1
+		} else {
+			nums = append(nums, v)
+		}
+		blanks()
+		if j >= len(text) {
+			return nil, 0, false
+		}
+		switch {
+		case text[j] == ']':
+			return nums, j + 1, true
+		case text[j] == ',' || text[j] == ';':
+			j++
+		case text[j] == '-':
+			j++
+			rangeFrom = nums[len(nums)-1]
+			nums = nums[:len(nums)-1]
+		case strings.HasPrefix(text[j:], "–"):
+			j += len("–")
+			rangeFrom = nums[len(nums)-1]
+			nums = nums[:len(nums)-1]
+		default:
+			return nil, 0, false
+		}
+	}
+}
+
+// expandRange lists a..b; a backwards or very long range is taken as its
+// two ends, which are then checked like any other number.
+func expandRange(a, b int) []int {
+	if b < a || b-a > maxMarkerRange {
+		return []int{a, b}
+	}
+	out := make([]int, 0, b-a+1)
+	for v := a; v <= b; v++ {
+		out = append(out, v)
+	}
+	return out
+}
+
+// mentionRe matches what Discord turns into a ping: @everyone, @here and
+// user, nickname and role mentions (<@id>, <@!id>, <@&id>).
+var mentionRe = regexp.MustCompile(`(?i)@(everyone|here)|<@([!&]?\d)`)
+
+// defuseMentions puts a zero-width space after the @ of every mention, so
+// model output cannot ping anyone even if the sender forgets to turn
+// mentions off. The text reads the same.
+func defuseMentions(s string) string {
+	return mentionRe.ReplaceAllStringFunc(s, func(m string) string {
+		at := strings.IndexByte(m, '@')
+		return m[:at+1] + "\u200b" + m[at+1:]
+	})
+}
+
+// thinkRe matches the reasoning some local models (Qwen3, DeepSeek-R1)
+// write before their answer.
+var thinkRe = regexp.MustCompile(`(?s)<think>.*?</think>`)
+
+// visibleText is the part of a model's output meant for the reader: the
+// reasoning block removed and, while it is still open, nothing at all.
+func visibleText(s string) string {
+	s = thinkRe.ReplaceAllString(s, "")
+	if i := strings.Index(s, "<think>"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// isDontSay reports whether a model's answer is the fixed sentence the
+// prompt asks for when the passages do not answer, allowing for the usual
+// small variations (quotes, curly apostrophe, "do not"); prefix also
+// accepts it followed by more text.
+func isDontSay(text string, prefix bool) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(s)
+		s = strings.NewReplacer("’", "'", "do not", "don't", "*", "", "\"", "", "“", "", "”", "").Replace(s)
+		return strings.Join(strings.Fields(s), " ")
+	}
+	want := strings.TrimSuffix(norm(dontSay), ".")
+	got := strings.TrimSpace(norm(stripMarkers(text)))
+	if prefix {
+		return strings.HasPrefix(got, want)
+	}
+	return strings.TrimRight(got, ". ") == want
+}

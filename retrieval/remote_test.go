@@ -1,0 +1,196 @@
+package retrieval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/handover/handover/corpus"
+)
+
+// fakeEmbeddings is an OpenAI-compatible /v1/embeddings server that gives
+// each text a deterministic vector of hashed words. mode switches it to
+// failing behaviours.
+type fakeEmbeddings struct {
+	calls atomic.Int32
+	mu    sync.Mutex
+	mode  string // "", "500", "hang", "zero"
+	auth  string
+}
+
+func (f *fakeEmbeddings) setMode(m string) { f.mu.Lock(); f.mode = m; f.mu.Unlock() }
+
+func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	mode := f.mode
+	f.auth = r.Header.Get("Authorization")
+	f.mu.Unlock()
+	if r.URL.Path != "/v1/embeddings" {
+		http.NotFound(w, r)
+		return
+	}
+	switch mode {
+	case "500":
+		http.Error(w, `{"error":{"message":"overloaded","type":"server_error"}}`, http.StatusInternalServerError)
+		return
+	case "hang":
+		// The server notices a client that gave up only once the body is
+		// read.
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+		return
+	}
+	var req struct {
+		Input []string `json:"input"`
+		Model string   `json:"model"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	type emb struct {
+		Object    string    `json:"object"`
+		Embedding []float32 `json:"embedding"`
+		Index     int       `json:"index"`
+	}
+	var data []emb
+	for i, text := range req.Input {
+		v := make([]float32, 32)
+		if mode != "zero" {
+			for _, w := range strings.Fields(strings.ToLower(text)) {
+				h := fnv.New32a()
+				h.Write([]byte(w))
+				v[h.Sum32()%32]++
+			}
+			v[0] += 0.01
+		}
+		data = append(data, emb{Object: "embedding", Embedding: v, Index: i})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data, "model": req.Model})
+}
+
+func testIndex(t *testing.T) (*corpus.Corpus, *Index) {
+	t.Helper()
+	c, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	vecs, err := DefaultVectors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := BuildIndex(context.Background(), c, vecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, ix
+}
+
+func TestRemoteEmbeddingsPersist(t *testing.T) {
+	fake := &fakeEmbeddings{}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "fake-embed", APIKey: "sk-secret", Timeout: 5 * time.Second, Path: dir}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	_, ix := testIndex(t)
+	if err := ix.AttachRemote(context.Background(), logger, cfg); err != nil {
+		t.Fatalf("AttachRemote: %v", err)
+	}
+	first := fake.calls.Load()
+	if want := int32((ix.Len() + remoteBatch - 1) / remoteBatch); first != want {
+		t.Errorf("first run made %d calls, want %d batches", first, want)
+	}
+	if fake.auth != "Bearer sk-secret" {
+		t.Errorf("Authorization = %q", fake.auth)
+	}
+
+	// A restart over the same passages and model re-embeds nothing.
+	_, ix2 := testIndex(t)
+	if err := ix2.AttachRemote(context.Background(), logger, cfg); err != nil {
+		t.Fatalf("AttachRemote again: %v", err)
+	}
+	if got := fake.calls.Load(); got != first {
+		t.Errorf("restart made %d more embedding calls, want 0", got-first)
+	}
+
+	// Another model is a different collection.
+	cfg.Model = "other-model"
+	_, ix3 := testIndex(t)
+	if err := ix3.AttachRemote(context.Background(), logger, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if fake.calls.Load() == first {
+		t.Error("a new model reused the old model's vectors")
+	}
+}
+
+func TestRemoteEmbeddingsFailures(t *testing.T) {
+	for _, mode := range []string{"500", "hang", "zero"} {
+		t.Run(mode, func(t *testing.T) {
+			fake := &fakeEmbeddings{mode: mode}
+			srv := httptest.NewServer(fake)
+			defer srv.Close()
+			c, ix := testIndex(t)
+			cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "m", APIKey: "sk-secret", Timeout: 200 * time.Millisecond}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := ix.AttachRemote(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+			if err == nil {
+				t.Fatal("AttachRemote succeeded against a failing API")
+			}
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				t.Fatal("AttachRemote outlived the test deadline: the per-call timeout did not hold")
+			}
+			if strings.Contains(err.Error(), "sk-secret") {
+				t.Errorf("error text leaks the API key: %v", err)
+			}
+			// The index still answers with the local embedder.
+			e := New(slog.New(slog.NewTextHandler(io.Discard, nil)), c, ix, Options{})
+			a, err := e.Answer(context.Background(), Request{Question: "When did Mark Rutte take over NATO?"})
+			if err != nil || a.Abstained || len(a.Citations) == 0 {
+				t.Errorf("answer after failed API: %+v, %v", a, err)
+			}
+		})
+	}
+}
+
+func TestRemoteEmbeddingsQueryFailureFallsBack(t *testing.T) {
+	fake := &fakeEmbeddings{}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	c, ix := testIndex(t)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "m", Timeout: 200 * time.Millisecond}
+	if err := ix.AttachRemote(context.Background(), logger, cfg); err != nil {
+		t.Fatal(err)
+	}
+	e := New(logger, c, ix, Options{})
+	want, err := e.Answer(context.Background(), Request{Question: "Where was the handover ceremony?"})
+	if err != nil || want.Abstained {
+		t.Fatalf("answer with API up: %+v, %v", want, err)
+	}
+	fake.setMode("hang")
+	got, err := e.Answer(context.Background(), Request{Question: "Where was the handover ceremony?"})
+	if err != nil || got.Abstained || !strings.Contains(got.Text, "Brussels") {
+		t.Errorf("answer with API hanging: %+v, %v", got, err)
+	}
+	if !strings.Contains(logs.String(), "embeddings API failed") {
+		t.Errorf("no warning logged; logs:\n%s", logs.String())
+	}
+}
