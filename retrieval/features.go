@@ -64,7 +64,7 @@ func newFeatures(ix *Index, quotes []corpus.Quote) *features {
 		speakers: make([][]uint32, len(ix.passages)),
 	}
 	f.addSpeakers(ix, quotes)
-	f.people = learnPeople(ix.passages)
+	f.people = learnPeople(ix)
 	upper, lower := map[uint32]int{}, map[uint32]int{}
 	for i, p := range ix.passages {
 		for t := typeOther + 1; t < typeCount; t++ {

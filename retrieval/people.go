@@ -21,10 +21,10 @@ type person struct {
 	first    string          // lower case: "jens"
 	mentions int             // how often the articles name them, in full or by surname
 	descs    [][]string      // the stems of each description given with a name
-	context  map[string]bool // stems of the sentences that name them
+	context  map[uint32]bool // stem IDs of the sentences that name them
 }
 
-// pword is a word of an article sentence with what ranking of
+// pword is a word of an article sentence with what finding
 // descriptions needs: its case, a possessive, and the punctuation after it.
 type pword struct {
 	text  string // without possessive or punctuation: "NATO", "secretary-general"
@@ -110,26 +110,26 @@ type mentionSpan struct {
 
 // learnPeople finds the people the articles name and the descriptions
 // they give with the names.
-func learnPeople(passages []corpus.Passage) []*person {
+func learnPeople(ix *Index) []*person {
+	passages := ix.passages
 	sents := make([][]pword, len(passages))
 	bySurname := map[string]*person{}
 	var people []*person
 	// A word that starts a sentence is capitalised whatever it is:
 	// "Since Russia" is no one's name if "since" is written elsewhere.
 	lowerSeen := map[string]bool{}
-	for _, p := range passages {
-		for _, w := range pwords(p.Text) {
+	for k, p := range passages {
+		if p.Kind != corpus.KindArticle {
+			continue
+		}
+		sents[k] = pwords(p.Text)
+		for _, w := range sents[k] {
 			if !w.cap {
 				lowerSeen[w.lower] = true
 			}
 		}
 	}
-	for k, p := range passages {
-		if p.Kind != corpus.KindArticle {
-			continue
-		}
-		ws := pwords(p.Text)
-		sents[k] = ws
+	for _, ws := range sents {
 		i := 0
 		if len(ws) > 0 && lowerSeen[ws[0].lower] {
 			i = 1
@@ -145,7 +145,7 @@ func learnPeople(passages []corpus.Passage) []*person {
 			if n := j - i; n == 2 || n == 3 {
 				sur := ws[j-1].text
 				if bySurname[strings.ToLower(sur)] == nil {
-					pp := &person{surname: sur, first: ws[i].lower, context: map[string]bool{}}
+					pp := &person{surname: sur, first: ws[i].lower, context: map[uint32]bool{}}
 					bySurname[strings.ToLower(sur)] = pp
 					people = append(people, pp)
 				}
@@ -156,10 +156,8 @@ func learnPeople(passages []corpus.Passage) []*person {
 	for k, ws := range sents {
 		for _, m := range findMentions(ws, bySurname) {
 			m.p.mentions++
-			for _, t := range tokenize(passages[k].Text) {
-				if !isStop(t.word) {
-					m.p.context[t.stem] = true
-				}
+			for _, id := range ix.stems[k] {
+				m.p.context[id] = true
 			}
 			if d := describe(ws, m); len(d) > 0 {
 				m.p.descs = append(m.p.descs, d)
@@ -532,7 +530,7 @@ func (f *features) resolve(ix *Index, desc [][]string, ws []qword, from, to int)
 			if k >= from && k <= to || isStop(w.lower) || questionWords[w.lower] || lightWords[w.lower] {
 				continue
 			}
-			if p.context[stem(w.lower)] {
+			if id, ok := ix.vocab[stem(w.lower)]; ok && p.context[id] {
 				ctx++
 			}
 		}

@@ -38,7 +38,10 @@ var strictTypes = map[answerType]bool{
 
 // query is an analysed question.
 type query struct {
-	text    string
+	text string
+	// named is text with the people it describes named ("the norwegian"
+	// → "Stoltenberg"), for the vector search; "" if it names no one.
+	named   string
 	terms   []qterm
 	atype   answerType
 	opinion bool // asks what readers or viewers think
@@ -188,7 +191,9 @@ func (ix *Index) analyse(text string) query {
 	// those names are not required of it.
 	norm = ix.dropExcluded(norm)
 	// "the norwegian guy" is Stoltenberg, named.
-	norm = ix.feat.resolvePeople(ix, norm)
+	if named := ix.feat.resolvePeople(ix, norm); named != norm {
+		norm, q.named = named, named
+	}
 	capital := capitalised(norm)
 	place := placeNames(norm)
 	seen := map[string]bool{}
@@ -359,6 +364,9 @@ func orderOf(text string, terms []qterm) *orderQuery {
 	return nil
 }
 
+// timeClauseRe finds a clause of time after the start of a question.
+var timeClauseRe = regexp.MustCompile(`(?i)^\W*\pL.*?\s(when|while|once)\s+(.+)$`)
+
 // focusOf picks the word a question hangs on: the noun right after a
 // leading "which" or "what" ("which candidate ..."), else the weightiest
 // word the articles use that is not a name (names are checked on their
@@ -377,10 +385,18 @@ func focusOf(text string, terms []qterm) int {
 			}
 		}
 	}
+	// "What was going on with the war when he stepped in" asks about the
+	// war: a clause of time only says which moment.
+	timed := map[string]bool{}
+	if m := timeClauseRe.FindStringSubmatch(text); m != nil {
+		for _, t := range tokenize(m[2]) {
+			timed[t.stem] = true
+		}
+	}
 	focus := -1
 	for _, known := range []bool{true, false} {
 		for i, t := range terms {
-			if t.proper || lightWords[t.word] || (known && !t.known && len(t.syn) == 0) {
+			if t.proper || lightWords[t.word] || (known && !t.known && len(t.syn) == 0) || timed[t.stem] {
 				continue
 			}
 			if focus < 0 || t.weight > terms[focus].weight {
@@ -495,7 +511,11 @@ func (ix *Index) rank(ctx context.Context, q query, extra string) ([]candidate, 
 			}
 		}
 	}
-	qtoks := tokenize(normaliseQuestion(q.text + " " + extra))
+	text := q.text
+	if q.named != "" {
+		text = q.named
+	}
+	qtoks := tokenize(normaliseQuestion(text + " " + extra))
 	qvec := ix.local.embedTokens(qtoks)
 	vhits, err := ix.vectorSearch(ctx, qvec, vectorK)
 	if err != nil {

@@ -12,11 +12,15 @@ import (
 )
 
 // exhaustive is the reference search: every row's float32 dot product,
-// best first, ties by position.
+// summed as chromem-go sums it, best first, ties by position.
 func exhaustive(vecs [][]float32, q []float32, k int) []scored {
 	out := make([]scored, len(vecs))
 	for i, v := range vecs {
-		out[i] = scored{doc: i, score: float64(dot(q, v))}
+		var sum float32
+		for j := range q {
+			sum += q[j] * v[j]
+		}
+		out[i] = scored{doc: i, score: float64(sum)}
 	}
 	slices.SortFunc(out, func(a, b scored) int {
 		if a.score != b.score {

@@ -2,10 +2,13 @@ package retrieval
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -470,6 +473,38 @@ func askFacts(tb testing.TB, e *Engine, facts []plantedFact) factResult {
 		}
 	}
 	return r
+}
+
+var (
+	synthDir = flag.String("synth.dir", "", "write a synthetic archive into this folder (see PERFORMANCE.md)")
+	synthN   = flag.Int("synth.n", 100_000, "passages in the archive -synth.dir writes, shipped articles included")
+)
+
+// TestWriteSynthetic writes the archive of -synth.n passages into
+// -synth.dir, so that the handover binary can be timed on it:
+//
+//	go test ./retrieval -run TestWriteSynthetic -synth.dir /tmp/synth100k
+//	handover ask --corpus /tmp/synth100k "When was the Vellmar accord signed?"
+func TestWriteSynthetic(t *testing.T) {
+	if *synthDir == "" {
+		t.Skip("set -synth.dir to write a synthetic archive")
+	}
+	shipped, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSynthetic(*synthN - len(shipped.Passages()))
+	if err := os.MkdirAll(*synthDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range s.files {
+		if err := os.WriteFile(filepath.Join(*synthDir, name), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range s.facts {
+		t.Logf("%s %q", f.Passage, f.Question)
+	}
 }
 
 func TestSyntheticDeterministic(t *testing.T) {

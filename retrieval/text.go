@@ -27,7 +27,7 @@ func tokenize(text string) []token {
 	}) {
 		f = strings.ToLower(strings.Trim(f, "'’"))
 		f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "’s")
-		f = strings.NewReplacer("'", "", "’", "").Replace(f)
+		f = strings.ReplaceAll(strings.ReplaceAll(f, "'", ""), "’", "")
 		if f == "" {
 			continue
 		}
@@ -109,7 +109,7 @@ var synonymGroups = [][]string{
 	{"prior", "former", "outgoing"},
 	{"preceding", "former", "outgoing"},
 	{"leaving", "outgoing", "successor"},
-	{"comeback", "return"},
+	{"comeback", "return", "victory", "win"},
 	{"react", "respond", "reaction"},
 	{"ritual", "ceremony", "symbolic"},
 	{"change", "handover", "transition"},
