@@ -90,6 +90,13 @@ func (ix *Index) choose(q query, cands []candidate) []evidence {
 				e = evidence{pos: n}
 			}
 		}
+		// A sentence that opens with a pronoun ("He succeeds Norway's
+		// Jens Stoltenberg") is shown after the sentence before it in the
+		// article, which says who "he" is.
+		if startsWithPronoun(ix.passages[e.pos].Text) && e.pos > 0 && ix.passages[e.pos-1].Doc == ix.passages[e.pos].Doc &&
+			ix.passages[e.pos-1].Kind == ix.passages[e.pos].Kind && !containsPos(out, e.pos-1) {
+			out = append(out, evidence{pos: e.pos - 1})
+		}
 		out = append(out, e)
 		pos := e.pos
 		for len(out) < maxSentences && openQuote(ix.passages[pos].Text) && ix.passages[pos].After != "" {
@@ -211,4 +218,32 @@ func (ix *Index) citation(n, pos int) Citation {
 		kind = string(corpus.KindComment)
 	}
 	return Citation{N: n, Doc: p.Doc, Title: m.title, Publisher: m.publisher, Date: m.date, Kind: kind, Text: p.Text, Passage: p.ID}
+}
+
+// startsWithPronoun reports whether a sentence opens with a personal
+// pronoun whose person it does not name.
+func startsWithPronoun(s string) bool {
+	w := firstWordOf(s)
+	switch w {
+	case "He", "She", "They", "His", "Her", "Their", "Him", "Them":
+		return true
+	}
+	return false
+}
+
+func firstWordOf(s string) string {
+	s = strings.TrimLeft(s, "\"“‘'( ")
+	if i := strings.IndexAny(s, " ,;:"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func containsPos(evs []evidence, pos int) bool {
+	for _, e := range evs {
+		if e.pos == pos {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the program as a user would, returning stdout, stderr and the
+// exit status main would give.
+func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	code := exitCode(err, &errb)
+	return out.String(), errb.String(), code
+}
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestAskHuman(t *testing.T) {
+	out, errOut, code := runCLI(t, "", nil, "ask", "When did Mark Rutte take over NATO?")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"October 1", "[1]", "Sources:", "[1] "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+type answerJSON struct {
+	Question  string `json:"question"`
+	Answer    string `json:"answer"`
+	Abstained bool   `json:"abstained"`
+	Mode      string `json:"mode"`
+	Citations []struct {
+		N         int    `json:"n"`
+		Doc       string `json:"doc"`
+		Title     string `json:"title"`
+		Publisher string `json:"publisher"`
+		Date      string `json:"date"`
+		Kind      string `json:"kind"`
+		Text      string `json:"text"`
+	} `json:"citations"`
+}
+
+func TestAskJSON(t *testing.T) {
+	out, errOut, code := runCLI(t, "", nil, "ask", "--json", "Where was the handover ceremony?")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var a answerJSON
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if a.Mode != "extractive" || a.Abstained || len(a.Citations) == 0 || !strings.Contains(a.Answer, "Brussels") {
+		t.Fatalf("answer = %+v", a)
+	}
+	if !strings.Contains(a.Answer, a.Citations[0].Text) {
+		t.Errorf("the first citation's sentence is not quoted verbatim: %q in %q", a.Citations[0].Text, a.Answer)
+	}
+	for i, c := range a.Citations {
+		// Later citations may be the same fact told by another article.
+		if c.N != i+1 || c.Doc == "" || c.Title == "" || c.Kind != "article" || c.Text == "" {
+			t.Errorf("citation %d = %+v", i, c)
+		}
+		if !strings.Contains(a.Answer, fmt.Sprintf("[%d]", c.N)) {
+			t.Errorf("answer does not use marker [%d]: %s", c.N, a.Answer)
+		}
+	}
+}
+
+func TestAskJSONLines(t *testing.T) {
+	in := "Who succeeded Jens Stoltenberg?\n\nWhat is the capital of Australia?\n" + strings.Repeat("x", 2001) + "\n"
+	out, errOut, code := runCLI(t, in, nil, "ask", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want 3 (blank line skipped):\n%s", len(lines), out)
+	}
+	var first, second answerJSON
+	json.Unmarshal([]byte(lines[0]), &first)
+	json.Unmarshal([]byte(lines[1]), &second)
+	if first.Abstained || !strings.Contains(first.Answer, "Rutte") {
+		t.Errorf("first answer = %+v", first)
+	}
+	if !second.Abstained || len(second.Citations) != 0 || second.Answer != "The articles don't say." {
+		t.Errorf("unanswerable = %+v", second)
+	}
+	var bad map[string]string
+	if err := json.Unmarshal([]byte(lines[2]), &bad); err != nil || !strings.Contains(bad["error"], "2000") {
+		t.Errorf("too-long line = %q", lines[2])
+	}
+}
+
+func TestAskBadQuestions(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"empty", []string{"ask", ""}, "empty"},
+		{"blank", []string{"ask", "   "}, "empty"},
+		{"too long", []string{"ask", strings.Repeat("é", 2001)}, "2000"},
+		{"missing", []string{"ask"}, "needs a question"},
+		{"two questions", []string{"ask", "a", "b"}, "one question"},
+		{"unknown flag", []string{"ask", "--nope", "q"}, "nope"},
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, "", nil, tt.args...)
+			if code != 2 || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("run(%q) = exit %d, stdout %q, stderr %q; want exit 2 naming %q", tt.args, code, out, errOut, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	unknown := writeFile(t, dir, "unknown.yaml", "llm:\n  model: x\n  modle: y\ndiscord:\n  chanels: []\n")
+	_, errOut, code := runCLI(t, "", nil, "ask", "--config", unknown, "q?")
+	if code != 2 || !strings.Contains(errOut, "line 3") || !strings.Contains(errOut, "modle") || !strings.Contains(errOut, "line 5") || !strings.Contains(errOut, "chanels") {
+		t.Errorf("unknown keys: exit %d, stderr %q; want both keys with their lines", code, errOut)
+	}
+	invalid := writeFile(t, dir, "invalid.yaml", "llm:\n  base_url: ftp://x\n  timeout: -1s\ndiscord:\n  max_concurrent: 0\n  shard_id: 3\n  shard_count: 2\n  channels: [abc]\nlog:\n  level: loud\n")
+	_, errOut, code = runCLI(t, "", nil, "sources", "--config", invalid)
+	for _, want := range []string{"llm.base_url", "llm.model", "llm.timeout", "discord.max_concurrent", "discord.shard_id", "discord.channels[0]", "log.level"} {
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("invalid config: exit %d, stderr lacks %q:\n%s", code, want, errOut)
+		}
+	}
+	empty := writeFile(t, dir, "empty.yaml", "")
+	if _, errOut, code := runCLI(t, "", nil, "sources", "--config", empty); code != 0 {
+		t.Errorf("empty config: exit %d, %s", code, errOut)
+	}
+	example, err := filepath.Abs("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, "", nil, "sources", "--config", example); code != 0 {
+		t.Errorf("config.example.yaml: exit %d, %s", code, errOut)
+	}
+}
+
+func TestCorpusDir(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "extra.md", "# Luxembourg hosts summit\n\nThe 2031 summit of the alliance will be held in Luxembourg City, officials said.\n")
+	writeFile(t, dir, "broken.txt", "\x00\x01binary")
+	out, errOut, code := runCLI(t, "", nil, "ask", "--corpus", dir, "--json", "Where will the 2031 summit be held?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "broken.txt") {
+		t.Errorf("no warning names broken.txt: %q", errOut)
+	}
+	var a answerJSON
+	if err := json.Unmarshal([]byte(out), &a); err != nil || a.Abstained || len(a.Citations) == 0 || a.Citations[0].Doc != "extra" {
+		t.Errorf("answer from extra article = %+v (%v)", a, err)
+	}
+	if _, errOut, code := runCLI(t, "", nil, "sources", "--corpus", filepath.Join(dir, "missing")); code != 2 || !strings.Contains(errOut, "missing") {
+		t.Errorf("missing corpus dir: exit %d, %q", code, errOut)
+	}
+}
+
+func TestSourcesQuotesDates(t *testing.T) {
+	out, _, code := runCLI(t, "", nil, "sources")
+	if code != 0 || strings.Count(out, "_") < 5 || !strings.Contains(out, "DW News") {
+		t.Errorf("sources: exit %d\n%s", code, out)
+	}
+
+	out, _, code = runCLI(t, "", nil, "quotes", "--speaker", "stoltenberg", "--json")
+	var qs []struct {
+		Speaker, Text, Context, Doc string
+		Docs                        []string
+	}
+	if err := json.Unmarshal([]byte(out), &qs); err != nil || code != 0 || len(qs) == 0 {
+		t.Fatalf("quotes --json: exit %d, %v\n%s", code, err, out)
+	}
+	for _, q := range qs {
+		if q.Speaker != "Jens Stoltenberg" || q.Doc == "" || len(q.Docs) == 0 || q.Docs[0] != q.Doc || !strings.Contains(q.Context, q.Text) {
+			t.Errorf("quote = %+v", q)
+		}
+	}
+
+	out, _, code = runCLI(t, "", nil, "dates", "--json")
+	var evs []struct {
+		Date, Precision, Text string
+		Docs                  []string
+	}
+	if err := json.Unmarshal([]byte(out), &evs); err != nil || code != 0 {
+		t.Fatalf("dates --json: exit %d, %v\n%s", code, err, out)
+	}
+	found := map[string]bool{}
+	for i, ev := range evs {
+		found[ev.Date] = true
+		if i > 0 && evs[i-1].Date > ev.Date {
+			t.Errorf("timeline out of order: %s before %s", evs[i-1].Date, ev.Date)
+		}
+	}
+	for _, d := range []string{"2014", "2022", "2024-10-01", "2024-11"} {
+		if !found[d] {
+			t.Errorf("timeline lacks %s", d)
+		}
+	}
+
+	out, _, _ = runCLI(t, "", nil, "dates", "--topic", "crimea")
+	if !strings.Contains(out, "2014") || strings.Contains(out, "2022") {
+		t.Errorf("dates --topic crimea:\n%s", out)
+	}
+}
+
+// TestAskWithModel drives ask through a real go-openai client against a
+// local server, and --no-llm past it.
+func TestAskWithModel(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Mark Rutte took over in Brussels [1]."}}]}`)
+	}))
+	defer srv.Close()
+	cfg := writeFile(t, t.TempDir(), "llm.yaml", "llm:\n  base_url: "+srv.URL+"/v1\n  model: m\n  timeout: 5s\n")
+	out, errOut, code := runCLI(t, "", map[string]string{"OPENAI_API_KEY": "sk-test"}, "ask", "--json", "--config", cfg, "Who succeeded Stoltenberg?")
+	var a answerJSON
+	if err := json.Unmarshal([]byte(out), &a); err != nil || code != 0 {
+		t.Fatalf("exit %d, %v, %s", code, err, errOut)
+	}
+	if a.Mode != "llm" || len(a.Citations) != 1 || calls != 1 || strings.Contains(out, "sk-test") {
+		t.Errorf("model answer = %+v (calls %d)", a, calls)
+	}
+	out, _, _ = runCLI(t, "", nil, "ask", "--json", "--no-llm", "--config", cfg, "Who succeeded Stoltenberg?")
+	json.Unmarshal([]byte(out), &a)
+	if a.Mode != "extractive" || calls != 1 {
+		t.Errorf("--no-llm answer = %+v (calls %d)", a, calls)
+	}
+}
