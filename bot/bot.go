@@ -1,0 +1,424 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/handover/handover/retrieval"
+)
+
+// Answerer answers a question: (*retrieval.Engine) in production, an
+// in-memory fake in tests.
+type Answerer interface {
+	Answer(ctx context.Context, req retrieval.Request) (retrieval.Answer, error)
+}
+
+// Library is what the bot lists and looks up without a question: the
+// articles, the quote index and the timeline.
+type Library interface {
+	Sources() []retrieval.Source
+	Quotes(speaker, topic string) []retrieval.Quote
+	// Speakers are canonical speaker names, for autocomplete.
+	Speakers() []string
+	Timeline(topic string) []retrieval.Event
+}
+
+// Options configure a Bot. Zero values take the defaults noted.
+type Options struct {
+	// Token is the bot token, with or without its "Bot " prefix.
+	Token string
+	// APIBaseURL receives every REST call and the gateway discovery;
+	// "" is https://discord.com.
+	APIBaseURL string
+	// GuildID registers the slash commands to one guild (instant); ""
+	// registers them globally.
+	GuildID string
+	// Channels are channel IDs where every message is a question. They
+	// need the privileged Message Content intent.
+	Channels []string
+	// RespondToMentions answers messages that mention the bot.
+	RespondToMentions bool
+	// Cooldown is how long one user waits between questions; 0 disables it.
+	Cooldown time.Duration
+	// MaxConcurrent questions are answered at once (default 4); up to
+	// QueueSize more wait (default 8 per MaxConcurrent), then new ones are
+	// turned away.
+	MaxConcurrent int
+	QueueSize     int
+	// ShardID and ShardCount (default 1) shard the gateway connection.
+	ShardID, ShardCount int
+	// LLM says a model is configured: answers stream, and extractive
+	// answers count as model errors.
+	LLM bool
+	// AnswerTimeout bounds one question, queueing included (default 2m).
+	AnswerTimeout time.Duration
+	// ShutdownTimeout is how long questions in flight may take to finish
+	// once Run's context is cancelled (default 10s).
+	ShutdownTimeout time.Duration
+	// DeferAfter is how long a quick command (/quote, /dates, /sources) may
+	// compute before the bot defers its reply (default 1s), well inside
+	// Discord's 3 seconds.
+	DeferAfter time.Duration
+	// StreamInterval spaces the edits of a streamed answer (default 1s).
+	StreamInterval time.Duration
+	// Metrics receives counters and health; nil keeps them private.
+	Metrics *Metrics
+	// Clock is the time source for cooldowns and streaming; nil is the
+	// system clock.
+	Clock Clock
+}
+
+// Limits on what the bot remembers. Beyond them the oldest entries go: a
+// button on a very old answer then says the answer is gone.
+const (
+	seenMessages    = 4096 // message IDs already handled, against duplicate events
+	storedAnswers   = 2048 // answers behind Show sources and 👍/👎
+	storedConvos    = 4096 // bot message ID to the conversation it ended
+	maxHistoryTurns = 3
+	typingInterval  = 8 * time.Second // Discord shows typing for 10 s
+)
+
+// Bot is handover on Discord. Create it with New and start it with Run.
+type Bot struct {
+	logger   *slog.Logger
+	opts     Options
+	answerer Answerer
+	library  Library
+	metrics  *Metrics
+	clock    Clock
+	client   *http.Client
+	channels map[string]bool
+	intents  discordgo.Intent
+
+	cooldown *cooldown
+	gate     *gate
+	seen     *lru[string, struct{}]
+	answers  *lru[string, storedAnswer]
+	convos   *lru[string, []retrieval.Turn]
+	votes    *lru[string, struct{}]
+
+	mu       sync.Mutex
+	closing  bool
+	inflight sync.WaitGroup
+	work     context.Context // parent of every handler's context
+}
+
+// storedAnswer is what the buttons under an answer need.
+type storedAnswer struct {
+	citations   []retrieval.Citation
+	mode        string
+	questionLen int
+}
+
+// New checks opts and returns a Bot that answers with answerer and looks
+// things up in library.
+func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) (*Bot, error) {
+	if strings.TrimSpace(strings.TrimPrefix(opts.Token, "Bot ")) == "" {
+		return nil, errors.New("new bot: no token")
+	}
+	if answerer == nil || library == nil {
+		return nil, errors.New("new bot: an answerer and a library are required")
+	}
+	client, err := NewHTTPClient(opts.APIBaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("new bot: %w", err)
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = 4
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 8 * opts.MaxConcurrent
+	}
+	if opts.ShardCount <= 0 {
+		opts.ShardCount = 1
+	}
+	if opts.ShardID < 0 || opts.ShardID >= opts.ShardCount {
+		return nil, fmt.Errorf("new bot: shard %d of %d", opts.ShardID, opts.ShardCount)
+	}
+	if opts.AnswerTimeout <= 0 {
+		opts.AnswerTimeout = 2 * time.Minute
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = 10 * time.Second
+	}
+	if opts.DeferAfter <= 0 {
+		opts.DeferAfter = time.Second
+	}
+	if opts.StreamInterval <= 0 {
+		opts.StreamInterval = time.Second
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics()
+	}
+	if opts.Clock == nil {
+		opts.Clock = systemClock{}
+	}
+	b := &Bot{
+		logger:   logger,
+		opts:     opts,
+		answerer: answerer,
+		library:  library,
+		metrics:  opts.Metrics,
+		clock:    opts.Clock,
+		client:   client,
+		channels: map[string]bool{},
+		cooldown: newCooldown(opts.Cooldown, opts.Clock),
+		gate:     newGate(opts.MaxConcurrent, opts.QueueSize),
+		seen:     newLRU[string, struct{}](seenMessages),
+		answers:  newLRU[string, storedAnswer](storedAnswers),
+		convos:   newLRU[string, []retrieval.Turn](storedConvos),
+		votes:    newLRU[string, struct{}](storedAnswers),
+		work:     context.Background(),
+	}
+	for _, c := range opts.Channels {
+		b.channels[c] = true
+	}
+	// Guild messages bring mentions and replies; direct messages bring DMs.
+	// Message content is privileged: ask for it only when listed channels
+	// need every message's text. Mentions, replies to the bot and DMs carry
+	// their content without it.
+	b.intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if len(opts.Channels) > 0 {
+		b.intents |= discordgo.IntentsMessageContent
+	}
+	return b, nil
+}
+
+// Gateway close codes handover acts on.
+const (
+	closeAuthenticationFailed = 4004
+	closeInvalidShard         = 4010
+	closeShardingRequired     = 4011
+	closeInvalidIntents       = 4013
+	closeDisallowedIntents    = 4014
+)
+
+// Run connects to Discord, registers the slash commands and answers until
+// ctx is cancelled. Then it stops taking questions, gives those in flight
+// up to ShutdownTimeout to finish, closes the connection and returns nil.
+// It returns an error only when it cannot connect at all.
+func (b *Bot) Run(ctx context.Context) error {
+	s, err := discordgo.New(b.token())
+	if err != nil {
+		return fmt.Errorf("discord session: %w", err)
+	}
+	s.Client = b.client
+	s.StateEnabled = false // handover needs no guild cache
+	s.ShardID, s.ShardCount = b.opts.ShardID, b.opts.ShardCount
+	s.Identify.Intents = b.intents
+
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	b.mu.Lock()
+	b.work, b.closing = work, false
+	b.mu.Unlock()
+
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
+		if b.metrics.setConnected(true) {
+			b.logger.Info("reconnected to the discord gateway")
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.metrics.setConnected(false) })
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(b.onMessage)
+
+	if err := b.open(s); err != nil {
+		return err
+	}
+	botID, appID := selfIDs(s)
+	b.logger.Info("connected to discord", "bot_id", botID, "shard", b.opts.ShardID, "shards", b.opts.ShardCount,
+		"message_content", s.Identify.Intents&discordgo.IntentsMessageContent != 0)
+
+	// One shard registers for all; the others would only repeat it.
+	if b.opts.ShardID == 0 {
+		b.register(ctx, s, appID)
+	}
+
+	<-ctx.Done()
+	b.shutdown(s, cancelWork)
+	return nil
+}
+
+// open connects to the gateway. If Discord refuses the Message Content
+// intent (close code 4014), it says what to enable and connects without it:
+// mentions, replies, DMs and slash commands still work.
+func (b *Bot) open(s *discordgo.Session) error {
+	err := s.Open()
+	if code := closeCode(err); code == closeDisallowedIntents && s.Identify.Intents&discordgo.IntentsMessageContent != 0 {
+		b.logger.Error("Discord refused the Message Content intent (gateway close code 4014). "+
+			"To answer every message in discord.channels, open https://discord.com/developers/applications, "+
+			"choose this application, go to Bot → Privileged Gateway Intents and turn on MESSAGE CONTENT INTENT, then restart. "+
+			"Carrying on without it: mentions, replies to the bot, DMs and slash commands still work.",
+			"channels", len(b.opts.Channels))
+		s.Identify.Intents &^= discordgo.IntentsMessageContent
+		err = s.Open()
+	}
+	if err == nil {
+		return nil
+	}
+	switch closeCode(err) {
+	case closeAuthenticationFailed:
+		return fmt.Errorf("connect to discord: the bot token was rejected (gateway close code 4004): %w", err)
+	case closeDisallowedIntents, closeInvalidIntents:
+		return fmt.Errorf("connect to discord: intents refused: %w", err)
+	case closeInvalidShard, closeShardingRequired:
+		return fmt.Errorf("connect to discord: check discord.shard_id and discord.shard_count: %w", err)
+	}
+	return fmt.Errorf("connect to discord: %w", err)
+}
+
+// selfIDs are the bot's user ID and its application's ID, from READY.
+// discordgo stores READY before it dispatches any later event, so every
+// handler sees them.
+func selfIDs(s *discordgo.Session) (botID, appID string) {
+	s.State.RLock()
+	defer s.State.RUnlock()
+	if s.State.User != nil {
+		botID = s.State.User.ID
+	}
+	appID = botID
+	if app := s.State.Application; app != nil && app.ID != "" {
+		appID = app.ID
+	}
+	return botID, appID
+}
+
+func closeCode(err error) int {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	return 0
+}
+
+// register bulk-overwrites the slash commands. A failure is logged, not
+// fatal: mentions and replies work without commands.
+func (b *Bot) register(ctx context.Context, s *discordgo.Session, appID string) {
+	cmds, err := s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, Commands(), discordgo.WithContext(ctx))
+	if err != nil {
+		b.logger.Error("register slash commands; invite the bot with the applications.commands scope", "guild_id", b.opts.GuildID, "err", err)
+		return
+	}
+	scope := "global (may take up to an hour to appear)"
+	if b.opts.GuildID != "" {
+		scope = "guild " + b.opts.GuildID
+	}
+	b.logger.Info("registered slash commands", "count", len(cmds), "scope", scope)
+}
+
+// shutdown stops taking work, waits for what is in flight, then closes the
+// gateway connection.
+func (b *Bot) shutdown(s *discordgo.Session, cancelWork context.CancelFunc) {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		close(done)
+	}()
+	b.logger.Info("shutting down: finishing questions in flight", "running", b.gate.running(), "queued", b.gate.queued(), "timeout", b.opts.ShutdownTimeout)
+	grace := time.NewTimer(b.opts.ShutdownTimeout)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+		b.logger.Warn("shutdown: questions still in flight after the grace period; cancelling them")
+		cancelWork()
+		// Cancelled handlers return at their next REST call or answer step.
+		last := time.NewTimer(time.Second)
+		defer last.Stop()
+		select {
+		case <-done:
+		case <-last.C:
+		}
+	}
+	if err := s.Close(); err != nil {
+		b.logger.Warn("close discord session", "err", err)
+	}
+	b.metrics.setConnected(false)
+	b.logger.Info("disconnected from discord")
+}
+
+// begin registers a handler as in flight; false means the bot is shutting
+// down and the handler should only say so.
+func (b *Bot) begin() (context.Context, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closing {
+		return b.work, false
+	}
+	b.inflight.Add(1)
+	return b.work, true
+}
+
+func (b *Bot) end() { b.inflight.Done() }
+
+func (b *Bot) token() string {
+	if strings.HasPrefix(b.opts.Token, "Bot ") {
+		return b.opts.Token
+	}
+	return "Bot " + b.opts.Token
+}
+
+// answer puts q to the answerer and delivers the result through out,
+// streaming previews while a model writes. It returns the IDs of the
+// messages that hold the answer.
+func (b *Bot) answer(ctx context.Context, out output, q string, history []retrieval.Turn, key string) ([]string, retrieval.Answer, error) {
+	req := retrieval.Request{Question: q, History: history}
+	var st *streamer
+	if b.opts.LLM {
+		st = newStreamer(ctx, b.logger, out, b.clock, b.opts.StreamInterval)
+		req.OnPartial = st.update
+	}
+	a, err := b.answerer.Answer(ctx, req)
+	if st != nil {
+		st.stop()
+	}
+	if err != nil {
+		return nil, a, fmt.Errorf("answer: %w", err)
+	}
+	if b.modelFailed(a) {
+		b.metrics.modelErrors.Add(1)
+	}
+	b.answers.put(key, storedAnswer{citations: a.Citations, mode: a.Mode, questionLen: len(q)})
+	ids, err := out.final(ctx, FormatAnswer(a, key))
+	if err != nil {
+		return ids, a, fmt.Errorf("send answer: %w", err)
+	}
+	turns := append(append([]retrieval.Turn(nil), history...), retrieval.Turn{Question: q, Answer: a.Text})
+	if len(turns) > maxHistoryTurns {
+		turns = turns[len(turns)-maxHistoryTurns:]
+	}
+	for _, id := range ids {
+		b.convos.put(id, turns)
+	}
+	return ids, a, nil
+}
+
+// modelFailed reports an answer that should have come from the model but
+// did not: the note says the model was unavailable, or a model is
+// configured and the answer is extractive anyway.
+func (b *Bot) modelFailed(a retrieval.Answer) bool {
+	if strings.Contains(strings.ToLower(a.Note), "unavailable") {
+		return true
+	}
+	return b.opts.LLM && a.Mode == retrieval.ModeExtractive && !a.Abstained
+}
+
+// outcome is the metrics outcome of a delivered answer.
+func outcome(a retrieval.Answer) string {
+	if a.Abstained {
+		return outcomeAbstained
+	}
+	return outcomeAnswered
+}

@@ -1,0 +1,1099 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/handover/handover/bot/discordtest"
+	"github.com/handover/handover/retrieval"
+)
+
+// The end-to-end tests run the Bot, with a real discordgo.Session, against
+// the fake Discord in discordtest, reached through Options.APIBaseURL as
+// discord.api_base_url would in production.
+
+const testToken = "test-token"
+
+// harness is a running bot and the fake Discord it talks to.
+type harness struct {
+	t       *testing.T
+	srv     *discordtest.Server
+	bot     *Bot
+	ans     *fakeAnswerer
+	lib     *fakeLibrary
+	clock   *fakeClock
+	logs    *logSink
+	metrics *Metrics
+	cancel  context.CancelFunc
+
+	stopOnce sync.Once
+	done     chan error
+	runErr   error
+}
+
+// startBot runs a bot with opts against a new fake Discord and waits until
+// it has registered its commands. proxy, if set, fronts the fake and
+// returns the base URL to give the bot.
+func startBot(t *testing.T, opts Options, lib *fakeLibrary, proxy func(*discordtest.Server) string) *harness {
+	t.Helper()
+	srv := discordtest.NewServer(t, discordtest.WithToken(testToken))
+	if lib == nil {
+		lib = &fakeLibrary{}
+	}
+	h := &harness{t: t, srv: srv, ans: newFakeAnswerer(), lib: lib, clock: newFakeClock(), logs: newLogSink(), metrics: NewMetrics(), done: make(chan error, 1)}
+	opts.Token = testToken
+	opts.APIBaseURL = srv.URL()
+	if proxy != nil {
+		opts.APIBaseURL = proxy(srv)
+	}
+	opts.Clock, opts.Metrics = h.clock, h.metrics
+	b, err := New(h.logs.logger(), opts, h.ans, h.lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.bot = b
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go func() { h.done <- b.Run(ctx) }()
+	// Registered after NewServer, so it runs first: the bot must be gone
+	// before the fake closes, or discordgo keeps redialling.
+	t.Cleanup(func() {
+		if err := h.stop(); err != nil {
+			t.Errorf("Run = %v, want nil", err)
+		}
+		checkRequests(t, srv)
+		if t.Failed() {
+			t.Logf("bot log:\n%s", h.logs.String())
+		}
+	})
+	if _, err := srv.WaitRequest(testContext(t), isRoute(discordtest.RoutePutCommands, discordtest.RoutePutGuildCommands)); err != nil {
+		t.Fatalf("commands never registered: %v\nlog:\n%s", err, h.logs.String())
+	}
+	if _, err := srv.WaitReady(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// stop cancels Run's context and returns what Run returned.
+func (h *harness) stop() error {
+	h.stopOnce.Do(func() {
+		h.cancel()
+		select {
+		case h.runErr = <-h.done:
+		case <-time.After(30 * time.Second): // a deadline, not a wait: Run must return well before
+			h.runErr = fmt.Errorf("Run did not return within 30s of cancel")
+		}
+	})
+	return h.runErr
+}
+
+func isRoute(routes ...string) func(discordtest.Request) bool {
+	return func(r discordtest.Request) bool { return slices.Contains(routes, r.Route) }
+}
+
+func (h *harness) interact(in discordtest.Interaction) discordtest.Sent {
+	h.t.Helper()
+	sent, err := h.srv.SendInteraction(in)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return sent
+}
+
+func (h *harness) ask(user, question string) discordtest.Sent {
+	h.t.Helper()
+	return h.interact(discordtest.Interaction{Name: cmdAsk, User: discordtest.User{ID: user},
+		Options: []discordtest.CommandOption{{Name: optQuestion, Value: question}}})
+}
+
+// callback waits for the interaction's acknowledgement.
+func (h *harness) callback(sent discordtest.Sent) (discordtest.Request, discordgo.InteractionResponse) {
+	h.t.Helper()
+	r, err := h.srv.WaitCallback(testContext(h.t), sent)
+	if err != nil {
+		h.t.Fatalf("no callback for interaction %s: %v\nlog:\n%s", sent.ID, err, h.logs.String())
+	}
+	var resp discordgo.InteractionResponse
+	if err := r.Decode(&resp); err != nil {
+		h.t.Fatal(err)
+	}
+	return r, resp
+}
+
+// webhook waits for a request on the interaction's webhook routes that
+// match accepts.
+func (h *harness) webhook(sent discordtest.Sent, route string, match func(body map[string]any) bool) (discordtest.Request, map[string]any) {
+	h.t.Helper()
+	var body map[string]any
+	r, err := h.srv.WaitRequest(testContext(h.t), func(r discordtest.Request) bool {
+		if r.Route != route || r.Params["token"] != sent.Token {
+			return false
+		}
+		body = decodeBody(r)
+		return match == nil || match(body)
+	})
+	if err != nil {
+		h.t.Fatalf("no %s for interaction %s: %v\nlog:\n%s", route, sent.ID, err, h.logs.String())
+	}
+	return r, body
+}
+
+func (h *harness) message(m discordtest.Message) discordtest.Sent {
+	h.t.Helper()
+	sent, err := h.srv.SendMessage(m)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return sent
+}
+
+func (h *harness) mention(user, text string) discordtest.Sent {
+	h.t.Helper()
+	return h.message(discordtest.Message{Author: discordtest.User{ID: user}, Content: "<@" + discordtest.DefaultBotID + "> " + text})
+}
+
+// reply waits for the bot's message replying to messageID.
+func (h *harness) reply(messageID string) (discordtest.Request, map[string]any) {
+	h.t.Helper()
+	var body map[string]any
+	r, err := h.srv.WaitRequest(testContext(h.t), func(r discordtest.Request) bool {
+		if r.Route != discordtest.RouteCreateMessage || r.Status != http.StatusOK {
+			return false
+		}
+		body = decodeBody(r)
+		ref, _ := body["message_reference"].(map[string]any)
+		return ref["message_id"] == messageID
+	})
+	if err != nil {
+		for _, r := range h.srv.Requests() {
+			h.t.Logf("%s %s -> %d %s", r.Method, r.Path, r.Status, r.Response)
+		}
+		h.t.Fatalf("no reply to message %s: %v\nlog:\n%s", messageID, err, h.logs.String())
+	}
+	return r, body
+}
+
+// answered waits until the bot has logged the answer to the message or
+// interaction id: by then it has remembered the conversation.
+func (h *harness) answered(id string) {
+	h.t.Helper()
+	h.logs.wait(h.t, "msg=answered message_id="+id)
+}
+
+// replies counts the bot's replies to messageID so far.
+func (h *harness) replies(messageID string) int {
+	n := 0
+	for _, r := range h.srv.Requests() {
+		if r.Route != discordtest.RouteCreateMessage || r.Status != http.StatusOK {
+			continue
+		}
+		ref, _ := decodeBody(r)["message_reference"].(map[string]any)
+		if ref["message_id"] == messageID {
+			n++
+		}
+	}
+	return n
+}
+
+func decodeBody(r discordtest.Request) map[string]any {
+	var m map[string]any
+	if len(r.Body) > 0 {
+		_ = json.Unmarshal(r.Body, &m) // the fake checked it is JSON
+	}
+	return m
+}
+
+func responseID(t *testing.T, r discordtest.Request) string {
+	t.Helper()
+	var m struct{ ID string }
+	if err := json.Unmarshal(r.Response, &m); err != nil || m.ID == "" {
+		t.Fatalf("%s %s answered %s: no message ID", r.Method, r.Path, r.Response)
+	}
+	return m.ID
+}
+
+func content(body map[string]any) string {
+	s, _ := body["content"].(string)
+	return s
+}
+
+// embedText is every embed title and description in body, joined.
+func embedText(body map[string]any) string {
+	var b strings.Builder
+	embeds, _ := body["embeds"].([]any)
+	for _, e := range embeds {
+		em, _ := e.(map[string]any)
+		fmt.Fprintf(&b, "%v\n%v\n", em["title"], em["description"])
+	}
+	return b.String()
+}
+
+// customIDs lists the custom IDs of body's buttons.
+func customIDs(body map[string]any) []string {
+	var ids []string
+	rows, _ := body["components"].([]any)
+	for _, r := range rows {
+		row, _ := r.(map[string]any)
+		cs, _ := row["components"].([]any)
+		for _, c := range cs {
+			cm, _ := c.(map[string]any)
+			if id, ok := cm["custom_id"].(string); ok {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+func isEphemeral(data map[string]any) bool {
+	f, _ := data["flags"].(float64)
+	return int(f)&int(discordgo.MessageFlagsEphemeral) != 0
+}
+
+var rawMention = regexp.MustCompile(`@everyone|@here|<@[!&]?[0-9]`)
+
+// checkRequests asserts what every test must hold: the fake rejected
+// nothing for breaking a limit, and every message the bot sent or edited
+// carried empty allowed mentions and no live mention in its text.
+func checkRequests(t *testing.T, srv *discordtest.Server) {
+	t.Helper()
+	for _, v := range srv.Violations() {
+		t.Errorf("Discord would reject: %v", v)
+	}
+	for _, r := range srv.Requests() {
+		body := decodeBody(r)
+		switch r.Route {
+		case discordtest.RouteCreateMessage, discordtest.RouteEditMessage, discordtest.RouteEditOriginal,
+			discordtest.RouteCreateFollowup, discordtest.RouteEditFollowup:
+		case discordtest.RouteInteractionCallback:
+			if typ, _ := body["type"].(float64); typ != 4 && typ != 7 {
+				continue // deferrals and autocomplete carry no message
+			}
+			body, _ = body["data"].(map[string]any)
+		default:
+			continue
+		}
+		am, ok := body["allowed_mentions"].(map[string]any)
+		parse, isList := am["parse"].([]any)
+		if !ok || !isList || len(parse) != 0 || am["replied_user"] == true || am["users"] != nil || am["roles"] != nil {
+			t.Errorf("%s %s: allowed_mentions = %v, want {parse: []}", r.Method, r.Path, body["allowed_mentions"])
+		}
+		if text := content(body) + embedText(body); rawMention.MatchString(text) {
+			t.Errorf("%s %s: live mention in %q", r.Method, r.Path, text)
+		}
+	}
+}
+
+// User IDs, one per scenario, so cooldowns never cross scenarios.
+func user(n int) string { return fmt.Sprintf("45600000000000%05d", n) }
+
+func TestEndToEnd(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{GuildID: discordtest.DefaultGuildID, RespondToMentions: true, Cooldown: 30 * time.Second, MaxConcurrent: 4}, nil, nil)
+	srv := h.srv
+
+	t.Run("registers commands", func(t *testing.T) {
+		got := srv.Commands(discordtest.DefaultGuildID)
+		var names []string
+		for _, c := range got {
+			names = append(names, c.Name)
+		}
+		if want := []string{"ask", "quote", "dates", "sources", "help"}; !slices.Equal(names, want) {
+			t.Errorf("guild commands = %v, want %v", names, want)
+		}
+		if global := srv.Commands(""); len(global) != 0 {
+			t.Errorf("registered %d global commands with guild_id set", len(global))
+		}
+		id := srv.Gateway().Identifies[0]
+		want := discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+		if id.Intents != want {
+			t.Errorf("intents = %b, want %b (no message content without listed channels)", id.Intents, want)
+		}
+	})
+
+	var askSent discordtest.Sent
+	var askBody map[string]any
+	t.Run("ask", func(t *testing.T) {
+		askSent = h.ask(user(1), "Who took over from Stoltenberg?")
+		cb, resp := h.callback(askSent)
+		if resp.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+			t.Fatalf("callback type = %v, want deferred (5)", resp.Type)
+		}
+		edit, body := h.webhook(askSent, discordtest.RouteEditOriginal, nil)
+		askBody = body
+		t.Logf("/ask: acknowledged %v after dispatch, answered %v after dispatch", cb.At.Sub(askSent.At), edit.At.Sub(askSent.At))
+		if c := content(body); !strings.Contains(c, "Mark Rutte took over") || !strings.Contains(c, "[1]") {
+			t.Errorf("answer content = %q, want the answer with its [1] marker", c)
+		}
+		sources := embedText(body)
+		for _, want := range []string{"Sources", "**[1]** Rutte takes over as NATO chief — Reuters, 2024-10-01", "**[2]**", "viewer comment, not reporting"} {
+			if !strings.Contains(sources, want) {
+				t.Errorf("sources embed lacks %q:\n%s", want, sources)
+			}
+		}
+		ids := customIDs(body)
+		want := []string{sourcesPrefix + askSent.ID, votePrefixUp + askSent.ID, votePrefixDown + askSent.ID}
+		if !slices.Equal(ids, want) {
+			t.Errorf("buttons = %v, want %v", ids, want)
+		}
+	})
+
+	t.Run("ask rejects a blank question", func(t *testing.T) {
+		sent := h.ask(user(2), "   ")
+		_, resp := h.callback(sent)
+		if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 ||
+			!strings.Contains(resp.Data.Content, "include a question") {
+			t.Errorf("blank question got %v %+v, want an ephemeral explanation", resp.Type, resp.Data)
+		}
+	})
+
+	t.Run("show sources", func(t *testing.T) {
+		if askBody == nil {
+			t.Skip("ask failed")
+		}
+		sent := h.interact(discordtest.Interaction{Type: discordgo.InteractionMessageComponent, CustomID: sourcesPrefix + askSent.ID, User: discordtest.User{ID: user(3)}})
+		_, resp := h.callback(sent)
+		if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+			t.Fatalf("Show sources answered %v flags %v, want an ephemeral message", resp.Type, resp.Data.Flags)
+		}
+		text := resp.Data.Embeds[0].Description
+		for _, want := range []string{"“Mark Rutte took over as NATO secretary-general on 1 October 2024.”", "A viewer comment, not reporting: “About time"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("cited passages lack %q:\n%s", want, text)
+			}
+		}
+	})
+
+	t.Run("votes", func(t *testing.T) {
+		for _, id := range []string{votePrefixUp + askSent.ID, votePrefixDown + askSent.ID} {
+			sent := h.interact(discordtest.Interaction{Type: discordgo.InteractionMessageComponent, CustomID: id, User: discordtest.User{ID: user(4)}})
+			_, resp := h.callback(sent)
+			if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "Thanks") {
+				t.Errorf("vote %s answered %+v, want an ephemeral thanks", id, resp.Data)
+			}
+		}
+		h.logs.wait(t, "vote=down")
+	})
+
+	t.Run("button on a forgotten answer", func(t *testing.T) {
+		sent := h.interact(discordtest.Interaction{Type: discordgo.InteractionMessageComponent, CustomID: sourcesPrefix + "999", User: discordtest.User{ID: user(5)}})
+		_, resp := h.callback(sent)
+		if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "no longer have that answer") {
+			t.Errorf("got %+v, want an ephemeral 'no longer in memory'", resp.Data)
+		}
+	})
+
+	t.Run("quote", func(t *testing.T) {
+		sent := h.interact(discordtest.Interaction{Name: cmdQuote, User: discordtest.User{ID: user(6)},
+			Options: []discordtest.CommandOption{{Name: optSpeaker, Value: "Mark Rutte"}, {Name: optTopic, Value: "Ukraine"}}})
+		cb, resp := h.callback(sent)
+		t.Logf("/quote: acknowledged %v after dispatch", cb.At.Sub(sent.At))
+		if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
+			t.Fatalf("quote answered %v %+v, want a public message", resp.Type, resp.Data)
+		}
+		e := resp.Data.Embeds[0]
+		if e.Title != "Quotes from Mark Rutte about “Ukraine”" || !strings.Contains(e.Description, "“Ukraine's place is in NATO”") ||
+			!strings.Contains(e.Description, "*(part of a sentence)*") || !strings.Contains(e.Description, "viewer comment, not reporting") {
+			t.Errorf("quote embed = %q\n%s", e.Title, e.Description)
+		}
+	})
+
+	t.Run("quote with no quotes", func(t *testing.T) {
+		sent := h.interact(discordtest.Interaction{Name: cmdQuote, User: discordtest.User{ID: user(6)},
+			Options: []discordtest.CommandOption{{Name: optSpeaker, Value: "Nobody"}}})
+		_, resp := h.callback(sent)
+		if !strings.Contains(resp.Data.Content, "I found no quotes from Nobody") {
+			t.Errorf("got %q", resp.Data.Content)
+		}
+	})
+
+	t.Run("speaker autocomplete", func(t *testing.T) {
+		sent := h.interact(discordtest.Interaction{Type: discordgo.InteractionApplicationCommandAutocomplete, Name: cmdQuote, User: discordtest.User{ID: user(7)},
+			Options: []discordtest.CommandOption{{Name: optSpeaker, Value: "rut", Focused: true}}})
+		cb, resp := h.callback(sent)
+		t.Logf("autocomplete: acknowledged %v after dispatch", cb.At.Sub(sent.At))
+		if resp.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+			t.Fatalf("autocomplete answered type %v", resp.Type)
+		}
+		var names []string
+		for _, c := range resp.Data.Choices {
+			names = append(names, c.Name)
+		}
+		if !slices.Equal(names, []string{"Mark Rutte"}) {
+			t.Errorf("choices for %q = %v, want [Mark Rutte]", "rut", names)
+		}
+	})
+
+	t.Run("dates", func(t *testing.T) {
+		sent := h.interact(discordtest.Interaction{Name: cmdDates, User: discordtest.User{ID: user(8)}})
+		_, resp := h.callback(sent)
+		d := resp.Data.Embeds[0].Description
+		for _, want := range []string{"**2024-06-26** — NATO allies chose Mark Rutte", "**2024-10** — *a viewer comment, not reporting:* @\u200beveryone"} {
+			if !strings.Contains(d, want) {
+				t.Errorf("timeline lacks %q:\n%s", want, d)
+			}
+		}
+	})
+
+	t.Run("sources", func(t *testing.T) {
+		sent := h.interact(discordtest.Interaction{Name: cmdSources, User: discordtest.User{ID: user(9)}})
+		_, resp := h.callback(sent)
+		d := resp.Data.Embeds[0].Description
+		if !strings.Contains(d, "**Stoltenberg hands over to Rutte** — BBC, 2024-10-01") || !strings.Contains(d, "publisher unknown, date unknown") {
+			t.Errorf("sources = %s", d)
+		}
+	})
+
+	t.Run("help", func(t *testing.T) {
+		sent := h.interact(discordtest.Interaction{Name: cmdHelp, User: discordtest.User{ID: user(10)}})
+		_, resp := h.callback(sent)
+		if resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "/ask") {
+			t.Errorf("help = %+v", resp.Data)
+		}
+	})
+
+	var mentionAnswerID string
+	t.Run("mention", func(t *testing.T) {
+		sent := h.mention(user(11), "who took over from Stoltenberg?")
+		r, body := h.reply(sent.ID)
+		mentionAnswerID = responseID(t, r)
+		h.answered(sent.ID)
+		t.Logf("mention: answered %v after dispatch", r.At.Sub(sent.At))
+		if !strings.Contains(content(body), "[1]") || !strings.Contains(embedText(body), "Sources") {
+			t.Errorf("reply = %q / %q", content(body), embedText(body))
+		}
+		typing, err := srv.WaitRequest(testContext(t), isRoute(discordtest.RouteTyping))
+		if err != nil || typing.At.After(r.At) {
+			t.Errorf("no typing indicator before the reply (typing at %v, reply at %v, err %v)", typing.At, r.At, err)
+		}
+		req, _ := h.ans.lastRequest("who took over from Stoltenberg?")
+		if req.Question == "" {
+			t.Errorf("the answerer never got the question with the mention stripped")
+		}
+	})
+
+	t.Run("reply chain", func(t *testing.T) {
+		if mentionAnswerID == "" {
+			t.Skip("mention failed")
+		}
+		sent := h.message(discordtest.Message{Author: discordtest.User{ID: user(12)}, ReplyTo: mentionAnswerID, Content: "and when was that?"})
+		r, _ := h.reply(sent.ID)
+		h.answered(sent.ID)
+		req, _ := h.ans.lastRequest("and when was that?")
+		want := []retrieval.Turn{{Question: "who took over from Stoltenberg?", Answer: cannedAnswerText}}
+		if !slices.Equal(req.History, want) {
+			t.Errorf("follow-up history = %+v, want %+v", req.History, want)
+		}
+		// A second follow-up carries both earlier turns.
+		second := h.message(discordtest.Message{Author: discordtest.User{ID: user(13)}, ReplyTo: responseID(t, r), Content: "why then?"})
+		h.reply(second.ID)
+		req, _ = h.ans.lastRequest("why then?")
+		if len(req.History) != 2 || req.History[1].Question != "and when was that?" {
+			t.Errorf("second follow-up history = %+v", req.History)
+		}
+	})
+
+	t.Run("reply to an answer from before a restart", func(t *testing.T) {
+		// An answer the bot sent but no longer remembers: the follow-up's
+		// history is rebuilt from Discord.
+		q := h.mention(user(14), "who leads NATO now?")
+		h.reply(q.ID)
+		old := postAsBot(t, srv, q.ID, "Mark Rutte leads NATO [1].")
+		sent := h.message(discordtest.Message{Author: discordtest.User{ID: user(15)}, ReplyTo: old, Content: "since when?"})
+		h.reply(sent.ID)
+		req, _ := h.ans.lastRequest("since when?")
+		want := []retrieval.Turn{{Question: "who leads NATO now?", Answer: "Mark Rutte leads NATO [1]."}}
+		if !slices.Equal(req.History, want) {
+			t.Errorf("history = %+v, want %+v", req.History, want)
+		}
+	})
+
+	t.Run("direct message", func(t *testing.T) {
+		sent := h.message(discordtest.Message{DM: true, Author: discordtest.User{ID: user(16)}, Content: "who took over?"})
+		_, body := h.reply(sent.ID)
+		if !strings.Contains(content(body), "[1]") {
+			t.Errorf("DM reply = %q", content(body))
+		}
+	})
+
+	t.Run("bare mention gets a hint", func(t *testing.T) {
+		sent := h.mention(user(17), "")
+		_, body := h.reply(sent.ID)
+		if !strings.Contains(content(body), "/ask") {
+			t.Errorf("hint = %q", content(body))
+		}
+	})
+
+	t.Run("bots and strangers are ignored", func(t *testing.T) {
+		fromBot := h.message(discordtest.Message{Author: discordtest.User{ID: user(18), Username: "otherbot", Bot: true},
+			Content: "<@" + discordtest.DefaultBotID + "> who took over?"})
+		chatter := h.message(discordtest.Message{Author: discordtest.User{ID: user(19)}, Content: "who took over?"}) // no mention, unlisted channel
+		control := h.mention(user(20), "who took over from Stoltenberg?")
+		h.reply(control.ID)
+		if n := h.replies(fromBot.ID) + h.replies(chatter.ID); n != 0 {
+			t.Errorf("answered %d messages from a bot or without a mention", n)
+		}
+		// The fake echoes every bot message back; none may be answered.
+		for _, r := range srv.Requests() {
+			if r.Route == discordtest.RouteCreateMessage {
+				ref, _ := decodeBody(r)["message_reference"].(map[string]any)
+				if id, _ := ref["message_id"].(string); id != "" && isBotMessage(t, srv, id) {
+					t.Errorf("the bot replied to its own message %s", id)
+				}
+			}
+		}
+	})
+
+	t.Run("duplicate delivery answered once", func(t *testing.T) {
+		sent := h.mention(user(21), "who took over from Stoltenberg?")
+		h.reply(sent.ID)
+		var raw map[string]any
+		if err := json.Unmarshal(messageTemplate(t), &raw); err != nil {
+			t.Fatal(err)
+		}
+		raw["id"], raw["content"] = sent.ID, "<@"+discordtest.DefaultBotID+"> who took over from Stoltenberg?"
+		raw["author"] = map[string]any{"id": user(21), "username": "dup", "discriminator": "0"}
+		if err := srv.Dispatch("MESSAGE_CREATE", raw); err != nil {
+			t.Fatal(err)
+		}
+		control := h.mention(user(22), "who took over from Stoltenberg?")
+		h.reply(control.ID)
+		if n := h.replies(sent.ID); n != 1 {
+			t.Errorf("answered a message delivered twice %d times", n)
+		}
+	})
+
+	t.Run("mentions are never pinged", func(t *testing.T) {
+		sent := h.mention(user(23), "echo @everyone @here <@"+user(99)+"> <@&1230000000000000777> who leads NATO?")
+		_, body := h.reply(sent.ID)
+		c := content(body)
+		for _, want := range []string{"@\u200beveryone", "@\u200bhere", "<@\u200b" + user(99) + ">", "<@\u200b&1230000000000000777>"} {
+			if !strings.Contains(c, want) {
+				t.Errorf("reply %q lacks neutralised %q", c, want)
+			}
+		}
+		isent := h.ask(user(24), "echo @everyone who leads NATO?")
+		_, ibody := h.webhook(isent, discordtest.RouteEditOriginal, nil)
+		if !strings.Contains(content(ibody), "@\u200beveryone") {
+			t.Errorf("/ask answer %q does not neutralise @everyone", content(ibody))
+		}
+		// checkRequests, at cleanup, asserts allowed_mentions on every request.
+	})
+
+	t.Run("long answers are split within limits", func(t *testing.T) {
+		sent := h.ask(user(25), "huge question")
+		h.callback(sent)
+		_, body := h.webhook(sent, discordtest.RouteEditOriginal, nil)
+		_, last := h.webhook(sent, discordtest.RouteCreateFollowup, func(b map[string]any) bool { return len(customIDs(b)) > 0 })
+		if !strings.HasPrefix(content(body), "Sentence 0") || len(customIDs(last)) != 3 {
+			t.Errorf("first part %q…, buttons on last part %v", content(body)[:40], customIDs(last))
+		}
+		msent := h.mention(user(26), "huge question")
+		h.reply(msent.ID)
+		if _, err := srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
+			return r.Route == discordtest.RouteCreateMessage && len(customIDs(decodeBody(r))) > 0 && strings.Contains(string(r.Body), votePrefixUp+msent.ID)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// Violations and sizes are checked for every request at cleanup.
+	})
+
+	t.Run("cooldown", func(t *testing.T) {
+		u := user(27)
+		first := h.ask(u, "Who took over from Stoltenberg?")
+		h.webhook(first, discordtest.RouteEditOriginal, nil)
+		again := h.ask(u, "And when?")
+		_, resp := h.callback(again)
+		if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 ||
+			!strings.Contains(resp.Data.Content, "please wait 30 seconds") {
+			t.Errorf("second /ask within the cooldown got %v %+v, want an ephemeral 'please wait'", resp.Type, resp.Data)
+		}
+		// By message: told once, then ignored until the cooldown ends.
+		m1 := h.mention(u, "who took over?")
+		_, body := h.reply(m1.ID)
+		if !strings.Contains(content(body), "please wait") {
+			t.Errorf("mention within the cooldown got %q", content(body))
+		}
+		m2 := h.mention(u, "who took over now?")
+		h.logs.wait(t, `msg="message refused" message_id=`+m2.ID)
+		h.clock.advance(31 * time.Second)
+		m3 := h.mention(u, "who took over from Stoltenberg?")
+		_, body = h.reply(m3.ID)
+		if !strings.Contains(content(body), "[1]") {
+			t.Errorf("after the cooldown got %q, want an answer", content(body))
+		}
+		if n := h.replies(m2.ID); n != 0 {
+			t.Errorf("a repeated message within the cooldown got %d replies, want none", n)
+		}
+	})
+
+	t.Run("panics are recovered", func(t *testing.T) {
+		sent := h.ask(user(28), "please panic")
+		h.callback(sent)
+		_, body := h.webhook(sent, discordtest.RouteCreateFollowup, nil)
+		if !isEphemeral(body) || !strings.Contains(content(body), "something went wrong on my side") {
+			t.Errorf("after a panic the user got %v", body)
+		}
+		if _, err := srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
+			return r.Route == discordtest.RouteDeleteOriginal && r.Params["token"] == sent.Token
+		}); err != nil {
+			t.Errorf("the public 'thinking…' was not removed: %v", err)
+		}
+		m := h.mention(user(29), "please panic")
+		_, mbody := h.reply(m.ID)
+		if !strings.Contains(content(mbody), "something went wrong on my side") {
+			t.Errorf("after a panic the mention got %q", content(mbody))
+		}
+		q := h.interact(discordtest.Interaction{Name: cmdQuote, User: discordtest.User{ID: user(30)},
+			Options: []discordtest.CommandOption{{Name: optSpeaker, Value: "Boom"}}})
+		_, resp := h.callback(q)
+		if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "something went wrong") {
+			t.Errorf("after a library panic /quote got %+v", resp.Data)
+		}
+		h.logs.wait(t, "fake answerer: asked to panic")
+		// And the bot still answers.
+		ok := h.ask(user(31), "Who took over from Stoltenberg?")
+		h.webhook(ok, discordtest.RouteEditOriginal, nil)
+	})
+
+	t.Run("rate limits are retried", func(t *testing.T) {
+		srv.Inject(discordtest.Fault{Method: http.MethodPost, Path: "/channels/" + discordtest.DefaultChannelID + "/messages", Times: 1, RetryAfter: 20 * time.Millisecond})
+		sent := h.mention(user(32), "who took over from Stoltenberg?")
+		h.reply(sent.ID)
+		limited := 0
+		for _, r := range srv.Requests() {
+			if r.Route == discordtest.RouteCreateMessage && r.Status == http.StatusTooManyRequests {
+				limited++
+			}
+		}
+		if limited != 1 {
+			t.Errorf("saw %d rate-limited sends, want 1 (then retried by discordgo)", limited)
+		}
+	})
+
+	t.Run("unknown interaction is dropped", func(t *testing.T) {
+		srv.Inject(discordtest.Fault{Path: "/interactions/*/*/callback", Status: http.StatusNotFound, Code: 10062, Message: "Unknown interaction"})
+		sent := h.ask(user(33), "Who took over from Stoltenberg?")
+		h.logs.wait(t, "interaction expired")
+		next := h.ask(user(34), "Who took over from Stoltenberg?")
+		h.webhook(next, discordtest.RouteEditOriginal, nil)
+		for _, r := range srv.Requests() {
+			if r.Params["interaction"] == sent.ID && r.Status != http.StatusNotFound ||
+				r.Route != discordtest.RouteInteractionCallback && r.Params["token"] == sent.Token {
+				t.Errorf("after 10062 the bot still sent %s %s", r.Method, r.Path)
+			}
+		}
+		calls := 0
+		for _, r := range srv.Requests() {
+			if r.Params["interaction"] == sent.ID {
+				calls++
+			}
+		}
+		if calls != 1 {
+			t.Errorf("%d callbacks for the expired interaction, want 1 (no retry)", calls)
+		}
+	})
+
+	t.Run("metrics", func(t *testing.T) {
+		var b strings.Builder
+		h.metrics.WriteTo(&b)
+		for _, want := range []string{
+			`handover_questions_total{mode="extractive",outcome="answered"}`,
+			`handover_questions_total{mode="none",outcome="cooldown"}`,
+			`handover_questions_total{mode="none",outcome="rejected"}`,
+			`handover_feedback_total{vote="down"} 1`,
+			`handover_interaction_ack_seconds_count`,
+			`handover_handler_panics_total 3`,
+			`handover_gateway_connected 1`,
+		} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("metrics lack %q:\n%s", want, b.String())
+			}
+		}
+	})
+}
+
+const cannedAnswerText = "Mark Rutte took over from Jens Stoltenberg on 1 October 2024 [1]. One viewer thought it overdue [2]."
+
+// postAsBot creates a message as the bot, replying to replyTo, the way an
+// earlier run of the bot would have.
+func postAsBot(t *testing.T, srv *discordtest.Server, replyTo, text string) string {
+	t.Helper()
+	body := fmt.Sprintf(`{"content":%q,"message_reference":{"message_id":%q},"allowed_mentions":{"parse":[]}}`, text, replyTo)
+	req, err := http.NewRequest(http.MethodPost, srv.URL()+"/api/v10/channels/"+discordtest.DefaultChannelID+"/messages", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bot "+testToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m struct{ ID string }
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || m.ID == "" {
+		t.Fatalf("post as bot: status %d, %v", resp.StatusCode, err)
+	}
+	return m.ID
+}
+
+func isBotMessage(t *testing.T, srv *discordtest.Server, id string) bool {
+	for _, r := range srv.Requests() {
+		if (r.Route == discordtest.RouteCreateMessage || r.Route == discordtest.RouteCreateFollowup) && r.Status == http.StatusOK {
+			var m struct{ ID string }
+			if json.Unmarshal(r.Response, &m) == nil && m.ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func messageTemplate(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/message_create_duplicate.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestListedChannel(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000301"
+	h := startBot(t, Options{Channels: []string{listed}, RespondToMentions: true}, nil, nil)
+	id := h.srv.Gateway().Identifies[0]
+	if id.Intents&discordgo.IntentMessageContent == 0 {
+		t.Errorf("intents %b lack message content with channels listed", id.Intents)
+	}
+	if got := h.srv.Commands(""); len(got) != 5 {
+		t.Errorf("registered %d global commands, want 5", len(got))
+	}
+	sent := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(1)}, Content: "Who took over from Stoltenberg?"})
+	_, body := h.reply(sent.ID)
+	if !strings.Contains(content(body), "[1]") {
+		t.Errorf("listed channel reply = %q", content(body))
+	}
+	elsewhere := h.message(discordtest.Message{Author: discordtest.User{ID: user(2)}, Content: "Who took over from Stoltenberg?"})
+	control := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(3)}, Content: "Who took over?"})
+	h.reply(control.ID)
+	if n := h.replies(elsewhere.ID); n != 0 {
+		t.Errorf("answered an unlisted channel without a mention")
+	}
+}
+
+// refuseIntents fronts srv as Discord fronts an application whose
+// privileged intents are not enabled in the developer portal: an IDENTIFY
+// asking for any of refused is answered with close code 4014. Everything
+// else passes through. It returns the base URL to use.
+func refuseIntents(t *testing.T, refused discordgo.Intent) func(*discordtest.Server) string {
+	return func(srv *discordtest.Server) string {
+		target, err := url.Parse(srv.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest := httputil.NewSingleHostReverseProxy(target)
+		var up websocket.Upgrader
+		var hs *httptest.Server
+		hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case websocket.IsWebSocketUpgrade(r):
+				proxyGateway(w, r, &up, srv.GatewayURL(), refused)
+			case strings.HasSuffix(r.URL.Path, "/gateway"):
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprintf(w, `{"url": "ws://%s"}`, hs.Listener.Addr())
+			default:
+				rest.ServeHTTP(w, r)
+			}
+		}))
+		t.Cleanup(hs.Close)
+		return hs.URL
+	}
+}
+
+func proxyGateway(w http.ResponseWriter, r *http.Request, up *websocket.Upgrader, upstreamURL string, refused discordgo.Intent) {
+	client, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	defer client.Close()
+	upstream, _, err := websocket.DefaultDialer.Dial(upstreamURL+"/?"+r.URL.RawQuery, nil)
+	if err != nil {
+		return
+	}
+	defer upstream.Close()
+	closeWith := func(c *websocket.Conn, err error) {
+		code := websocket.CloseNormalClosure
+		if ce, ok := err.(*websocket.CloseError); ok {
+			code = ce.Code
+		}
+		c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+	}
+	go func() {
+		for {
+			mt, data, err := upstream.ReadMessage()
+			if err != nil {
+				closeWith(client, err)
+				client.Close()
+				return
+			}
+			if client.WriteMessage(mt, data) != nil {
+				return
+			}
+		}
+	}()
+	for {
+		mt, data, err := client.ReadMessage()
+		if err != nil {
+			closeWith(upstream, err)
+			return
+		}
+		var f struct {
+			Op int `json:"op"`
+			D  struct {
+				Intents discordgo.Intent `json:"intents"`
+			} `json:"d"`
+		}
+		if json.Unmarshal(data, &f) == nil && f.Op == 2 && f.D.Intents&refused != 0 {
+			client.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."), time.Now().Add(time.Second))
+			return
+		}
+		if upstream.WriteMessage(mt, data) != nil {
+			return
+		}
+	}
+}
+
+func TestDisallowedIntents(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000301"
+	h := startBot(t, Options{Channels: []string{listed}, RespondToMentions: true}, nil, refuseIntents(t, discordgo.IntentMessageContent))
+	h.logs.wait(t, "MESSAGE CONTENT INTENT")
+	ids := h.srv.Gateway().Identifies
+	if len(ids) != 1 || ids[0].Intents&discordgo.IntentMessageContent != 0 {
+		t.Errorf("identifies reaching Discord = %+v, want one without message content", ids)
+	}
+	// Mentions still work; a listed channel's plain messages arrive empty
+	// and are not answered.
+	sent := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(1)}, Content: "<@" + discordtest.DefaultBotID + "> who took over?"})
+	_, body := h.reply(sent.ID)
+	if !strings.Contains(content(body), "[1]") {
+		t.Errorf("mention reply = %q", content(body))
+	}
+	plain := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(2)}, Content: "who took over?"})
+	control := h.mention(user(3), "who took over?")
+	h.reply(control.ID)
+	if h.replies(plain.ID) != 0 {
+		t.Errorf("answered a message whose content Discord withheld")
+	}
+}
+
+func TestStreaming(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{LLM: true, RespondToMentions: true}, nil, nil)
+	sent := h.ask(user(1), "stream an answer")
+	h.callback(sent)
+	<-h.ans.streamed
+	// Three partials arrived before this tick: one edit shows the latest.
+	h.clock.tick(time.Second)
+	_, preview := h.webhook(sent, discordtest.RouteEditOriginal, nil)
+	if c := content(preview); !strings.HasPrefix(c, "Mark Rutte took over from Jens Stoltenberg [1].") || !strings.Contains(c, "writing") {
+		t.Errorf("preview = %q", c)
+	}
+	h.clock.tick(time.Second) // nothing new: no edit
+	h.ans.release <- struct{}{}
+	final, body := h.webhook(sent, discordtest.RouteEditOriginal, func(b map[string]any) bool { return len(customIDs(b)) > 0 })
+	t.Logf("streamed /ask: final answer %v after dispatch", final.At.Sub(sent.At))
+	if c := content(body); strings.Contains(c, "writing") || !strings.Contains(c, "It happened on 1 October 2024 [1].") || !strings.Contains(embedText(body), "Sources") {
+		t.Errorf("final = %q / %q", c, embedText(body))
+	}
+	edits := 0
+	for _, r := range h.srv.Requests() {
+		if r.Route == discordtest.RouteEditOriginal && r.Params["token"] == sent.Token {
+			edits++
+		}
+	}
+	if edits != 2 {
+		t.Errorf("%d edits, want 2 (one preview per tick with new text, one final)", edits)
+	}
+
+	// By mention: the preview is the reply, then edited into the answer.
+	m := h.mention(user(2), "stream again")
+	<-h.ans.streamed
+	h.clock.tick(time.Second)
+	r, _ := h.reply(m.ID)
+	h.ans.release <- struct{}{}
+	id := responseID(t, r)
+	_, err := h.srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
+		return r.Route == discordtest.RouteEditMessage && r.Params["message"] == id && len(customIDs(decodeBody(r))) > 0
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A stream that fails turns its preview into the apology: no
+	// "… writing" left behind, no second reply.
+	f := h.mention(user(4), "stream then fail")
+	<-h.ans.streamed
+	h.clock.tick(time.Second)
+	fr, _ := h.reply(f.ID)
+	h.ans.release <- struct{}{}
+	fid := responseID(t, fr)
+	_, err = h.srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
+		return r.Route == discordtest.RouteEditMessage && r.Params["message"] == fid && strings.Contains(content(decodeBody(r)), "went wrong")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.logs.wait(t, "the model fell over")
+	if n := h.replies(f.ID); n != 1 {
+		t.Errorf("%d replies to a failed stream, want 1 (the preview, edited)", n)
+	}
+
+	if h.metrics.modelErrors.Load() != 0 {
+		t.Errorf("model errors = %d, want 0 for llm answers", h.metrics.modelErrors.Load())
+	}
+	// An extractive answer while a model is configured is a model error.
+	plain := h.ask(user(3), "Who took over from Stoltenberg?")
+	h.webhook(plain, discordtest.RouteEditOriginal, nil)
+	if h.metrics.modelErrors.Load() != 1 {
+		t.Errorf("model errors = %d, want 1", h.metrics.modelErrors.Load())
+	}
+}
+
+func TestQueue(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{MaxConcurrent: 1, QueueSize: 1, RespondToMentions: true}, nil, nil)
+	running := h.ask(user(1), "block one")
+	h.callback(running)
+	<-h.ans.entered
+	queued := h.ask(user(2), "block two")
+	h.callback(queued) // deferred: it holds the one queue place
+	turnedAway := h.ask(user(3), "Who took over?")
+	_, resp := h.callback(turnedAway)
+	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "a lot of questions") {
+		t.Errorf("with the queue full got %+v, want an ephemeral 'busy'", resp.Data)
+	}
+	m := h.mention(user(4), "who took over?")
+	_, body := h.reply(m.ID)
+	if !strings.Contains(content(body), "a lot of questions") {
+		t.Errorf("mention with the queue full got %q", content(body))
+	}
+	h.ans.release <- struct{}{}
+	<-h.ans.entered // the queued question got its turn
+	h.ans.release <- struct{}{}
+	h.webhook(running, discordtest.RouteEditOriginal, nil)
+	h.webhook(queued, discordtest.RouteEditOriginal, nil)
+}
+
+func TestSlowLibraryDefers(t *testing.T) {
+	t.Parallel()
+	lib := &fakeLibrary{entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	h := startBot(t, Options{DeferAfter: 10 * time.Millisecond}, lib, nil)
+	sent := h.interact(discordtest.Interaction{Name: cmdQuote, Options: []discordtest.CommandOption{{Name: optSpeaker, Value: "Mark Rutte"}}})
+	<-lib.entered
+	_, resp := h.callback(sent) // the library is still busy
+	if resp.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("slow /quote acknowledged with %v, want deferred", resp.Type)
+	}
+	close(lib.gate)
+	_, body := h.webhook(sent, discordtest.RouteEditOriginal, nil)
+	if !strings.Contains(embedText(body), "Ukraine's place is in NATO") {
+		t.Errorf("edit = %v", body)
+	}
+}
+
+func TestShutdown(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{RespondToMentions: true, ShutdownTimeout: time.Minute}, nil, nil)
+	health := httptest.NewServer(h.metrics.Handler())
+	defer health.Close()
+	h.metrics.SetIndexLoaded(true)
+	if code := getStatus(t, health.URL+"/healthz"); code != http.StatusOK {
+		t.Errorf("healthz while connected = %d, want 200", code)
+	}
+
+	inflight := h.ask(user(1), "block until shutdown")
+	h.callback(inflight)
+	<-h.ans.entered
+	h.cancel()
+	h.logs.wait(t, "shutting down")
+
+	late := h.ask(user(2), "Who took over?")
+	_, resp := h.callback(late)
+	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "restarting") {
+		t.Errorf("a question during shutdown got %+v, want an ephemeral 'restarting'", resp.Data)
+	}
+	select {
+	case err := <-h.done:
+		t.Fatalf("Run returned %v with a question in flight", err)
+	default:
+	}
+	h.ans.release <- struct{}{}
+	h.webhook(inflight, discordtest.RouteEditOriginal, nil)
+	if err := h.stop(); err != nil {
+		t.Errorf("Run = %v, want nil", err)
+	}
+	if _, err := h.srv.WaitGateway(testContext(t), func(g discordtest.GatewayState) bool { return g.Live == 0 }); err != nil {
+		t.Errorf("gateway still connected after Run returned: %v", err)
+	}
+	if code := getStatus(t, health.URL+"/healthz"); code != http.StatusServiceUnavailable {
+		t.Errorf("healthz after shutdown = %d, want 503", code)
+	}
+}
+
+func TestShutdownGivesUp(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{ShutdownTimeout: 20 * time.Millisecond}, nil, nil)
+	inflight := h.ask(user(1), "block forever")
+	h.callback(inflight)
+	<-h.ans.entered
+	if err := h.stop(); err != nil {
+		t.Errorf("Run = %v, want nil", err)
+	}
+	// The abandoned question's asker is told, privately.
+	_, body := h.webhook(inflight, discordtest.RouteCreateFollowup, nil)
+	if !isEphemeral(body) || !strings.Contains(content(body), "restarting") {
+		t.Errorf("abandoned question got %v", body)
+	}
+}
+
+func getStatus(t *testing.T, u string) int {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestReconnect(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{RespondToMentions: true}, nil, nil)
+	h.srv.DropConnections()
+	h.logs.wait(t, "reconnected to the discord gateway")
+	if n := h.metrics.reconnects.Load(); n != 1 {
+		t.Errorf("reconnects = %d, want 1", n)
+	}
+	// Events sent while the bot was away are replayed on RESUME, or the
+	// bot re-identifies; either way a new question is answered.
+	sent := h.mention(user(1), "who took over?")
+	h.reply(sent.ID)
+}

@@ -1,0 +1,430 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/handover/handover/retrieval"
+)
+
+// Discord's limits on one message, in characters.
+const (
+	maxContent     = 2000
+	maxEmbedDesc   = 4096
+	maxEmbedTitle  = 256
+	maxEmbedFooter = 2048
+	maxEmbedTotal  = 6000 // title, description, fields, footer and author of all embeds together
+	maxEmbeds      = 10
+	maxFields      = 25 // per embed; handover writes descriptions, not fields
+	maxChoices     = 25
+	maxChoiceLen   = 100
+	// maxMessages bounds one reply: past it, a reply is cut with a note
+	// rather than flooding the channel.
+	maxMessages = 5
+)
+
+// Message is one Discord message as handover will send it: content, embeds
+// and buttons, already within Discord's limits.
+type Message struct {
+	Content    string
+	Embeds     []*discordgo.MessageEmbed
+	Components []discordgo.MessageComponent
+}
+
+// Custom ID prefixes of handover's buttons. The rest of the custom ID is
+// the key of the answer in the bot's memory: the ID of the question's
+// message or interaction, which Discord guarantees unique.
+const (
+	sourcesPrefix  = "src:"
+	votePrefixUp   = "vote:up:"
+	votePrefixDown = "vote:down:"
+)
+
+// Embed colours: NATO blue for answers, grey for lists.
+const (
+	colourAnswer = 0x004990
+	colourList   = 0x5b6770
+)
+
+// noMentions is sent with every message: handover never pings anyone, not
+// even the user it replies to, whatever the text says.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+var (
+	massMentionRE = regexp.MustCompile(`(?i)@(everyone|here)`)
+	mentionOpener = strings.NewReplacer("<@", "<@\u200b")
+)
+
+// Neutralise defuses mentions in text echoed from a question or an article:
+// @everyone, @here and <@id> get a zero-width space after the @, so they
+// neither ping (allowed mentions already stop that) nor look like pings.
+func Neutralise(s string) string {
+	s = mentionOpener.Replace(s)
+	return massMentionRE.ReplaceAllString(s, "@\u200b$1")
+}
+
+// FormatAnswer lays out an answer: its text with the [n] markers, split
+// across messages at paragraph or sentence boundaries when it is long, then
+// its numbered sources, then the buttons (Show sources, 👍, 👎) keyed by
+// key. An empty key leaves the buttons off.
+func FormatAnswer(a retrieval.Answer, key string) []Message {
+	text := strings.TrimSpace(a.Text)
+	if text == "" {
+		text = "I couldn't find an answer to that in the articles I have."
+	}
+	var notes []string
+	if a.Unverified {
+		notes = append(notes, "The model's answer could not be checked against the articles; the sources below are what it was given.")
+	}
+	if a.Note != "" {
+		notes = append(notes, a.Note)
+	}
+	if len(notes) > 0 {
+		text += "\n\n*" + strings.Join(notes, " ") + "*"
+	}
+	var msgs []Message
+	for _, chunk := range Split(Neutralise(text), maxContent) {
+		msgs = append(msgs, Message{Content: chunk})
+	}
+	if len(a.Citations) > 0 {
+		var lines []string
+		for _, c := range a.Citations {
+			lines = append(lines, fmt.Sprintf("**[%d]** %s", c.N, sourceLine(c)))
+		}
+		msgs = attachEmbeds(msgs, pages("Sources", colourAnswer, lines))
+	}
+	msgs = capMessages(msgs)
+	if key != "" {
+		var row []discordgo.MessageComponent
+		if len(a.Citations) > 0 {
+			row = append(row, discordgo.Button{Label: "Show sources", Style: discordgo.SecondaryButton, CustomID: sourcesPrefix + key})
+		}
+		row = append(row,
+			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: votePrefixUp + key},
+			discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: votePrefixDown + key},
+		)
+		last := &msgs[len(msgs)-1]
+		last.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+	}
+	return msgs
+}
+
+// FormatPartial is a streamed answer so far: its text, cut to one message,
+// with a hint that more is coming.
+func FormatPartial(text string) Message {
+	const writing = "\n\n*… writing*"
+	text = Neutralise(strings.TrimSpace(text))
+	room := maxContent - utf8.RuneCountInString(writing)
+	if chunks := Split(text, room); len(chunks) > 0 {
+		text = chunks[0]
+	}
+	return Message{Content: text + writing}
+}
+
+// FormatCitations shows the passages an answer cites, for the asker only.
+// Viewer comments are labelled as opinion, never presented as reporting.
+func FormatCitations(cites []retrieval.Citation) []Message {
+	var entries []string
+	for _, c := range cites {
+		quote := "“" + strings.TrimSpace(c.Text) + "”"
+		if c.Kind == "comment" {
+			quote = "A viewer comment, not reporting: " + quote
+		}
+		entries = append(entries, fmt.Sprintf("**[%d]** %s\n— %s", c.N, quote, sourceLine(c)))
+	}
+	if len(entries) == 0 {
+		entries = []string{"This answer cites no passages."}
+	}
+	return capMessages(attachEmbeds(nil, pages("Cited passages", colourAnswer, entries)))
+}
+
+// FormatQuotes lists what speaker said, optionally about topic.
+func FormatQuotes(speaker, topic string, quotes []retrieval.Quote) []Message {
+	const most = 15
+	title := "Quotes from " + speaker
+	if topic != "" {
+		title += " about “" + topic + "”"
+	}
+	if len(quotes) == 0 {
+		return []Message{{Content: Neutralise(fmt.Sprintf("I found no quotes from %s%s in the articles.", speaker, aboutTopic(topic)))}}
+	}
+	var entries []string
+	for i, q := range quotes {
+		if i == most {
+			entries = append(entries, fmt.Sprintf("*…and %d more. Add a topic to narrow the list.*", len(quotes)-most))
+			break
+		}
+		s := "> “" + strings.TrimSpace(q.Text) + "”"
+		if fromComments(q.Sources) {
+			s = "> *A viewer comment, not reporting:* “" + strings.TrimSpace(q.Text) + "”"
+		}
+		if q.Partial {
+			s += " *(part of a sentence)*"
+		}
+		var refs []string
+		for _, c := range q.Sources {
+			refs = append(refs, sourceLine(c))
+		}
+		if len(refs) > 0 {
+			s += "\n— " + strings.Join(refs, "; ")
+		}
+		entries = append(entries, s)
+	}
+	return capMessages(attachEmbeds(nil, pages(title, colourList, entries)))
+}
+
+// FormatTimeline lists dated events, optionally about topic, oldest first
+// as the library gives them.
+func FormatTimeline(topic string, events []retrieval.Event) []Message {
+	const most = 25
+	title := "Timeline"
+	if topic != "" {
+		title += " — “" + topic + "”"
+	}
+	if len(events) == 0 {
+		return []Message{{Content: Neutralise("I found no dated events" + aboutTopic(topic) + " in the articles.")}}
+	}
+	var entries []string
+	for i, e := range events {
+		if i == most {
+			entries = append(entries, fmt.Sprintf("*…and %d more. Add a topic to narrow the list.*", len(events)-most))
+			break
+		}
+		s := fmt.Sprintf("**%s** — %s", e.Date, strings.TrimSpace(e.Text))
+		if e.Comment {
+			s = fmt.Sprintf("**%s** — *a viewer comment, not reporting:* %s", e.Date, strings.TrimSpace(e.Text))
+		}
+		var pubs []string
+		for _, c := range e.Sources {
+			pubs = append(pubs, sourceLine(c))
+		}
+		if len(pubs) > 0 {
+			s += "\n— " + strings.Join(pubs, "; ")
+		}
+		entries = append(entries, s)
+	}
+	return capMessages(attachEmbeds(nil, pages(title, colourList, entries)))
+}
+
+// FormatSources lists the loaded articles.
+func FormatSources(srcs []retrieval.Source) []Message {
+	if len(srcs) == 0 {
+		return []Message{{Content: "No articles are loaded."}}
+	}
+	var entries []string
+	for _, s := range srcs {
+		line := "**" + orUnknown(s.Title, "Untitled") + "** — " + orUnknown(s.Publisher, "publisher unknown") + ", " + orUnknown(s.Date, "date unknown")
+		line += fmt.Sprintf("\n%d passages", s.Passages)
+		if s.Comments > 0 {
+			line += fmt.Sprintf(", %d from viewer comments", s.Comments)
+		}
+		entries = append(entries, line)
+	}
+	return capMessages(attachEmbeds(nil, pages(fmt.Sprintf("Sources (%d articles)", len(srcs)), colourList, entries)))
+}
+
+// helpText explains handover in one message.
+const helpText = `**handover** answers questions about news articles on the NATO secretary-general handover from Jens Stoltenberg to Mark Rutte (1 October 2024). Every answer cites the articles it comes from with numbered markers like [1].
+
+**/ask** *question* — ask anything, e.g. ` + "`/ask when did Rutte take office?`" + `
+**/quote** *speaker* [*topic*] — what someone said, quoted verbatim
+**/dates** [*topic*] — a timeline of dated events
+**/sources** — the articles I know
+**/help** — this message
+
+You can also mention me with a question, or reply to one of my answers to ask a follow-up. Press **Show sources** under an answer to see the cited passages. Viewer comments are labelled as such: they are opinions, not reporting.`
+
+// FormatHelp is the /help reply.
+func FormatHelp() []Message {
+	return []Message{{Content: helpText}}
+}
+
+// sourceLine is "title — publisher, date", labelled when it is a viewer
+// comment.
+func sourceLine(c retrieval.Citation) string {
+	s := orUnknown(c.Title, "Untitled")
+	var meta []string
+	if c.Publisher != "" {
+		meta = append(meta, c.Publisher)
+	}
+	if c.Date != "" {
+		meta = append(meta, c.Date)
+	}
+	if len(meta) > 0 {
+		s += " — " + strings.Join(meta, ", ")
+	}
+	if c.Kind == "comment" {
+		s += " *(viewer comment, not reporting)*"
+	}
+	return s
+}
+
+// fromComments reports whether every source is a viewer comment.
+func fromComments(cs []retrieval.Citation) bool {
+	for _, c := range cs {
+		if c.Kind != "comment" {
+			return false
+		}
+	}
+	return len(cs) > 0
+}
+
+func orUnknown(s, unknown string) string {
+	if strings.TrimSpace(s) == "" {
+		return unknown
+	}
+	return s
+}
+
+func aboutTopic(topic string) string {
+	if topic == "" {
+		return ""
+	}
+	return " about “" + topic + "”"
+}
+
+// pages packs entries into embeds titled title: each description within
+// Discord's 4096, an entry longer than that split at sentence boundaries.
+// Continuation embeds are titled "title (continued)".
+func pages(title string, colour int, entries []string) []*discordgo.MessageEmbed {
+	title = truncate(Neutralise(title), maxEmbedTitle-len(" (continued)"))
+	// A description of at most 4096 leaves room under the 6000 total for
+	// the title and a few more characters; keep each a little smaller so
+	// two fit in one message more often.
+	const room = maxEmbedDesc
+	var descs []string
+	cur := ""
+	for _, e := range entries {
+		for _, part := range Split(Neutralise(e), room) {
+			switch {
+			case cur == "":
+				cur = part
+			case utf8.RuneCountInString(cur)+2+utf8.RuneCountInString(part) <= room:
+				cur += "\n\n" + part
+			default:
+				descs = append(descs, cur)
+				cur = part
+			}
+		}
+	}
+	if cur != "" {
+		descs = append(descs, cur)
+	}
+	embeds := make([]*discordgo.MessageEmbed, 0, len(descs))
+	for i, d := range descs {
+		t := title
+		if i > 0 {
+			t += " (continued)"
+		}
+		embeds = append(embeds, &discordgo.MessageEmbed{Title: t, Description: d, Color: colour})
+	}
+	return embeds
+}
+
+// attachEmbeds adds embeds to the last message while it has room (10
+// embeds, 6000 characters in all), then to new messages.
+func attachEmbeds(msgs []Message, embeds []*discordgo.MessageEmbed) []Message {
+	for _, e := range embeds {
+		if len(msgs) == 0 || !fits(msgs[len(msgs)-1].Embeds, e) {
+			msgs = append(msgs, Message{})
+		}
+		last := &msgs[len(msgs)-1]
+		last.Embeds = append(last.Embeds, e)
+	}
+	return msgs
+}
+
+func fits(have []*discordgo.MessageEmbed, e *discordgo.MessageEmbed) bool {
+	return len(have) < maxEmbeds && embedsSize(have)+embedSize(e) <= maxEmbedTotal
+}
+
+// embedSize counts the characters Discord counts towards the 6000 total.
+func embedSize(e *discordgo.MessageEmbed) int {
+	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+	if e.Footer != nil {
+		n += utf8.RuneCountInString(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += utf8.RuneCountInString(e.Author.Name)
+	}
+	for _, f := range e.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	return n
+}
+
+func embedsSize(es []*discordgo.MessageEmbed) int {
+	n := 0
+	for _, e := range es {
+		n += embedSize(e)
+	}
+	return n
+}
+
+// capMessages keeps a reply to maxMessages, saying so when it cuts.
+func capMessages(msgs []Message) []Message {
+	if len(msgs) <= maxMessages {
+		return msgs
+	}
+	msgs = msgs[:maxMessages]
+	const more = "\n\n*(cut short: the rest did not fit)*"
+	last := &msgs[maxMessages-1]
+	if last.Content == "" || utf8.RuneCountInString(last.Content)+utf8.RuneCountInString(more) <= maxContent {
+		last.Content = strings.TrimSpace(last.Content + more)
+	} else {
+		last.Content = truncate(last.Content, maxContent-utf8.RuneCountInString(more)) + more
+	}
+	return msgs
+}
+
+// truncate cuts s to at most n runes, ending with … when it cuts.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:max(0, n-1)]) + "…"
+}
+
+// choices builds autocomplete choices: at most 25, each name and value
+// within 100 characters.
+func choices(names []string, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	var prefix, inner []string
+	for _, n := range names {
+		if utf8.RuneCountInString(n) > maxChoiceLen || strings.TrimSpace(n) == "" {
+			continue // a value Discord would reject; it cannot be chosen anyway
+		}
+		l := strings.ToLower(n)
+		switch {
+		case typed == "" || strings.HasPrefix(l, typed) || wordPrefix(l, typed):
+			prefix = append(prefix, n)
+		case strings.Contains(l, typed):
+			inner = append(inner, n)
+		}
+	}
+	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, maxChoices)
+	for _, n := range append(prefix, inner...) {
+		if len(out) == maxChoices {
+			break
+		}
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: n, Value: n})
+	}
+	return out
+}
+
+// wordPrefix reports whether some word of name starts with typed, so
+// "rut" finds "Mark Rutte".
+func wordPrefix(name, typed string) bool {
+	for _, w := range strings.Fields(name) {
+		if strings.HasPrefix(w, typed) {
+			return true
+		}
+	}
+	return false
+}

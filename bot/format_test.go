@@ -1,0 +1,271 @@
+package bot
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/handover/handover/retrieval"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// render shows messages as a reader would see them, for golden files.
+func render(msgs []Message) string {
+	var b strings.Builder
+	for i, m := range msgs {
+		fmt.Fprintf(&b, "=== message %d ===\n", i+1)
+		if m.Content != "" {
+			fmt.Fprintf(&b, "%s\n", m.Content)
+		}
+		for _, e := range m.Embeds {
+			fmt.Fprintf(&b, "--- embed %q (colour %06x) ---\n%s\n", e.Title, e.Color, e.Description)
+		}
+		for _, row := range m.Components {
+			for _, c := range row.(discordgo.ActionsRow).Components {
+				btn := c.(discordgo.Button)
+				label := btn.Label
+				if btn.Emoji != nil {
+					label = btn.Emoji.Name + label
+				}
+				fmt.Fprintf(&b, "[button %s → %s]\n", label, btn.CustomID)
+			}
+		}
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "format", name+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+func TestFormatGolden(t *testing.T) {
+	answer := retrieval.Answer{Question: "who took over?", Text: cannedAnswerText, Mode: retrieval.ModeExtractive, Citations: cannedCitations}
+	tests := []struct {
+		name string
+		msgs []Message
+	}{
+		{"answer", FormatAnswer(answer, "1574578310661406720")},
+		{"answer_without_buttons", FormatAnswer(answer, "")},
+		{"answer_mentions", FormatAnswer(retrieval.Answer{
+			Text: "@everyone and @here and <@123456789012345678>, <@!123456789012345678> and <@&987654321098765432> said so [1].", Citations: cannedCitations[:1],
+		}, "1")},
+		{"answer_abstained", FormatAnswer(retrieval.Answer{Abstained: true, Text: "The articles don't say who will succeed Rutte."}, "2")},
+		{"answer_empty", FormatAnswer(retrieval.Answer{}, "3")},
+		{"answer_model_fallback", FormatAnswer(retrieval.Answer{
+			Text: "Rutte took office on 1 October 2024 [1].", Mode: retrieval.ModeExtractive, Citations: cannedCitations[:1],
+			Note: "The model was unavailable, so this answer quotes the articles directly.",
+		}, "4")},
+		{"answer_unverified", FormatAnswer(retrieval.Answer{
+			Text: "Rutte is the new chief.", Mode: retrieval.ModeLLM, Citations: cannedCitations, Unverified: true,
+		}, "5")},
+		{"partial", []Message{FormatPartial("Mark Rutte took over @everyone")}},
+		{"citations", FormatCitations(cannedCitations)},
+		{"citations_none", FormatCitations(nil)},
+		{"quotes", FormatQuotes("Mark Rutte", "Ukraine", (&fakeLibrary{}).Quotes("Mark Rutte", ""))},
+		{"quotes_none", FormatQuotes("@everyone", "", nil)},
+		{"timeline", FormatTimeline("", (&fakeLibrary{}).Timeline(""))},
+		{"timeline_none", FormatTimeline("Mars", nil)},
+		{"sources", FormatSources((&fakeLibrary{}).Sources())},
+		{"sources_none", FormatSources(nil)},
+		{"help", FormatHelp()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLimits(t, tt.msgs)
+			golden(t, tt.name, render(tt.msgs))
+		})
+	}
+}
+
+// checkLimits asserts every Discord limit on messages, and that no mention
+// is left live.
+func checkLimits(t *testing.T, msgs []Message) {
+	t.Helper()
+	if len(msgs) == 0 || len(msgs) > maxMessages {
+		t.Errorf("%d messages, want 1 to %d", len(msgs), maxMessages)
+	}
+	for i, m := range msgs {
+		if n := utf8.RuneCountInString(m.Content); n > maxContent {
+			t.Errorf("message %d: content %d > %d", i, n, maxContent)
+		}
+		if strings.TrimSpace(m.Content) == "" && len(m.Embeds) == 0 {
+			t.Errorf("message %d is empty", i)
+		}
+		if len(m.Embeds) > maxEmbeds {
+			t.Errorf("message %d: %d embeds > %d", i, len(m.Embeds), maxEmbeds)
+		}
+		if n := embedsSize(m.Embeds); n > maxEmbedTotal {
+			t.Errorf("message %d: embeds total %d > %d", i, n, maxEmbedTotal)
+		}
+		for j, e := range m.Embeds {
+			if n := utf8.RuneCountInString(e.Description); n > maxEmbedDesc {
+				t.Errorf("message %d embed %d: description %d > %d", i, j, n, maxEmbedDesc)
+			}
+			if n := utf8.RuneCountInString(e.Title); n > maxEmbedTitle {
+				t.Errorf("message %d embed %d: title %d > %d", i, j, n, maxEmbedTitle)
+			}
+			if len(e.Fields) > maxFields {
+				t.Errorf("message %d embed %d: %d fields > %d", i, j, len(e.Fields), maxFields)
+			}
+		}
+		text := m.Content
+		for _, e := range m.Embeds {
+			text += e.Title + e.Description
+		}
+		if rawMention.MatchString(text) {
+			t.Errorf("message %d has a live mention: %q", i, rawMention.FindString(text))
+		}
+	}
+}
+
+func TestFormatLimits(t *testing.T) {
+	huge := hugeAnswer("huge")
+	tests := []struct {
+		name string
+		msgs []Message
+	}{
+		{"huge answer", FormatAnswer(huge, "1")},
+		{"huge citations", FormatCitations(huge.Citations)},
+		{"one enormous word", FormatAnswer(retrieval.Answer{Text: strings.Repeat("x", 9000) + " [1]", Citations: cannedCitations[:1]}, "1")},
+		{"many quotes", FormatQuotes("Mark Rutte", "", manyQuotes(60))},
+		{"long timeline", FormatTimeline("", manyEvents(200))},
+		{"many sources", FormatSources(manySources(300))},
+		{"mentions everywhere", FormatAnswer(retrieval.Answer{Text: strings.Repeat("@everyone <@1> @here ", 300)}, "1")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLimits(t, tt.msgs)
+		})
+	}
+	msgs := FormatAnswer(huge, "1")
+	last := msgs[len(msgs)-1]
+	if len(last.Components) != 1 {
+		t.Errorf("buttons are not on the last message")
+	}
+	if !strings.Contains(render(msgs), "cut short") {
+		t.Errorf("a reply cut to %d messages does not say so", maxMessages)
+	}
+}
+
+func manyQuotes(n int) []retrieval.Quote {
+	var qs []retrieval.Quote
+	for i := range n {
+		qs = append(qs, retrieval.Quote{Speaker: "Mark Rutte", Text: strings.Repeat(fmt.Sprintf("quote %d ", i), 60), Sources: cannedCitations})
+	}
+	return qs
+}
+
+func manyEvents(n int) []retrieval.Event {
+	var es []retrieval.Event
+	for i := range n {
+		es = append(es, retrieval.Event{Date: "2024-10-01", Text: strings.Repeat(fmt.Sprintf("event %d ", i), 40), Sources: cannedCitations})
+	}
+	return es
+}
+
+func manySources(n int) []retrieval.Source {
+	var ss []retrieval.Source
+	for i := range n {
+		ss = append(ss, retrieval.Source{Doc: fmt.Sprint(i), Title: strings.Repeat("Headline ", 20), Publisher: "Publisher", Date: "2024-10-01", Passages: i})
+	}
+	return ss
+}
+
+func TestNeutralise(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"hello", "hello"},
+		{"@everyone", "@\u200beveryone"},
+		{"@Everyone @HERE", "@\u200bEveryone @\u200bHERE"},
+		{"<@123>", "<@\u200b123>"},
+		{"<@!123>", "<@\u200b!123>"},
+		{"<@&456>", "<@\u200b&456>"},
+		{"email@example.com", "email@example.com"},
+		{"<#789> is a channel", "<#789> is a channel"},
+	}
+	for _, tt := range tests {
+		if got := Neutralise(tt.in); got != tt.want {
+			t.Errorf("Neutralise(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestChoices(t *testing.T) {
+	names := []string{"Jens Stoltenberg", "Mark Rutte", "Volodymyr Zelensky", "Rutger Hauer", strings.Repeat("x", 101), "  "}
+	for i := range 40 {
+		names = append(names, fmt.Sprintf("Speaker %02d", i))
+	}
+	tests := []struct {
+		typed string
+		want  []string
+	}{
+		{"rut", []string{"Mark Rutte", "Rutger Hauer"}},
+		{"RUTTE", []string{"Mark Rutte"}},
+		{"olt", []string{"Jens Stoltenberg"}},
+		{"speaker 3", []string{"Speaker 30", "Speaker 31", "Speaker 32", "Speaker 33", "Speaker 34", "Speaker 35", "Speaker 36", "Speaker 37", "Speaker 38", "Speaker 39"}},
+		{"nobody", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, c := range choices(names, tt.typed) {
+			got = append(got, c.Name)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("choices(%q) mismatch (-want +got):\n%s", tt.typed, diff)
+		}
+	}
+	if all := choices(names, ""); len(all) != maxChoices {
+		t.Errorf("choices(\"\") = %d, want the first %d", len(all), maxChoices)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	cmds := Commands()
+	seen := map[string]bool{}
+	for _, c := range cmds {
+		if seen[c.Name] || len(c.Description) == 0 || utf8.RuneCountInString(c.Description) > 100 {
+			t.Errorf("command %q: duplicate or bad description", c.Name)
+		}
+		seen[c.Name] = true
+		for _, o := range c.Options {
+			if utf8.RuneCountInString(o.Description) > 100 || o.Name != strings.ToLower(o.Name) {
+				t.Errorf("/%s option %q: bad name or description", c.Name, o.Name)
+			}
+		}
+	}
+	// The quote command's speaker option autocompletes.
+	if q := cmds[1]; q.Name != cmdQuote || !q.Options[0].Autocomplete {
+		t.Errorf("/quote speaker does not autocomplete")
+	}
+}
+
+func BenchmarkFormatAnswer(b *testing.B) {
+	a := hugeAnswer("huge")
+	for b.Loop() {
+		FormatAnswer(a, "1574578310661406720")
+	}
+}

@@ -1,0 +1,467 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/handover/handover/retrieval"
+)
+
+// failTimeout bounds telling a user that something went wrong.
+const failTimeout = 10 * time.Second
+
+// ackState is how far an interaction's response has got.
+type ackState int
+
+const (
+	notAcked  ackState = iota
+	deferred           // "thinking…" shown; the answer is edited in
+	responded          // a message was sent as the response
+)
+
+// interaction is one interaction being handled, with what has been sent for
+// it so far: Discord allows exactly one callback, then edits and followups.
+type interaction struct {
+	s        *discordgo.Session
+	i        *discordgo.Interaction
+	metrics  *Metrics
+	received time.Time
+
+	mu        sync.Mutex
+	state     ackState
+	ephemeral bool // the deferred response is visible to the user only
+}
+
+func (ic *interaction) userID() string {
+	if ic.i.Member != nil && ic.i.Member.User != nil {
+		return ic.i.Member.User.ID
+	}
+	if ic.i.User != nil {
+		return ic.i.User.ID
+	}
+	return ""
+}
+
+// callback sends the interaction's one acknowledgement. A 10062 becomes
+// errExpired.
+func (ic *interaction) callback(ctx context.Context, resp *discordgo.InteractionResponse, next ackState) error {
+	ic.mu.Lock()
+	defer ic.mu.Unlock()
+	if ic.state != notAcked {
+		return fmt.Errorf("interaction %s: already acknowledged", ic.i.ID)
+	}
+	err := ic.s.InteractionRespond(ic.i, resp, discordgo.WithContext(ctx))
+	if isUnknownInteraction(err) {
+		return errExpired
+	}
+	if err != nil {
+		return fmt.Errorf("acknowledge interaction %s: %w", ic.i.ID, err)
+	}
+	ic.metrics.acked(time.Since(ic.received))
+	ic.state = next
+	ic.ephemeral = resp.Data != nil && resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0
+	return nil
+}
+
+// deferReply acknowledges now and promises an edit: the 3-second rule is
+// met however long the answer takes.
+func (ic *interaction) deferReply(ctx context.Context) error {
+	return ic.callback(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}, deferred)
+}
+
+// deliver sends msgs as the response: as the callback if not yet
+// acknowledged, else as an edit of the deferred response; followups carry
+// the rest. It returns the message IDs it learns.
+func (ic *interaction) deliver(ctx context.Context, msgs []Message, ephemeral bool) ([]string, error) {
+	if len(msgs) == 0 {
+		msgs = []Message{{Content: "(nothing to show)"}}
+	}
+	ic.mu.Lock()
+	state := ic.state
+	ic.mu.Unlock()
+	var ids []string
+	switch state {
+	case notAcked:
+		data := &discordgo.InteractionResponseData{
+			Content:         msgs[0].Content,
+			Embeds:          msgs[0].Embeds,
+			Components:      msgs[0].Components,
+			AllowedMentions: noMentions(),
+		}
+		if ephemeral {
+			data.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if err := ic.callback(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}, responded); err != nil {
+			return nil, err
+		}
+	case deferred:
+		msg, err := ic.editOriginal(ctx, msgs[0])
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, msg.ID)
+	default:
+		msgs = append([]Message{{}}, msgs...) // everything goes as followups
+	}
+	for _, m := range msgs[1:] {
+		msg, err := ic.followup(ctx, m, ephemeral)
+		if err != nil {
+			return ids, err
+		}
+		ids = append(ids, msg.ID)
+	}
+	return ids, nil
+}
+
+func (ic *interaction) editOriginal(ctx context.Context, m Message) (*discordgo.Message, error) {
+	embeds, components := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
+	msg, err := ic.s.InteractionResponseEdit(ic.i, &discordgo.WebhookEdit{
+		Content:         &m.Content,
+		Embeds:          &embeds,
+		Components:      &components,
+		AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	if isUnknownInteraction(err) {
+		return nil, errExpired
+	}
+	if err != nil {
+		return nil, fmt.Errorf("edit response to interaction %s: %w", ic.i.ID, err)
+	}
+	return msg, nil
+}
+
+func (ic *interaction) followup(ctx context.Context, m Message, ephemeral bool) (*discordgo.Message, error) {
+	p := &discordgo.WebhookParams{
+		Content:         m.Content,
+		Embeds:          m.Embeds,
+		Components:      nonNilComponents(m.Components),
+		AllowedMentions: noMentions(),
+	}
+	if ephemeral {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	msg, err := ic.s.FollowupMessageCreate(ic.i, true, p, discordgo.WithContext(ctx))
+	if isUnknownInteraction(err) {
+		return nil, errExpired
+	}
+	if err != nil {
+		return nil, fmt.Errorf("followup to interaction %s: %w", ic.i.ID, err)
+	}
+	return msg, nil
+}
+
+// fail tells the user what went wrong, visible to them only. A public
+// "thinking…" response is replaced by an ephemeral followup, so a failure
+// never lingers in the channel.
+func (ic *interaction) fail(ctx context.Context, err error) error {
+	if errors.Is(err, errExpired) || ic.i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return nil // nothing can be sent; autocomplete has no message
+	}
+	text := userMessage(err)
+	ic.mu.Lock()
+	state, eph := ic.state, ic.ephemeral
+	ic.mu.Unlock()
+	switch {
+	case state == notAcked:
+		_, err := ic.deliver(ctx, []Message{{Content: text}}, true)
+		return err
+	case state == deferred && eph:
+		_, err := ic.editOriginal(ctx, Message{Content: text})
+		return err
+	case state == deferred:
+		if err := ic.s.InteractionResponseDelete(ic.i, discordgo.WithContext(ctx)); err != nil {
+			if isUnknownInteraction(err) {
+				return nil
+			}
+			// Better a plain public note than a "thinking…" that never ends.
+			_, err := ic.editOriginal(ctx, Message{Content: text})
+			return err
+		}
+		_, err := ic.followup(ctx, Message{Content: text}, true)
+		return err
+	default:
+		_, err := ic.followup(ctx, Message{Content: text}, true)
+		return err
+	}
+}
+
+// onInteraction handles every interaction: it recovers panics, logs once
+// with IDs and latency, and makes sure the user hears back.
+func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreate) {
+	ic := &interaction{s: s, i: ev.Interaction, metrics: b.metrics, received: time.Now()}
+	log := b.logger.With("interaction_id", ic.i.ID, "user_id", ic.userID(), "guild_id", ic.i.GuildID, "channel_id", ic.i.ChannelID, "kind", interactionKind(ic.i))
+	ctx, ok := b.begin()
+	if !ok {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+		defer cancel()
+		if err := ic.fail(ctx, errClosing); err != nil {
+			log.Warn("refuse interaction while shutting down", "err", err)
+		}
+		return
+	}
+	defer b.end()
+	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	// Telling the user about a failure must work even when the failure was
+	// the handler's deadline.
+	failCtx, cancelFail := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+	defer cancelFail()
+	defer func() {
+		if r := recover(); r != nil {
+			b.metrics.panics.Add(1)
+			log.Error("panic in interaction handler", "panic", r, "stack", string(debug.Stack()))
+			if err := ic.fail(failCtx, errPanic); err != nil {
+				log.Warn("apologise for panic", "err", err)
+			}
+		}
+	}()
+	err := b.handleInteraction(ctx, ic, log)
+	latency := time.Since(ic.received)
+	switch {
+	case err == nil:
+	case errors.Is(err, errExpired):
+		log.Warn("interaction expired before handover could respond; dropped", "latency", latency)
+	default:
+		if isUserError(err) {
+			log.Info("interaction refused", "reason", err, "latency", latency)
+		} else {
+			log.Error("interaction failed", "err", err, "latency", latency)
+		}
+		if ferr := ic.fail(failCtx, err); ferr != nil && !errors.Is(ferr, errExpired) {
+			log.Warn("tell user about failure", "err", ferr)
+		}
+	}
+}
+
+// isUserError reports errors that are the user's doing or expected load,
+// logged at Info rather than Error.
+func isUserError(err error) bool {
+	var cd cooldownError
+	return errors.As(err, &cd) || errors.Is(err, retrieval.ErrEmptyQuestion) || errors.Is(err, retrieval.ErrQuestionTooLong) ||
+		errors.Is(err, errBusy) || errors.Is(err, errClosing) || errors.Is(err, errAnswerGone)
+}
+
+func interactionKind(i *discordgo.Interaction) string {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		return "command:" + i.ApplicationCommandData().Name
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return "autocomplete:" + i.ApplicationCommandData().Name
+	case discordgo.InteractionMessageComponent:
+		id := i.MessageComponentData().CustomID
+		if j := strings.LastIndexByte(id, ':'); j >= 0 {
+			id = id[:j]
+		}
+		return "button:" + id
+	}
+	return "other"
+}
+
+func (b *Bot) handleInteraction(ctx context.Context, ic *interaction, log *slog.Logger) error {
+	switch ic.i.Type {
+	case discordgo.InteractionApplicationCommand:
+		data := ic.i.ApplicationCommandData()
+		switch data.Name {
+		case cmdAsk:
+			return b.handleAsk(ctx, ic, log, stringOption(data.Options, optQuestion))
+		case cmdQuote:
+			speaker, topic := strings.TrimSpace(stringOption(data.Options, optSpeaker)), strings.TrimSpace(stringOption(data.Options, optTopic))
+			return b.respondQuick(ctx, ic, func() []Message {
+				return FormatQuotes(speaker, topic, b.library.Quotes(speaker, topic))
+			})
+		case cmdDates:
+			topic := strings.TrimSpace(stringOption(data.Options, optTopic))
+			return b.respondQuick(ctx, ic, func() []Message {
+				return FormatTimeline(topic, b.library.Timeline(topic))
+			})
+		case cmdSources:
+			return b.respondQuick(ctx, ic, func() []Message { return FormatSources(b.library.Sources()) })
+		case cmdHelp:
+			_, err := ic.deliver(ctx, FormatHelp(), true)
+			return err
+		}
+		return fmt.Errorf("command %q: %w", data.Name, errUnknownInput)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return b.handleAutocomplete(ctx, ic)
+	case discordgo.InteractionMessageComponent:
+		return b.handleButton(ctx, ic, log)
+	}
+	return nil // pings and modals: handover sends neither
+}
+
+func stringOption(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	for _, o := range opts {
+		if o.Name == name {
+			if s, ok := o.Value.(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// handleAsk answers /ask. The question is checked and the cooldown and queue
+// consulted before acknowledging, so a refusal can be ephemeral; then the
+// response is deferred at once, because an answer can take longer than the
+// 3 seconds Discord allows.
+func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, question string) error {
+	q, err := retrieval.CheckQuestion(question)
+	if err == nil {
+		err = b.admit(ic.userID(), true)
+	}
+	if err != nil {
+		b.metrics.question("", outcomeOf(err))
+		return err
+	}
+	defer b.gate.leave()
+	if err := ic.deferReply(ctx); err != nil {
+		b.metrics.question("", outcomeError)
+		return err
+	}
+	if err := b.gate.acquire(ctx); err != nil {
+		b.metrics.question("", outcomeError)
+		return fmt.Errorf("wait for a turn: %w", err)
+	}
+	defer b.gate.release()
+	_, a, err := b.answer(ctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID)
+	latency := time.Since(ic.received)
+	if err != nil {
+		b.metrics.question(a.Mode, outcomeError)
+		return err
+	}
+	b.metrics.question(a.Mode, outcome(a))
+	b.metrics.answered(latency)
+	log.Info("answered", "question_len", len(q), "mode", a.Mode, "abstained", a.Abstained, "citations", len(a.Citations), "latency", latency)
+	log.Debug("question", "text", q)
+	return nil
+}
+
+// admit applies the cooldown and takes a place in the queue. On success the
+// caller must leave the gate. Interactions always tell the user (the reply
+// is private); messages tell once per cooldown (the reply is public).
+func (b *Bot) admit(user string, tellAlways bool) error {
+	if ok, wait := b.cooldown.allow(user); !ok {
+		if !tellAlways && !b.cooldown.warn(user) {
+			return errQuiet{cooldownError{wait}}
+		}
+		return cooldownError{wait}
+	}
+	if !b.gate.enter() {
+		return errBusy
+	}
+	return nil
+}
+
+// errQuiet wraps an error the user has already been told about.
+type errQuiet struct{ err error }
+
+func (e errQuiet) Error() string { return e.err.Error() + " (user already told)" }
+func (e errQuiet) Unwrap() error { return e.err }
+
+// respondQuick answers a command computed in memory. It replies directly
+// when build is fast, and defers first when it is not, so even a slow
+// library never breaks the 3-second rule.
+func (b *Bot) respondQuick(ctx context.Context, ic *interaction, build func() []Message) error {
+	type result struct {
+		msgs []Message
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				b.metrics.panics.Add(1)
+				b.logger.Error("panic building a reply", "interaction_id", ic.i.ID, "panic", r, "stack", string(debug.Stack()))
+				res <- result{err: errPanic}
+			}
+		}()
+		res <- result{msgs: build()}
+	}()
+	timer := time.NewTimer(b.opts.DeferAfter)
+	defer timer.Stop()
+	var r result
+	select {
+	case r = <-res:
+	case <-timer.C:
+		if err := ic.deferReply(ctx); err != nil {
+			return err
+		}
+		select {
+		case r = <-res:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if r.err != nil {
+		return r.err
+	}
+	_, err := ic.deliver(ctx, r.msgs, false)
+	return err
+}
+
+// handleAutocomplete suggests speakers for /quote as the user types.
+func (b *Bot) handleAutocomplete(ctx context.Context, ic *interaction) error {
+	data := ic.i.ApplicationCommandData()
+	typed := ""
+	for _, o := range data.Options {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+		}
+	}
+	var list []*discordgo.ApplicationCommandOptionChoice
+	if data.Name == cmdQuote {
+		list = choices(b.library.Speakers(), typed)
+		if len(list) == 0 && strings.TrimSpace(typed) != "" {
+			// No known speaker matches: offer what was typed, so the
+			// search still runs (and says plainly if nothing is found).
+			t := truncate(strings.TrimSpace(typed), maxChoiceLen)
+			list = []*discordgo.ApplicationCommandOptionChoice{{Name: t, Value: t}}
+		}
+	}
+	return ic.callback(ctx, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: list},
+	}, responded)
+}
+
+// handleButton shows an answer's cited passages to the clicker only, or
+// records a 👍/👎.
+func (b *Bot) handleButton(ctx context.Context, ic *interaction, log *slog.Logger) error {
+	id := ic.i.MessageComponentData().CustomID
+	switch {
+	case strings.HasPrefix(id, sourcesPrefix):
+		a, ok := b.answers.get(strings.TrimPrefix(id, sourcesPrefix))
+		if !ok {
+			return errAnswerGone
+		}
+		_, err := ic.deliver(ctx, FormatCitations(a.citations), true)
+		return err
+	case strings.HasPrefix(id, votePrefixUp), strings.HasPrefix(id, votePrefixDown):
+		vote, key := "up", strings.TrimPrefix(id, votePrefixUp)
+		if strings.HasPrefix(id, votePrefixDown) {
+			vote, key = "down", strings.TrimPrefix(id, votePrefixDown)
+		}
+		a, known := b.answers.get(key)
+		// One vote of each kind per user and answer counts; repeated clicks
+		// are thanked but not counted again.
+		if b.votes.add(key+"/"+ic.userID()+"/"+vote, struct{}{}) {
+			b.metrics.vote(vote)
+			log.Info("feedback", "vote", vote, "answer", key, "known", known, "mode", a.mode, "question_len", a.questionLen)
+		}
+		thanks := "Thanks for the feedback 👍"
+		if vote == "down" {
+			thanks = "Thanks — noted. Feedback like this helps improve the answers."
+		}
+		_, err := ic.deliver(ctx, []Message{{Content: thanks}}, true)
+		return err
+	}
+	return fmt.Errorf("button %q: %w", id, errUnknownInput)
+}

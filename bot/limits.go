@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Clock is the bot's time source: cooldowns read it and streamed edits are
+// paced by its tickers. Tests pass a fake to control both without sleeping.
+type Clock interface {
+	Now() time.Time
+	// Ticker ticks every d until stop is called.
+	Ticker(d time.Duration) (ticks <-chan time.Time, stop func())
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+func (systemClock) Ticker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
+}
+
+var _ Clock = systemClock{}
+
+// cooldown spaces one user's questions at least d apart.
+type cooldown struct {
+	d     time.Duration
+	clock Clock
+
+	mu     sync.Mutex
+	last   map[string]time.Time // when each user's last question was accepted
+	warned map[string]bool      // told to wait during the current cooldown
+}
+
+func newCooldown(d time.Duration, clock Clock) *cooldown {
+	return &cooldown{d: d, clock: clock, last: map[string]time.Time{}, warned: map[string]bool{}}
+}
+
+// allow reports whether user may ask now, and records the question if so;
+// when not, wait is how long is left.
+func (c *cooldown) allow(user string) (ok bool, wait time.Duration) {
+	if c.d <= 0 {
+		return true, 0
+	}
+	now := c.clock.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if last, seen := c.last[user]; seen {
+		if left := c.d - now.Sub(last); left > 0 {
+			return false, left
+		}
+	}
+	c.last[user] = now
+	delete(c.warned, user)
+	if len(c.last) > 10000 {
+		// Forget users whose cooldown is over, so the map stays small.
+		for u, t := range c.last {
+			if now.Sub(t) >= c.d {
+				delete(c.last, u)
+				delete(c.warned, u)
+			}
+		}
+	}
+	return true, 0
+}
+
+// warn reports whether a user refused by allow should be told, true only
+// once per cooldown: in a channel, a user who keeps trying gets one notice,
+// not one per message.
+func (c *cooldown) warn(user string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.warned[user] {
+		return false
+	}
+	c.warned[user] = true
+	return true
+}
+
+// gate caps how many questions are answered at once and how many may wait
+// for a turn. Past both, a question is turned away at once rather than
+// left hanging.
+type gate struct {
+	places chan struct{} // running plus waiting
+	slots  chan struct{} // running
+}
+
+func newGate(running, waiting int) *gate {
+	return &gate{places: make(chan struct{}, running+waiting), slots: make(chan struct{}, running)}
+}
+
+// enter takes a place in the queue without waiting; false means the queue
+// is full. Every successful enter must be followed by leave.
+func (g *gate) enter() bool {
+	select {
+	case g.places <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// acquire waits for a slot to answer in. On success the caller must
+// release; on error (ctx done) it must still leave.
+func (g *gate) acquire(ctx context.Context) error {
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *gate) release() { <-g.slots }
+
+func (g *gate) leave() { <-g.places }
+
+// running is how many questions hold a slot.
+func (g *gate) running() int { return len(g.slots) }
+
+// queued is how many questions are waiting for a slot.
+func (g *gate) queued() int { return max(0, len(g.places)-len(g.slots)) }

@@ -1,0 +1,252 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/handover/handover/retrieval"
+)
+
+// Why a message is a question, the kind in logs.
+const (
+	kindMention = "mention"
+	kindReply   = "reply"   // a reply to one of handover's answers: a follow-up
+	kindChannel = "channel" // a listed channel, where every message is a question
+	kindDM      = "dm"
+)
+
+// onMessage answers messages that are questions: mentions, replies to the
+// bot, direct messages and messages in listed channels. It ignores bots
+// (itself included, so two bots can never talk each other into a loop) and
+// messages it has already seen.
+func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
+	received := time.Now()
+	m := ev.Message
+	if m == nil || m.Author == nil || m.Author.Bot || m.WebhookID != "" || m.Author.System {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return // joins, pins, thread starts and other system messages
+	}
+	botID, _ := selfIDs(s)
+	if botID == "" || m.Author.ID == botID {
+		return
+	}
+	kind := b.classify(m, botID)
+
+	if kind == "" {
+		return
+	}
+	if !b.seen.add(m.ID, struct{}{}) {
+		return // delivered twice, e.g. replayed after a resume
+	}
+	log := b.logger.With("message_id", m.ID, "user_id", m.Author.ID, "guild_id", m.GuildID, "channel_id", m.ChannelID, "kind", kind)
+	ctx, ok := b.begin()
+	if !ok {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+		defer cancel()
+		if err := b.replyText(ctx, s, m, userMessage(errClosing)); err != nil {
+			log.Warn("refuse message while shutting down", "err", err)
+		}
+		return
+	}
+	defer b.end()
+	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	failCtx, cancelFail := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+	defer cancelFail()
+	defer func() {
+		if r := recover(); r != nil {
+			b.metrics.panics.Add(1)
+			log.Error("panic in message handler", "panic", r, "stack", string(debug.Stack()))
+			if err := b.replyText(failCtx, s, m, userMessage(errPanic)); err != nil {
+				log.Warn("apologise for panic", "err", err)
+			}
+		}
+	}()
+	err := b.handleMessage(ctx, s, m, kind, botID, received, log)
+	latency := time.Since(received)
+	var quiet errQuiet
+	switch {
+	case err == nil:
+	case errors.As(err, &quiet) && isUserError(err):
+		log.Info("message refused", "reason", err, "latency", latency)
+	case errors.As(err, &quiet):
+		log.Error("answer message", "err", err, "latency", latency)
+	default:
+		if isUserError(err) {
+			log.Info("message refused", "reason", err, "latency", latency)
+		} else {
+			log.Error("answer message", "err", err, "latency", latency, "hint", permissionHint(err))
+		}
+		if rerr := b.replyText(failCtx, s, m, userMessage(err)); rerr != nil {
+			log.Warn("tell user about failure", "err", rerr, "hint", permissionHint(rerr))
+		}
+	}
+}
+
+// classify says why m is a question, or "" when it is not one.
+func (b *Bot) classify(m *discordgo.Message, botID string) string {
+	if ref := m.ReferencedMessage; ref != nil && ref.Author != nil && ref.Author.ID == botID {
+		return kindReply
+	}
+	if m.GuildID == "" {
+		return kindDM
+	}
+	if b.channels[m.ChannelID] {
+		return kindChannel
+	}
+	if b.opts.RespondToMentions {
+		for _, u := range m.Mentions {
+			if u != nil && u.ID == botID {
+				return kindMention
+			}
+		}
+	}
+	return ""
+}
+
+// stripMention removes mentions of the bot from a question.
+func stripMention(content, botID string) string {
+	if botID == "" {
+		return strings.TrimSpace(content)
+	}
+	content = strings.ReplaceAll(content, "<@"+botID+">", " ")
+	content = strings.ReplaceAll(content, "<@!"+botID+">", " ")
+	return strings.TrimSpace(content)
+}
+
+// mentionHint answers a bare mention.
+const mentionHint = "Ask me about the NATO handover from Stoltenberg to Rutte — mention me with a question, for example “@handover when did Rutte take office?”, or use `/ask`. `/help` lists everything I can do."
+
+func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
+	q, err := retrieval.CheckQuestion(stripMention(m.Content, botID))
+	if errors.Is(err, retrieval.ErrEmptyQuestion) {
+		if kind == kindChannel {
+			return nil // an image or sticker in a listed channel is not a question
+		}
+		return b.replyText(ctx, s, m, mentionHint)
+	}
+	if err == nil {
+		err = b.admit(m.Author.ID, false)
+	}
+	if err != nil {
+		b.metrics.question("", outcomeOf(err))
+		return err
+	}
+	defer b.gate.leave()
+
+	typing := b.startTyping(ctx, s, m.ChannelID, log)
+	defer typing.stop()
+	if err := b.gate.acquire(ctx); err != nil {
+		b.metrics.question("", outcomeError)
+		return fmt.Errorf("wait for a turn: %w", err)
+	}
+	defer b.gate.release()
+
+	var history []retrieval.Turn
+	if kind == kindReply {
+		history = b.history(ctx, s, m.ReferencedMessage, botID, log)
+	}
+	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference(), beforeSend: typing.stop}
+	ids, a, err := b.answer(ctx, out, q, history, m.ID)
+	latency := time.Since(received)
+	if err != nil {
+		b.metrics.question(a.Mode, outcomeError)
+		if out.sentID != "" {
+			// A streamed preview is showing: turn it into the apology
+			// rather than leave "… writing" forever and reply again.
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+			defer cancel()
+			if eerr := out.edit(fctx, out.sentID, Message{Content: userMessage(err)}); eerr == nil {
+				return errQuiet{err}
+			}
+		}
+		return err
+	}
+	b.metrics.question(a.Mode, outcome(a))
+	b.metrics.answered(latency)
+	log.Info("answered", "question_len", len(q), "history_turns", len(history), "mode", a.Mode, "abstained", a.Abstained,
+		"citations", len(a.Citations), "messages", len(ids), "latency", latency)
+	log.Debug("question", "text", q)
+	return nil
+}
+
+// history is the conversation an answer ended, for a follow-up replying to
+// it: from memory, or else rebuilt from Discord (the answer's text and the
+// question it replied to), as after a restart.
+func (b *Bot) history(ctx context.Context, s *discordgo.Session, answer *discordgo.Message, botID string, log *slog.Logger) []retrieval.Turn {
+	if turns, ok := b.convos.get(answer.ID); ok {
+		return turns
+	}
+	turn := retrieval.Turn{Answer: answer.Content}
+	if ref := answer.MessageReference; ref != nil && ref.MessageID != "" {
+		channel := ref.ChannelID
+		if channel == "" {
+			channel = answer.ChannelID
+		}
+		qm, err := s.ChannelMessage(channel, ref.MessageID, discordgo.WithContext(ctx))
+		if err != nil {
+			log.Debug("fetch the question an earlier answer replied to", "err", err)
+		} else {
+			turn.Question = stripMention(qm.Content, botID)
+		}
+	}
+	if turn.Question == "" && strings.TrimSpace(turn.Answer) == "" {
+		return nil
+	}
+	return []retrieval.Turn{turn}
+}
+
+// replyText replies to m with plain text.
+func (b *Bot) replyText(ctx context.Context, s *discordgo.Session, m *discordgo.Message, text string) error {
+	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference()}
+	_, err := out.final(ctx, []Message{{Content: text}})
+	return err
+}
+
+// typing shows "handover is typing…" while a question is answered.
+type typing struct {
+	once sync.Once
+	quit chan struct{}
+	done chan struct{}
+}
+
+// startTyping sends the typing indicator now and every 8 seconds (it lasts
+// 10) until stop.
+func (b *Bot) startTyping(ctx context.Context, s *discordgo.Session, channelID string, log *slog.Logger) *typing {
+	t := &typing{quit: make(chan struct{}), done: make(chan struct{})}
+	ticks, stopTicker := b.clock.Ticker(typingInterval)
+	go func() {
+		defer close(t.done)
+		defer stopTicker()
+		for {
+			if err := s.ChannelTyping(channelID, discordgo.WithContext(ctx)); err != nil {
+				log.Debug("typing indicator", "err", err)
+			}
+			select {
+			case <-t.quit:
+				return
+			case <-ctx.Done():
+				return
+			case <-ticks:
+			}
+		}
+	}()
+	return t
+}
+
+// stop ends the indicator and waits for a request in flight, so no typing
+// indicator lands after the answer. It is safe to call more than once.
+func (t *typing) stop() {
+	t.once.Do(func() { close(t.quit) })
+	<-t.done
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/handover/handover/bot"
+	"github.com/handover/handover/retrieval"
+)
+
+// The engine is what the bot answers with and looks things up in.
+var (
+	_ bot.Answerer = (*retrieval.Engine)(nil)
+	_ bot.Library  = (*retrieval.Engine)(nil)
+)
+
+// tokenEnv names the only place the bot token may come from.
+const tokenEnv = "DISCORD_TOKEN"
+
+// serve runs the Discord bot until ctx is cancelled (SIGINT or SIGTERM),
+// then lets questions in flight finish and returns nil. Health and metrics
+// are served on server.addr from the start, so an orchestrator sees the
+// bot as unready (503) while the index loads.
+func (e env) serve(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlagSet("serve", &c)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("serve takes no arguments; configure it with --config")
+	}
+	token := strings.TrimSpace(e.getenv(tokenEnv))
+	if token == "" {
+		return usagef("serve: %s is not set: put the bot token (developer portal → your application → Bot → Reset Token) in the %s environment variable", tokenEnv, tokenEnv)
+	}
+	cfg, err := loadConfig(c.config)
+	if err != nil {
+		return usageError{err}
+	}
+	logger := newLogger(e.stderr, cfg.Log, slog.LevelDebug)
+	metrics := bot.NewMetrics()
+	if cfg.Server.Addr != "" {
+		stop, err := serveHTTP(logger, cfg.Server.Addr, metrics.Handler())
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+
+	logger.Info("loading articles and building the index")
+	s, err := e.load(ctx, c, slog.LevelDebug)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while loading: a clean exit
+		}
+		return err
+	}
+	// Build the quote and date indexes now: speaker autocomplete must
+	// answer within Discord's 3 seconds, even the first time.
+	logger.Info("index ready", "speakers", len(s.engine.Speakers()), "articles", len(s.engine.Sources()))
+	metrics.SetIndexLoaded(true)
+
+	d := cfg.Discord
+	b, err := bot.New(s.logger, bot.Options{
+		Token:             token,
+		APIBaseURL:        d.APIBaseURL,
+		GuildID:           d.GuildID,
+		Channels:          d.Channels,
+		RespondToMentions: d.RespondToMentions == nil || *d.RespondToMentions,
+		Cooldown:          d.Cooldown,
+		MaxConcurrent:     d.MaxConcurrent,
+		ShardID:           d.ShardID,
+		ShardCount:        d.ShardCount,
+		LLM:               s.cfg.LLM.BaseURL != "",
+		Metrics:           metrics,
+	}, s.engine, s.engine)
+	if err != nil {
+		return err
+	}
+	return b.Run(ctx)
+}
+
+// serveHTTP serves h on addr until stop is called.
+func serveHTTP(logger *slog.Logger, addr string, h http.Handler) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on server.addr %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("health and metrics server stopped", "err", err)
+		}
+	}()
+	logger.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			logger.Warn("stop health and metrics server", "err", err)
+		}
+		<-done
+	}, nil
+}
