@@ -238,7 +238,9 @@ type token struct {
 // in spans becoming one tQuote token.
 func tokenize(text string, from, to int, spans []qspan) []token {
 	var toks []token
-	qi := 0
+	// Spans are in text order: start at the first that ends after from,
+	// so a long article is not rescanned from its first quote per sentence.
+	qi := sort.Search(len(spans), func(k int) bool { return spans[k].close > from })
 	for i := from; i < to; {
 		for qi < len(spans) && spans[qi].close <= i {
 			qi++

@@ -21,7 +21,14 @@ const MaxQuestionLen = 2000
 var (
 	ErrEmptyQuestion   = errors.New("the question is empty")
 	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionLen)
+	ErrInvalidQuestion = errors.New("the question is not valid UTF-8 text")
 )
+
+// IsBadQuestion reports whether err says the question itself cannot be
+// asked (empty, too long, not text): the asker's mistake, not handover's.
+func IsBadQuestion(err error) bool {
+	return errors.Is(err, ErrEmptyQuestion) || errors.Is(err, ErrQuestionTooLong) || errors.Is(err, ErrInvalidQuestion)
+}
 
 // Engine answers questions about a corpus.
 type Engine struct {
@@ -53,8 +60,8 @@ func CheckQuestion(q string) (string, error) {
 		return "", ErrEmptyQuestion
 	case utf8.RuneCountInString(q) > MaxQuestionLen:
 		return "", ErrQuestionTooLong
-	case !utf8.ValidString(q):
-		return "", errors.New("the question is not valid UTF-8")
+	case !utf8.ValidString(q) || strings.ContainsRune(q, 0):
+		return "", ErrInvalidQuestion
 	}
 	return q, nil
 }

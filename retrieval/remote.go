@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	chromem "github.com/philippgille/chromem-go"
@@ -40,7 +41,16 @@ type remote struct {
 	client *openai.Client
 	cfg    RemoteConfig
 	coll   *chromem.Collection
+	now    func() time.Time
+
+	// After a failure the API is left alone for remoteBackoff, so a dead
+	// service does not add its timeout to every question.
+	mu        sync.Mutex
+	downUntil time.Time
 }
+
+// remoteBackoff is how long a failed embeddings API is left alone.
+const remoteBackoff = time.Minute
 
 // AttachRemote embeds the index's passages with an API model, or loads
 // them from cfg.Path when a previous run embedded the same passages with
@@ -56,7 +66,7 @@ func (ix *Index) AttachRemote(ctx context.Context, logger *slog.Logger, cfg Remo
 	if cfg.HTTPClient != nil {
 		oc.HTTPClient = cfg.HTTPClient
 	}
-	r := &remote{logger: logger, client: openai.NewClientWithConfig(oc), cfg: cfg}
+	r := &remote{logger: logger, client: openai.NewClientWithConfig(oc), cfg: cfg, now: time.Now}
 
 	var db *chromem.DB
 	if cfg.Path != "" {
@@ -205,12 +215,22 @@ func scrubKey(err error, key string) error {
 // remoteHits adds the API model's nearest passages to the candidate pool.
 // A failing API costs this question its remote hits, not its answer.
 func (ix *Index) remoteHits(ctx context.Context, question string, k int) []scored {
-	if ix.remote == nil {
+	r := ix.remote
+	if r == nil {
 		return nil
 	}
-	hits, err := ix.remote.search(ctx, ix, question, k)
+	r.mu.Lock()
+	down := r.now().Before(r.downUntil)
+	r.mu.Unlock()
+	if down {
+		return nil
+	}
+	hits, err := r.search(ctx, ix, question, k)
 	if err != nil {
-		ix.remote.logger.Warn("embeddings API failed; using the local embedder for this question", "err", err)
+		r.mu.Lock()
+		r.downUntil = r.now().Add(remoteBackoff)
+		r.mu.Unlock()
+		r.logger.Warn("embeddings API failed; using the local embedder alone for a while", "err", err, "retry_in", remoteBackoff)
 		return nil
 	}
 	return hits

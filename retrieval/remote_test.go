@@ -193,4 +193,23 @@ func TestRemoteEmbeddingsQueryFailureFallsBack(t *testing.T) {
 	if !strings.Contains(logs.String(), "embeddings API failed") {
 		t.Errorf("no warning logged; logs:\n%s", logs.String())
 	}
+	// A failed API is left alone for a while: the next question does not
+	// wait for it again.
+	before := fake.calls.Load()
+	if _, err := e.Answer(context.Background(), Request{Question: "Who succeeded Stoltenberg?"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.calls.Load(); got != before {
+		t.Errorf("the API was called %d more times while backing off", got-before)
+	}
+	// After the back-off it is tried again.
+	now := time.Now().Add(2 * remoteBackoff)
+	ix.remote.now = func() time.Time { return now }
+	fake.setMode("")
+	if _, err := e.Answer(context.Background(), Request{Question: "Who succeeded Stoltenberg?"}); err != nil {
+		t.Fatal(err)
+	}
+	if fake.calls.Load() == before {
+		t.Error("the API was not tried again after the back-off")
+	}
 }

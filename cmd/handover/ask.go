@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -86,7 +85,7 @@ func (e env) askLines(ctx context.Context, eng *retrieval.Engine, noLLM bool) er
 		}
 		a, err := eng.Answer(ctx, retrieval.Request{Question: line, NoLLM: noLLM})
 		if err != nil {
-			if errors.Is(err, retrieval.ErrEmptyQuestion) || errors.Is(err, retrieval.ErrQuestionTooLong) {
+			if retrieval.IsBadQuestion(err) {
 				if err := enc.Encode(map[string]string{"question": line, "error": err.Error()}); err != nil {
 					return err
 				}

@@ -98,16 +98,21 @@ func loadConfig(path string) (config, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	// An empty file (io.EOF) means all defaults.
+	// An empty file (io.EOF) means all defaults. Unknown keys and wrong
+	// types are reported together with the values that fail validation.
+	var problems []string
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			return cfg, fmt.Errorf("config %s:\n  %s", path, strings.Join(te.Errors, "\n  "))
+		if !errors.As(err, &te) {
+			return cfg, fmt.Errorf("config %s: %w", path, err) // not YAML at all
 		}
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		problems = append(problems, te.Errors...)
 	}
 	if err := cfg.validate(); err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
+	}
+	if len(problems) > 0 {
+		return cfg, fmt.Errorf("config %s:\n  %s", path, strings.Join(problems, "\n  "))
 	}
 	return cfg, nil
 }
@@ -161,8 +166,11 @@ func (c config) validate() error {
 	if c.Discord.Cooldown < 0 {
 		bad("discord.cooldown: must not be negative, got %s", c.Discord.Cooldown)
 	}
-	if c.Discord.MaxConcurrent < 1 {
-		bad("discord.max_concurrent: must be at least 1, got %d", c.Discord.MaxConcurrent)
+	if c.Discord.MaxConcurrent < 1 || c.Discord.MaxConcurrent > 1024 {
+		bad("discord.max_concurrent: must be between 1 and 1024, got %d", c.Discord.MaxConcurrent)
+	}
+	if c.LLM.MaxTokens > 1<<20 {
+		bad("llm.max_tokens: must be at most %d, got %d", 1<<20, c.LLM.MaxTokens)
 	}
 	if c.Discord.ShardCount < 1 {
 		bad("discord.shard_count: must be at least 1, got %d", c.Discord.ShardCount)

@@ -45,7 +45,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "handover:", err)
 	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, retrieval.ErrEmptyQuestion) || errors.Is(err, retrieval.ErrQuestionTooLong) {
+	if errors.As(err, &ue) || retrieval.IsBadQuestion(err) {
 		return 2
 	}
 	return 1

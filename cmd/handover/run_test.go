@@ -89,14 +89,18 @@ func TestAskJSON(t *testing.T) {
 }
 
 func TestAskJSONLines(t *testing.T) {
-	in := "Who succeeded Jens Stoltenberg?\n\nWhat is the capital of Australia?\n" + strings.Repeat("x", 2001) + "\n"
+	in := "Who succeeded Jens Stoltenberg?\n\nWhat is the capital of Australia?\n" + strings.Repeat("x", 2001) + "\n\xff\xfe\nWhere was the ceremony?\n"
 	out, errOut, code := runCLI(t, in, nil, "ask", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("got %d lines, want 3 (blank line skipped):\n%s", len(lines), out)
+	if len(lines) != 5 {
+		t.Fatalf("got %d lines, want 5 (blank line skipped, bad lines reported, the rest answered):\n%s", len(lines), out)
+	}
+	var last answerJSON
+	if json.Unmarshal([]byte(lines[4]), &last); last.Abstained || !strings.Contains(last.Answer, "Brussels") {
+		t.Errorf("the question after two bad lines = %+v", last)
 	}
 	var first, second answerJSON
 	json.Unmarshal([]byte(lines[0]), &first)
@@ -122,6 +126,7 @@ func TestAskBadQuestions(t *testing.T) {
 		{"empty", []string{"ask", ""}, "empty"},
 		{"blank", []string{"ask", "   "}, "empty"},
 		{"too long", []string{"ask", strings.Repeat("é", 2001)}, "2000"},
+		{"not utf-8", []string{"ask", "\xff who?"}, "UTF-8"},
 		{"missing", []string{"ask"}, "needs a question"},
 		{"two questions", []string{"ask", "a", "b"}, "one question"},
 		{"unknown flag", []string{"ask", "--nope", "q"}, "nope"},
@@ -139,10 +144,12 @@ func TestAskBadQuestions(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	dir := t.TempDir()
-	unknown := writeFile(t, dir, "unknown.yaml", "llm:\n  model: x\n  modle: y\ndiscord:\n  chanels: []\n")
+	unknown := writeFile(t, dir, "unknown.yaml", "llm:\n  model: x\n  modle: y\ndiscord:\n  chanels: []\n  max_concurrent: 5188146770730811392\n")
 	_, errOut, code := runCLI(t, "", nil, "ask", "--config", unknown, "q?")
-	if code != 2 || !strings.Contains(errOut, "line 3") || !strings.Contains(errOut, "modle") || !strings.Contains(errOut, "line 5") || !strings.Contains(errOut, "chanels") {
-		t.Errorf("unknown keys: exit %d, stderr %q; want both keys with their lines", code, errOut)
+	for _, want := range []string{"line 3", "modle", "line 5", "chanels", "discord.max_concurrent"} {
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("unknown keys and a bad value: exit %d, stderr lacks %q:\n%s", code, want, errOut)
+		}
 	}
 	invalid := writeFile(t, dir, "invalid.yaml", "llm:\n  base_url: ftp://x\n  timeout: -1s\ndiscord:\n  max_concurrent: 0\n  shard_id: 3\n  shard_count: 2\n  channels: [abc]\nlog:\n  level: loud\n")
 	_, errOut, code = runCLI(t, "", nil, "sources", "--config", invalid)
