@@ -59,7 +59,17 @@ type Options struct {
 	// LLM says a model is configured: answers stream, and extractive
 	// answers count as model errors.
 	LLM bool
-	// AnswerTimeout bounds one question, queueing included (default 2m).
+	// LLMTimeout is the longest the answerer may take before it gives up
+	// on the model and answers extractively: llm.timeout, plus
+	// embeddings.timeout when the question's embedding comes first. 0 is
+	// retrieval.DefaultLLMTimeout when LLM is set. AnswerTimeout is raised
+	// to exceed it by answerMargin, so the fallback answer is delivered
+	// rather than lost to the bot's own deadline.
+	LLMTimeout time.Duration
+	// AnswerTimeout bounds answering one question once it has its turn
+	// (default 2m): the wait in the queue does not count. At most 9m, so
+	// that queueing, answering and delivering fit in the 15 minutes an
+	// interaction's token lives.
 	AnswerTimeout time.Duration
 	// ShutdownTimeout is how long questions in flight may take to finish
 	// once Run's context is cancelled (default 10s).
@@ -87,6 +97,26 @@ const (
 	typingInterval  = 8 * time.Second // Discord shows typing for 10 s
 )
 
+// Time budgets of one question. An interaction's token lives 15 minutes:
+// waiting for a turn, answering and delivering must all fit in it.
+const (
+	interactionTokenLife = 15 * time.Minute
+	// maxQueueWait bounds waiting for a turn; past it the asker is told
+	// the bot is busy.
+	maxQueueWait = 5 * time.Minute
+	// handlerSlack covers acknowledging, fetching history and delivering.
+	handlerSlack     = time.Minute
+	maxAnswerTimeout = interactionTokenLife - maxQueueWait - handlerSlack
+	// answerMargin is what an answer needs besides the model: embedding the
+	// question, searching, and the extractive fallback.
+	answerMargin = 30 * time.Second
+	// sendTimeout bounds sending what is already decided, an answer or an
+	// apology, once the question's own deadline may have passed.
+	sendTimeout = 10 * time.Second
+	// minHintInterval spaces the "how to ask me" hints to one user.
+	minHintInterval = 30 * time.Second
+)
+
 // Bot is handover on Discord. Create it with New and start it with Run.
 type Bot struct {
 	logger   *slog.Logger
@@ -100,6 +130,7 @@ type Bot struct {
 	intents  discordgo.Intent
 
 	cooldown *cooldown
+	hints    *cooldown // spaces hints to bare mentions, apart from questions
 	gate     *gate
 	seen     *lru[string, struct{}]
 	answers  *lru[string, storedAnswer]
@@ -147,6 +178,18 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 	if opts.AnswerTimeout <= 0 {
 		opts.AnswerTimeout = 2 * time.Minute
 	}
+	if opts.LLM {
+		if opts.LLMTimeout <= 0 {
+			opts.LLMTimeout = retrieval.DefaultLLMTimeout
+		}
+		// The model gives up at LLMTimeout and the engine then answers
+		// extractively; the bot's own deadline must leave time for that.
+		opts.AnswerTimeout = max(opts.AnswerTimeout, opts.LLMTimeout+answerMargin)
+	}
+	if opts.AnswerTimeout > maxAnswerTimeout {
+		return nil, fmt.Errorf("new bot: answer timeout %s (llm timeout %s) is over %s: an interaction's token lives %s, queueing included",
+			opts.AnswerTimeout, opts.LLMTimeout, maxAnswerTimeout, interactionTokenLife)
+	}
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 10 * time.Second
 	}
@@ -172,6 +215,7 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 		client:   client,
 		channels: map[string]bool{},
 		cooldown: newCooldown(opts.Cooldown, opts.Clock),
+		hints:    newCooldown(max(opts.Cooldown, minHintInterval), opts.Clock),
 		gate:     newGate(opts.MaxConcurrent, opts.QueueSize),
 		seen:     newLRU[string, struct{}](seenMessages),
 		answers:  newLRU[string, storedAnswer](storedAnswers),
@@ -184,8 +228,9 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 	}
 	// Guild messages bring mentions and replies; direct messages bring DMs.
 	// Message content is privileged: ask for it only when listed channels
-	// need every message's text. Mentions, replies to the bot and DMs carry
-	// their content without it.
+	// need every message's text. Mentions and DMs carry their content
+	// without it, and so do replies to the bot that keep the reply ping (a
+	// mention); a reply with the ping turned off arrives empty.
 	b.intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if len(opts.Channels) > 0 {
 		b.intents |= discordgo.IntentsMessageContent
@@ -257,7 +302,7 @@ func (b *Bot) open(s *discordgo.Session) error {
 		b.logger.Error("Discord refused the Message Content intent (gateway close code 4014). "+
 			"To answer every message in discord.channels, open https://discord.com/developers/applications, "+
 			"choose this application, go to Bot → Privileged Gateway Intents and turn on MESSAGE CONTENT INTENT, then restart. "+
-			"Carrying on without it: mentions, replies to the bot, DMs and slash commands still work.",
+			"Carrying on without it: mentions, replies that mention the bot, DMs and slash commands still work.",
 			"channels", len(b.opts.Channels))
 		s.Identify.Intents &^= discordgo.IntentsMessageContent
 		err = s.Open()
@@ -363,6 +408,19 @@ func (b *Bot) begin() (context.Context, bool) {
 
 func (b *Bot) end() { b.inflight.Done() }
 
+// handlerTimeout bounds a whole handler: a backstop, since its steps have
+// their own limits (the queue maxQueueWait, the answer AnswerTimeout).
+func (b *Bot) handlerTimeout() time.Duration {
+	return maxQueueWait + b.opts.AnswerTimeout + handlerSlack
+}
+
+// sendContext is for sending what is already decided, an answer or an
+// apology, when ctx may have run out: it keeps ctx's values but not its
+// deadline or cancellation, and allows sendTimeout.
+func sendContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+}
+
 func (b *Bot) token() string {
 	if strings.HasPrefix(b.opts.Token, "Bot ") {
 		return b.opts.Token
@@ -372,15 +430,18 @@ func (b *Bot) token() string {
 
 // answer puts q to the answerer and delivers the result through out,
 // streaming previews while a model writes. It returns the IDs of the
-// messages that hold the answer.
+// messages that hold the answer. The caller holds a slot: the answer's
+// time, AnswerTimeout, starts now.
 func (b *Bot) answer(ctx context.Context, out output, q string, history []retrieval.Turn, key string) ([]string, retrieval.Answer, error) {
+	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
 	req := retrieval.Request{Question: q, History: history}
 	var st *streamer
 	if b.opts.LLM {
-		st = newStreamer(ctx, b.logger, out, b.clock, b.opts.StreamInterval)
+		st = newStreamer(actx, b.logger, out, b.clock, b.opts.StreamInterval)
 		req.OnPartial = st.update
 	}
-	a, err := b.answerer.Answer(ctx, req)
+	a, err := b.answerer.Answer(actx, req)
 	if st != nil {
 		st.stop()
 	}
@@ -391,7 +452,11 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 		b.metrics.modelErrors.Add(1)
 	}
 	b.answers.put(key, storedAnswer{citations: a.Citations, mode: a.Mode, questionLen: len(q)})
-	ids, err := out.final(ctx, FormatAnswer(a, key))
+	// An answer in hand is delivered even if the deadline has just passed:
+	// the engine returns its fallback answer exactly then.
+	sctx, cancelSend := sendContext(ctx)
+	defer cancelSend()
+	ids, err := out.final(sctx, FormatAnswer(a, key))
 	if err != nil {
 		return ids, a, fmt.Errorf("send answer: %w", err)
 	}

@@ -914,8 +914,10 @@ func TestStreaming(t *testing.T) {
 	// Three partials arrived before this tick: one edit shows the latest.
 	h.clock.tick(time.Second)
 	_, preview := h.webhook(sent, discordtest.RouteEditOriginal, nil)
-	if c := content(preview); !strings.HasPrefix(c, "Mark Rutte took over from Jens Stoltenberg [1].") || !strings.Contains(c, "writing") {
-		t.Errorf("preview = %q", c)
+	// The preview is a labelled draft without its unchecked [n] markers.
+	if c := content(preview); !strings.HasPrefix(c, "Mark Rutte took over from Jens Stoltenberg.") || !strings.Contains(c, "writing") ||
+		!strings.Contains(c, "draft") || markerRE.MatchString(c) {
+		t.Errorf("preview = %q, want the text without markers, labelled a draft", c)
 	}
 	h.clock.tick(time.Second) // nothing new: no edit
 	h.ans.release <- struct{}{}
@@ -1096,4 +1098,225 @@ func TestReconnect(t *testing.T) {
 	// bot re-identifies; either way a new question is answered.
 	sent := h.mention(user(1), "who took over?")
 	h.reply(sent.ID)
+}
+
+// An answer returned as the answer deadline runs out, as the engine's
+// extractive fallback is when the model times out, still reaches the user.
+func TestAnswerAtDeadlineIsDelivered(t *testing.T) {
+	t.Parallel()
+	// The fake answers when its context is done: a short deadline, not a
+	// sleep, is what the test waits for.
+	h := startBot(t, Options{RespondToMentions: true, AnswerTimeout: 20 * time.Millisecond}, nil, nil)
+
+	sent := h.ask(user(1), "deadline: who took over?")
+	h.callback(sent)
+	_, body := h.webhook(sent, discordtest.RouteEditOriginal, nil)
+	if c := content(body); !strings.Contains(c, "Mark Rutte took over") || !strings.Contains(c, fallbackNote) || !strings.Contains(embedText(body), "Sources") {
+		t.Errorf("/ask at the deadline got %q / %q, want the fallback answer with its note and sources", c, embedText(body))
+	}
+	h.logs.wait(t, "msg=answered interaction_id="+sent.ID)
+
+	m := h.mention(user(2), "deadline: who took over?")
+	_, mbody := h.reply(m.ID)
+	if c := content(mbody); !strings.Contains(c, "Mark Rutte took over") || !strings.Contains(c, fallbackNote) {
+		t.Errorf("mention at the deadline got %q, want the fallback answer", c)
+	}
+	h.answered(m.ID)
+
+	for _, r := range h.srv.Requests() {
+		if strings.Contains(content(decodeBody(r)), userMessage(context.DeadlineExceeded)) {
+			t.Errorf("%s %s told the user the answer took too long", r.Method, r.Path)
+		}
+	}
+}
+
+// Waiting in the queue does not eat into a question's answer time: its
+// deadline starts when it gets its turn.
+func TestQueueWaitIsNotAnswerTime(t *testing.T) {
+	t.Parallel()
+	const answerTimeout = time.Minute
+	h := startBot(t, Options{MaxConcurrent: 1, AnswerTimeout: answerTimeout}, nil, nil)
+	first := h.ask(user(1), "block one")
+	h.callback(first)
+	<-h.ans.entered
+	second := h.ask(user(2), "block two")
+	h.callback(second) // the second is in; it cannot have its turn yet
+	released := time.Now()
+	h.ans.release <- struct{}{}
+	<-h.ans.entered
+	dl, ok := h.ans.deadline("block two")
+	if !ok {
+		t.Fatal("the queued question was answered without a deadline")
+	}
+	if want := released.Add(answerTimeout); dl.Before(want) {
+		t.Errorf("queued question's deadline = %v, want at least %v (its turn came after %v)", dl, want, released)
+	}
+	h.ans.release <- struct{}{}
+	h.webhook(first, discordtest.RouteEditOriginal, nil)
+	h.webhook(second, discordtest.RouteEditOriginal, nil)
+}
+
+// dropRequests fronts srv with a proxy that cuts the connection of every
+// REST request for which drop, set with the returned function, reports
+// true: the bot's HTTP client then fails with a *url.Error quoting the
+// whole URL. It returns the proxy for startBot and the setter.
+func dropRequests(t *testing.T) (func(*discordtest.Server) string, func(drop func(*http.Request) bool)) {
+	var mu sync.Mutex
+	drop := func(*http.Request) bool { return false }
+	set := func(d func(*http.Request) bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		drop = d
+	}
+	proxy := func(srv *discordtest.Server) string {
+		target, err := url.Parse(srv.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest := httputil.NewSingleHostReverseProxy(target)
+		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			d := drop
+			mu.Unlock()
+			if d(r) {
+				panic(http.ErrAbortHandler) // closes the connection, unlogged
+			}
+			rest.ServeHTTP(w, r)
+		}))
+		t.Cleanup(hs.Close)
+		return hs.URL
+	}
+	return proxy, set
+}
+
+// Interaction tokens are credentials: errors that quote a webhook or
+// callback URL are logged with the token hidden.
+func TestTokensNeverLogged(t *testing.T) {
+	t.Parallel()
+	proxy, drop := dropRequests(t)
+	h := startBot(t, Options{}, nil, proxy)
+	tests := []struct {
+		name string
+		path string // requests whose path contains it fail
+	}{
+		{"answer edit and apology fail", "/webhooks/"},
+		{"acknowledgement fails", "/interactions/"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			drop(func(r *http.Request) bool { return strings.Contains(r.URL.Path, tt.path) })
+			defer drop(func(*http.Request) bool { return false })
+			sent := h.ask(user(i+1), "Who took over from Stoltenberg?")
+			h.logs.wait(t, `msg="tell user about failure" interaction_id=`+sent.ID)
+			logs := h.logs.String()
+			if strings.Contains(logs, sent.Token) {
+				t.Errorf("the log holds interaction %s's token:\n%s", sent.ID, logs)
+			}
+			if !strings.Contains(logs, tt.path) || !strings.Contains(logs, "/<token>/") {
+				t.Errorf("the log lacks the failed URL with its token hidden:\n%s", logs)
+			}
+		})
+	}
+}
+
+// A question turned away because the queue is full does not count
+// against the asker's cooldown.
+func TestBusyIsNotACooldown(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{MaxConcurrent: 1, QueueSize: 1, RespondToMentions: true, Cooldown: time.Hour}, nil, nil)
+	running := h.ask(user(1), "block one")
+	h.callback(running)
+	<-h.ans.entered
+	queued := h.ask(user(2), "block two")
+	h.callback(queued)
+
+	busy := h.ask(user(3), "Who took over?")
+	if _, resp := h.callback(busy); resp.Data == nil || !strings.Contains(resp.Data.Content, "a lot of questions") {
+		t.Fatalf("with the queue full got %+v, want 'busy'", resp.Data)
+	}
+	m := h.mention(user(4), "who took over?")
+	if _, body := h.reply(m.ID); !strings.Contains(content(body), "a lot of questions") {
+		t.Fatalf("mention with the queue full got %q, want 'busy'", content(body))
+	}
+	h.ans.release <- struct{}{}
+	<-h.ans.entered
+	h.ans.release <- struct{}{}
+	h.webhook(running, discordtest.RouteEditOriginal, nil)
+	h.webhook(queued, discordtest.RouteEditOriginal, nil)
+
+	// The clock has not moved: with an hour's cooldown, only a busy
+	// refusal that did not count lets them in.
+	again := h.ask(user(3), "Who took over?")
+	_, body := h.webhook(again, discordtest.RouteEditOriginal, nil)
+	if !strings.Contains(content(body), "[1]") {
+		t.Errorf("/ask after a busy refusal got %q, want an answer", content(body))
+	}
+	m2 := h.mention(user(4), "who took over?")
+	if _, body := h.reply(m2.ID); !strings.Contains(content(body), "[1]") {
+		t.Errorf("mention after a busy refusal got %q, want an answer", content(body))
+	}
+}
+
+// Hints to bare mentions are rate limited per user, without holding up
+// the question the hint asks for.
+func TestHintRateLimit(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{RespondToMentions: true, Cooldown: 5 * time.Second}, nil, nil)
+	u := user(1)
+	first := h.mention(u, "")
+	if _, body := h.reply(first.ID); !strings.Contains(content(body), "/ask") {
+		t.Errorf("hint = %q", content(body))
+	}
+	second := h.mention(u, "")
+	h.logs.wait(t, `msg="message refused" message_id=`+second.ID)
+	// Another user still gets a hint.
+	other := h.mention(user(2), "")
+	h.reply(other.ID)
+	// The question the hint asked for is answered at once.
+	q := h.mention(u, "who took over from Stoltenberg?")
+	if _, body := h.reply(q.ID); !strings.Contains(content(body), "[1]") {
+		t.Errorf("question after a hint got %q, want an answer", content(body))
+	}
+	h.clock.advance(minHintInterval)
+	third := h.mention(u, "")
+	h.reply(third.ID)
+	if n := h.replies(second.ID); n != 0 {
+		t.Errorf("a second bare mention within %v got %d replies, want none", minHintInterval, n)
+	}
+}
+
+// Without the Message Content intent a reply that does not ping the bot
+// arrives empty: the bot says why, rather than the generic hint.
+func TestSilentReply(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{RespondToMentions: true}, nil, nil)
+	q := h.mention(user(1), "who took over from Stoltenberg?")
+	r, _ := h.reply(q.ID)
+	answer := responseID(t, r)
+	h.answered(q.ID)
+
+	silent := h.message(discordtest.Message{Author: discordtest.User{ID: user(2)}, ReplyTo: answer, SilentReply: true, Content: "and when was that?"})
+	if _, body := h.reply(silent.ID); content(body) != unreadReplyHint {
+		t.Errorf("silent reply got %q, want %q", content(body), unreadReplyHint)
+	}
+	pinged := h.message(discordtest.Message{Author: discordtest.User{ID: user(3)}, ReplyTo: answer, Content: "and when was that?"})
+	if _, body := h.reply(pinged.ID); !strings.Contains(content(body), "[1]") {
+		t.Errorf("reply with its ping got %q, want an answer", content(body))
+	}
+}
+
+// With the Message Content intent, a reply without its ping is read and
+// answered as a follow-up.
+func TestSilentReplyWithMessageContent(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000301"
+	h := startBot(t, Options{Channels: []string{listed}, RespondToMentions: true}, nil, nil)
+	q := h.mention(user(1), "who took over from Stoltenberg?")
+	r, _ := h.reply(q.ID)
+	answer := responseID(t, r)
+	h.answered(q.ID)
+	silent := h.message(discordtest.Message{Author: discordtest.User{ID: user(2)}, ReplyTo: answer, SilentReply: true, Content: "and when was that?"})
+	if _, body := h.reply(silent.ID); !strings.Contains(content(body), "[1]") {
+		t.Errorf("silent reply with message content got %q, want an answer", content(body))
+	}
 }

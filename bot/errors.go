@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -62,6 +63,38 @@ func userMessage(err error) string {
 	default:
 		return "Sorry, something went wrong while answering. Please try again."
 	}
+}
+
+// tokenPathRE matches the secret segment of an interaction's URLs: the
+// token in /interactions/{id}/{token}/callback and in
+// /webhooks/{application}/{token}/..., which discordgo's errors quote
+// whole (a *url.Error carries the request URL). Anyone holding the token
+// can post as the bot for 15 minutes, so it must never reach a log.
+var tokenPathRE = regexp.MustCompile(`(/(?:interactions|webhooks)/[^/\s"']+/)[A-Za-z0-9_.~%=:+-]+`)
+
+// redactedError is an error whose text has its interaction tokens hidden;
+// errors.Is and errors.As still see the original.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact hides interaction tokens in err's text. Every error from a call
+// that used an interaction token passes through it before it is wrapped
+// or logged.
+func redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	clean := tokenPathRE.ReplaceAllString(msg, "${1}<token>")
+	if clean == msg {
+		return err
+	}
+	return &redactedError{msg: clean, err: err}
 }
 
 // isUnknownInteraction reports Discord's 10062.

@@ -30,13 +30,16 @@ var (
 //	stream it streams partial text, announces on streamed, and waits for
 //	       release before answering (or failing, if the question says fail)
 //	nothing it abstains
+//	deadline it waits until ctx is done, then answers anyway with a note,
+//	       as the engine's extractive fallback does when the model times out
 type fakeAnswerer struct {
 	entered  chan string   // question, when a blocking answer starts
 	streamed chan string   // question, when a streaming answer has streamed
 	release  chan struct{} // closed or sent to, to let blocked answers finish
 
-	mu       sync.Mutex
-	requests []retrieval.Request
+	mu        sync.Mutex
+	requests  []retrieval.Request
+	deadlines map[string]time.Time // ctx deadline each question was answered under
 }
 
 func newFakeAnswerer() *fakeAnswerer {
@@ -54,6 +57,12 @@ var cannedCitations = []retrieval.Citation{
 func (f *fakeAnswerer) Answer(ctx context.Context, req retrieval.Request) (retrieval.Answer, error) {
 	f.mu.Lock()
 	f.requests = append(f.requests, req)
+	if dl, ok := ctx.Deadline(); ok {
+		if f.deadlines == nil {
+			f.deadlines = map[string]time.Time{}
+		}
+		f.deadlines[req.Question] = dl
+	}
 	f.mu.Unlock()
 	q, err := retrieval.CheckQuestion(req.Question)
 	if err != nil {
@@ -95,11 +104,25 @@ func (f *fakeAnswerer) Answer(ctx context.Context, req retrieval.Request) (retri
 		a = hugeAnswer(q)
 	case strings.Contains(q, "echo"):
 		a.Text = "You asked: " + q + " [1]"
+	case strings.Contains(q, "deadline"):
+		<-ctx.Done()
+		a.Note = fallbackNote
 	case strings.Contains(q, "nothing"):
 		a = retrieval.Answer{Question: q, Abstained: true, Mode: retrieval.ModeExtractive,
 			Text: "The articles don't say."}
 	}
 	return a, nil
+}
+
+// fallbackNote is the note on the fake's answers given at the deadline.
+const fallbackNote = "The model took too long, so this answer quotes the articles directly."
+
+// deadline is the context deadline question was answered under.
+func (f *fakeAnswerer) deadline(question string) (time.Time, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	dl, ok := f.deadlines[question]
+	return dl, ok
 }
 
 func (f *fakeAnswerer) lastRequest(question string) (retrieval.Request, bool) {

@@ -69,10 +69,17 @@ func Neutralise(s string) string {
 	return massMentionRE.ReplaceAllString(s, "@\u200b$1")
 }
 
-// FormatAnswer lays out an answer: its text with the [n] markers, split
-// across messages at paragraph or sentence boundaries when it is long, then
-// its numbered sources, then the buttons (Show sources, 👍, 👎) keyed by
-// key. An empty key leaves the buttons off.
+// FormatAnswer lays out an answer: its notes first (the model was
+// unavailable, the answer is unchecked), then its text with the [n]
+// markers, split across messages at paragraph or sentence boundaries when
+// it is long, then its numbered sources in one embed on the last message,
+// then the buttons (Show sources, 👍, 👎) keyed by key. An empty key
+// leaves the buttons off.
+//
+// However long the text, the notes and the sources survive: the notes lead
+// the first message, the sources embed rides on the last (embeds do not
+// count towards a message's 2000 characters), and it is the text that is
+// cut to fit maxMessages.
 func FormatAnswer(a retrieval.Answer, key string) []Message {
 	text := strings.TrimSpace(a.Text)
 	if text == "" {
@@ -80,26 +87,22 @@ func FormatAnswer(a retrieval.Answer, key string) []Message {
 	}
 	var notes []string
 	if a.Unverified {
-		notes = append(notes, "The model's answer could not be checked against the articles; the sources below are what it was given.")
+		notes = append(notes, "⚠️ The model's answer could not be checked against the articles; the sources below are what it was given.")
 	}
-	if a.Note != "" {
-		notes = append(notes, a.Note)
+	if note := strings.TrimSpace(a.Note); note != "" {
+		notes = append(notes, note)
 	}
 	if len(notes) > 0 {
-		text += "\n\n*" + strings.Join(notes, " ") + "*"
+		text = "*" + strings.Join(notes, " ") + "*\n\n" + text
 	}
 	var msgs []Message
-	for _, chunk := range Split(Neutralise(text), maxContent) {
+	for _, chunk := range cutText(Split(Neutralise(text), maxContent)) {
 		msgs = append(msgs, Message{Content: chunk})
 	}
 	if len(a.Citations) > 0 {
-		var lines []string
-		for _, c := range a.Citations {
-			lines = append(lines, fmt.Sprintf("**[%d]** %s", c.N, sourceLine(c)))
-		}
-		msgs = attachEmbeds(msgs, pages("Sources", colourAnswer, lines))
+		last := &msgs[len(msgs)-1]
+		last.Embeds = []*discordgo.MessageEmbed{sourcesEmbed(a.Citations)}
 	}
-	msgs = capMessages(msgs)
 	if key != "" {
 		var row []discordgo.MessageComponent
 		if len(a.Citations) > 0 {
@@ -115,16 +118,76 @@ func FormatAnswer(a retrieval.Answer, key string) []Message {
 	return msgs
 }
 
+// cutText keeps an answer's chunks to maxMessages. When it cuts, the last
+// kept chunk is shortened at a sentence or word boundary to make room for
+// a note saying so.
+func cutText(chunks []string) []string {
+	if len(chunks) <= maxMessages {
+		return chunks
+	}
+	const more = "\n\n*(cut short: the rest did not fit)*"
+	chunks = chunks[:maxMessages]
+	last := chunks[maxMessages-1]
+	if parts := Split(last, maxContent-utf8.RuneCountInString(more)); len(parts) > 1 {
+		last = parts[0]
+	}
+	chunks[maxMessages-1] = last + more
+	return chunks
+}
+
+// sourcesEmbed lists an answer's numbered sources in one embed. Sources
+// that do not fit its description are counted, not listed: Show sources
+// has the passages.
+func sourcesEmbed(cites []retrieval.Citation) *discordgo.MessageEmbed {
+	// Room for the count is kept until the last line, so it always fits.
+	reserve := utf8.RuneCountInString(moreSources(len(cites)))
+	desc, n := "", 0
+	for i, c := range cites {
+		line := truncate(Neutralise(fmt.Sprintf("**[%d]** %s", c.N, sourceLine(c))), maxSourceLine)
+		if i > 0 {
+			line = "\n\n" + line
+		}
+		need := n + utf8.RuneCountInString(line)
+		if i < len(cites)-1 {
+			need += reserve
+		}
+		if need > maxEmbedDesc {
+			desc += moreSources(len(cites) - i)
+			break
+		}
+		desc += line
+		n += utf8.RuneCountInString(line)
+	}
+	return &discordgo.MessageEmbed{Title: "Sources", Description: desc, Color: colourAnswer}
+}
+
+// maxSourceLine bounds one source's line, so one absurd headline cannot
+// crowd out the rest.
+const maxSourceLine = 600
+
+func moreSources(n int) string {
+	return fmt.Sprintf("\n\n*…and %d more, the list cut short to fit. **Show sources** has the cited passages.*", n)
+}
+
+// draftLabel marks a streamed preview: the model's text as it is being
+// written, before its citations are checked.
+const draftLabel = "\n\n*✍️ writing… (a draft: sources are checked when it's done)*"
+
+// partialMarkerRE matches citation markers in a preview, with the space
+// before them, and a marker still being written at the very end.
+var partialMarkerRE = regexp.MustCompile(`\s*\[[0-9]{1,3}\]|\s*\[[0-9]{0,3}$`)
+
 // FormatPartial is a streamed answer so far: its text, cut to one message,
-// with a hint that more is coming.
+// labelled as a draft. Its [n] markers are left out: they are unchecked
+// until the answer is done, and the final check may drop some.
 func FormatPartial(text string) Message {
-	const writing = "\n\n*… writing*"
+	text = partialMarkerRE.ReplaceAllString(text, "")
 	text = Neutralise(strings.TrimSpace(text))
-	room := maxContent - utf8.RuneCountInString(writing)
+	room := maxContent - utf8.RuneCountInString(draftLabel)
 	if chunks := Split(text, room); len(chunks) > 0 {
 		text = chunks[0]
 	}
-	return Message{Content: text + writing}
+	return Message{Content: strings.TrimSpace(text + draftLabel)}
 }
 
 // FormatCitations shows the passages an answer cites, for the asker only.
@@ -238,7 +301,7 @@ const helpText = `**handover** answers questions about news articles on the NATO
 **/sources** — the articles I know
 **/help** — this message
 
-You can also mention me with a question, or reply to one of my answers to ask a follow-up. Press **Show sources** under an answer to see the cited passages. Viewer comments are labelled as such: they are opinions, not reporting.`
+You can also mention me with a question, or reply to one of my answers to ask a follow-up (keep the reply's @ mention on, or I may not see what you wrote). Press **Show sources** under an answer to see the cited passages. Viewer comments are labelled as such: they are opinions, not reporting.`
 
 // FormatHelp is the /help reply.
 func FormatHelp() []Message {

@@ -269,3 +269,99 @@ func BenchmarkFormatAnswer(b *testing.B) {
 		FormatAnswer(a, "1574578310661406720")
 	}
 }
+
+// longText is about n characters of answer with citation markers.
+func longText(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "Sentence %d says something about the handover at NATO headquarters [%d]. ", i, i%2+1)
+		if i%9 == 8 {
+			b.WriteString("\n\n")
+		}
+	}
+	return b.String()
+}
+
+// However long the answer, its notes and its sources embed survive the
+// cut to maxMessages, and every limit holds.
+func TestFormatAnswerKeepsNotesAndSources(t *testing.T) {
+	const note = "The model was unavailable, so this answer quotes the articles directly."
+	tests := []struct {
+		name     string
+		a        retrieval.Answer
+		wantCut  bool
+		wantMore bool // the sources list says some did not fit
+	}{
+		{"11000 characters", retrieval.Answer{Text: longText(11000), Unverified: true, Note: note, Citations: cannedCitations}, true, false},
+		{"11000 characters, 40 long sources", retrieval.Answer{Text: longText(11000), Unverified: true, Note: note, Citations: hugeAnswer("q").Citations}, true, true},
+		{"one enormous word", retrieval.Answer{Text: strings.Repeat("x", 11000), Unverified: true, Note: note, Citations: cannedCitations}, true, false},
+		{"short", retrieval.Answer{Text: "Rutte took office [1].", Unverified: true, Note: note, Citations: cannedCitations}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs := FormatAnswer(tt.a, "7")
+			checkLimits(t, msgs)
+			first, last := msgs[0], msgs[len(msgs)-1]
+			for _, want := range []string{"could not be checked against the articles", note} {
+				if !strings.Contains(first.Content, want) {
+					t.Errorf("first message lacks %q:\n%s", want, first.Content)
+				}
+			}
+			if len(last.Embeds) != 1 || last.Embeds[0].Title != "Sources" || !strings.Contains(last.Embeds[0].Description, "**[1]**") {
+				t.Errorf("last message's embeds = %+v, want the sources", last.Embeds)
+			}
+			if got := strings.Contains(last.Content, "cut short"); got != tt.wantCut {
+				t.Errorf("last message says cut short = %v, want %v:\n%s", got, tt.wantCut, last.Content)
+			}
+			if got := strings.Contains(last.Embeds[0].Description, "more, the list cut short"); got != tt.wantMore {
+				t.Errorf("sources say some did not fit = %v, want %v", got, tt.wantMore)
+			}
+			if len(last.Components) != 1 {
+				t.Errorf("the buttons are not on the last message")
+			}
+		})
+	}
+}
+
+func FuzzFormatAnswer(f *testing.F) {
+	f.Add(longText(11000), "A note.", true, 2)
+	f.Add("Short [1].", "", false, 40)
+	f.Add(strings.Repeat("@everyone ", 1500), strings.Repeat("n", 3000), true, 1)
+	f.Fuzz(func(t *testing.T, text, note string, unverified bool, ncites int) {
+		if !utf8.ValidString(text) || !utf8.ValidString(note) {
+			t.Skip()
+		}
+		cites := hugeAnswer("q").Citations[:min(max(ncites, 0), 40)]
+		msgs := FormatAnswer(retrieval.Answer{Text: text, Note: note, Unverified: unverified, Citations: cites}, "1")
+		checkLimits(t, msgs)
+		if len(cites) > 0 && len(msgs[len(msgs)-1].Embeds) != 1 {
+			t.Errorf("the sources embed is not on the last message")
+		}
+		if unverified && !strings.Contains(msgs[0].Content, "could not be checked") {
+			t.Errorf("the unverified warning is not in the first message")
+		}
+	})
+}
+
+// Previews are labelled drafts and show no unchecked markers, not even
+// one still being written.
+func TestFormatPartial(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Rutte took over [1].", "Rutte took over."},
+		{"Rutte took over [1][12]. Then [3]", "Rutte took over. Then"},
+		{"Rutte took over [1", "Rutte took over"},
+		{"Rutte took over [", "Rutte took over"},
+		{"Spending [2%] rose", "Spending [2%] rose"},
+		{"@everyone [1]", "@\u200beveryone"},
+	}
+	for _, tt := range tests {
+		got := FormatPartial(tt.in).Content
+		if want := tt.want + draftLabel; got != want {
+			t.Errorf("FormatPartial(%q) = %q, want %q", tt.in, got, want)
+		}
+	}
+	long := FormatPartial(longText(5000)).Content
+	if n := utf8.RuneCountInString(long); n > maxContent || !strings.HasSuffix(long, draftLabel) || markerRE.MatchString(long) {
+		t.Errorf("long preview: %d characters, ends %q", n, long[len(long)-80:])
+	}
+}

@@ -15,9 +15,6 @@ import (
 	"github.com/handover/handover/retrieval"
 )
 
-// failTimeout bounds telling a user that something went wrong.
-const failTimeout = 10 * time.Second
-
 // ackState is how far an interaction's response has got.
 type ackState int
 
@@ -58,7 +55,7 @@ func (ic *interaction) callback(ctx context.Context, resp *discordgo.Interaction
 	if ic.state != notAcked {
 		return fmt.Errorf("interaction %s: already acknowledged", ic.i.ID)
 	}
-	err := ic.s.InteractionRespond(ic.i, resp, discordgo.WithContext(ctx))
+	err := redact(ic.s.InteractionRespond(ic.i, resp, discordgo.WithContext(ctx)))
 	if isUnknownInteraction(err) {
 		return errExpired
 	}
@@ -129,6 +126,7 @@ func (ic *interaction) editOriginal(ctx context.Context, m Message) (*discordgo.
 		Components:      &components,
 		AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx))
+	err = redact(err)
 	if isUnknownInteraction(err) {
 		return nil, errExpired
 	}
@@ -149,6 +147,7 @@ func (ic *interaction) followup(ctx context.Context, m Message, ephemeral bool) 
 		p.Flags = discordgo.MessageFlagsEphemeral
 	}
 	msg, err := ic.s.FollowupMessageCreate(ic.i, true, p, discordgo.WithContext(ctx))
+	err = redact(err)
 	if isUnknownInteraction(err) {
 		return nil, errExpired
 	}
@@ -177,7 +176,7 @@ func (ic *interaction) fail(ctx context.Context, err error) error {
 		_, err := ic.editOriginal(ctx, Message{Content: text})
 		return err
 	case state == deferred:
-		if err := ic.s.InteractionResponseDelete(ic.i, discordgo.WithContext(ctx)); err != nil {
+		if err := redact(ic.s.InteractionResponseDelete(ic.i, discordgo.WithContext(ctx))); err != nil {
 			if isUnknownInteraction(err) {
 				return nil
 			}
@@ -200,30 +199,28 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	log := b.logger.With("interaction_id", ic.i.ID, "user_id", ic.userID(), "guild_id", ic.i.GuildID, "channel_id", ic.i.ChannelID, "kind", interactionKind(ic.i))
 	ctx, ok := b.begin()
 	if !ok {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+		ctx, cancel := sendContext(ctx)
 		defer cancel()
 		if err := ic.fail(ctx, errClosing); err != nil {
-			log.Warn("refuse interaction while shutting down", "err", err)
+			log.Warn("refuse interaction while shutting down", "err", redact(err))
 		}
 		return
 	}
 	defer b.end()
-	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	ctx, cancel := context.WithTimeout(ctx, b.handlerTimeout())
 	defer cancel()
-	// Telling the user about a failure must work even when the failure was
-	// the handler's deadline.
-	failCtx, cancelFail := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
-	defer cancelFail()
 	defer func() {
 		if r := recover(); r != nil {
 			b.metrics.panics.Add(1)
 			log.Error("panic in interaction handler", "panic", r, "stack", string(debug.Stack()))
-			if err := ic.fail(failCtx, errPanic); err != nil {
-				log.Warn("apologise for panic", "err", err)
+			fctx, cancel := sendContext(ctx)
+			defer cancel()
+			if err := ic.fail(fctx, errPanic); err != nil {
+				log.Warn("apologise for panic", "err", redact(err))
 			}
 		}
 	}()
-	err := b.handleInteraction(ctx, ic, log)
+	err := redact(b.handleInteraction(ctx, ic, log))
 	latency := time.Since(ic.received)
 	switch {
 	case err == nil:
@@ -235,8 +232,12 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 		} else {
 			log.Error("interaction failed", "err", err, "latency", latency)
 		}
-		if ferr := ic.fail(failCtx, err); ferr != nil && !errors.Is(ferr, errExpired) {
-			log.Warn("tell user about failure", "err", ferr)
+		// Telling the user must work even when the failure was the
+		// handler's deadline.
+		fctx, cancel := sendContext(ctx)
+		defer cancel()
+		if ferr := ic.fail(fctx, err); ferr != nil && !errors.Is(ferr, errExpired) {
+			log.Warn("tell user about failure", "err", redact(ferr))
 		}
 	}
 }
@@ -326,9 +327,9 @@ func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, 
 		b.metrics.question("", outcomeError)
 		return err
 	}
-	if err := b.gate.acquire(ctx); err != nil {
-		b.metrics.question("", outcomeError)
-		return fmt.Errorf("wait for a turn: %w", err)
+	if err := b.waitTurn(ctx); err != nil {
+		b.metrics.question("", outcomeOf(err))
+		return err
 	}
 	defer b.gate.release()
 	_, a, err := b.answer(ctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID)
@@ -355,9 +356,28 @@ func (b *Bot) admit(user string, tellAlways bool) error {
 		return cooldownError{wait}
 	}
 	if !b.gate.enter() {
+		// Turned away for load, the question does not count: the user may
+		// try again as soon as there is room, not a cooldown later.
+		b.cooldown.refund(user)
 		return errBusy
 	}
 	return nil
+}
+
+// waitTurn waits for a slot to answer in, at most maxQueueWait: a question
+// that waits longer is turned away as busy rather than answered too late.
+// On success the caller must release the gate.
+func (b *Bot) waitTurn(ctx context.Context) error {
+	wctx, cancel := context.WithTimeout(ctx, maxQueueWait)
+	defer cancel()
+	err := b.gate.acquire(wctx)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() == nil:
+		return fmt.Errorf("wait for a turn for %s: %w", maxQueueWait, errBusy)
+	}
+	return fmt.Errorf("wait for a turn: %w", err)
 }
 
 // errQuiet wraps an error the user has already been told about.

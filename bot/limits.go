@@ -67,6 +67,18 @@ func (c *cooldown) allow(user string) (ok bool, wait time.Duration) {
 	return true, 0
 }
 
+// refund forgets the question allow last accepted from user, which was
+// then not taken after all. The cooldown before it had run out, so
+// forgetting it leaves the user as if it had never been asked.
+func (c *cooldown) refund(user string) {
+	if c.d <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.last, user)
+}
+
 // warn reports whether a user refused by allow should be told, true only
 // once per cooldown: in a channel, a user who keeps trying gets one notice,
 // not one per message.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -288,4 +289,79 @@ func mustParse(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+func TestCooldownRefund(t *testing.T) {
+	clock := newFakeClock()
+	c := newCooldown(time.Minute, clock)
+	if ok, _ := c.allow("a"); !ok {
+		t.Fatal("first question refused")
+	}
+	c.refund("a")
+	if ok, wait := c.allow("a"); !ok {
+		t.Errorf("after a refund the question was refused, wait %v", wait)
+	}
+	if ok, _ := c.allow("a"); ok {
+		t.Errorf("a question accepted and not refunded did not start the cooldown")
+	}
+}
+
+// The answer budget leaves room for the model's timeout and the fallback
+// after it, and fits in an interaction token's life.
+func TestAnswerBudget(t *testing.T) {
+	tests := []struct {
+		name    string
+		opts    Options
+		want    time.Duration
+		wantErr bool
+	}{
+		{"default", Options{}, 2 * time.Minute, false},
+		{"no model ignores the llm timeout", Options{AnswerTimeout: time.Second, LLMTimeout: time.Hour}, time.Second, false},
+		{"default llm timeout", Options{LLM: true, AnswerTimeout: time.Second}, retrieval.DefaultLLMTimeout + answerMargin, false},
+		{"long llm timeout", Options{LLM: true, LLMTimeout: 3 * time.Minute}, 3*time.Minute + answerMargin, false},
+		{"answer timeout already enough", Options{LLM: true, LLMTimeout: time.Minute, AnswerTimeout: 5 * time.Minute}, 5 * time.Minute, false},
+		{"answer timeout past the token's life", Options{AnswerTimeout: 10 * time.Minute}, 0, true},
+		{"llm timeout past the token's life", Options{LLM: true, LLMTimeout: 9 * time.Minute}, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Token = "t"
+			b, err := New(slog.New(slog.DiscardHandler), tt.opts, newFakeAnswerer(), &fakeLibrary{})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("New(%+v) error = %v, want error %v", tt.opts, err, tt.wantErr)
+			}
+			if err == nil && b.opts.AnswerTimeout != tt.want {
+				t.Errorf("New(%+v): answer timeout %v, want %v", tt.opts, b.opts.AnswerTimeout, tt.want)
+			}
+		})
+	}
+}
+
+func TestRedact(t *testing.T) {
+	const token = "aW50ZXJhY3Rpb246MTIzOnNlY3JldA"
+	tests := []struct{ in, want string }{
+		{`Patch "https://discord.com/api/v10/webhooks/123/` + token + `/messages/@original": context deadline exceeded`,
+			`Patch "https://discord.com/api/v10/webhooks/123/<token>/messages/@original": context deadline exceeded`},
+		{`Post "https://discord.com/api/v10/interactions/456/` + token + `/callback": EOF`,
+			`Post "https://discord.com/api/v10/interactions/456/<token>/callback": EOF`},
+		{`Post "https://discord.com/api/v10/webhooks/123/` + token + `?wait=true": EOF`,
+			`Post "https://discord.com/api/v10/webhooks/123/<token>?wait=true": EOF`},
+		{"Rate limit exceeded on https://discord.com/api/v10/webhooks/123/" + token + ", retry after 1s",
+			"Rate limit exceeded on https://discord.com/api/v10/webhooks/123/<token>, retry after 1s"},
+		{`Post "https://discord.com/api/v10/channels/1/messages": EOF`, `Post "https://discord.com/api/v10/channels/1/messages": EOF`},
+	}
+	for _, tt := range tests {
+		inner := &url.Error{Op: "x", URL: "u", Err: context.DeadlineExceeded}
+		err := redact(fmt.Errorf("%s: %w", tt.in, inner))
+		if got, want := err.Error(), tt.want+": x \"u\": context deadline exceeded"; got != want {
+			t.Errorf("redact(%q) = %q, want %q", tt.in, got, want)
+		}
+		var ue *url.Error
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ue) {
+			t.Errorf("redact(%q) lost the error chain", tt.in)
+		}
+	}
+	if redact(nil) != nil {
+		t.Errorf("redact(nil) != nil")
+	}
 }

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"strings"
@@ -51,7 +50,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	log := b.logger.With("message_id", m.ID, "user_id", m.Author.ID, "guild_id", m.GuildID, "channel_id", m.ChannelID, "kind", kind)
 	ctx, ok := b.begin()
 	if !ok {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+		ctx, cancel := sendContext(ctx)
 		defer cancel()
 		if err := b.replyText(ctx, s, m, userMessage(errClosing)); err != nil {
 			log.Warn("refuse message while shutting down", "err", err)
@@ -59,15 +58,15 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		return
 	}
 	defer b.end()
-	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	ctx, cancel := context.WithTimeout(ctx, b.handlerTimeout())
 	defer cancel()
-	failCtx, cancelFail := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
-	defer cancelFail()
 	defer func() {
 		if r := recover(); r != nil {
 			b.metrics.panics.Add(1)
 			log.Error("panic in message handler", "panic", r, "stack", string(debug.Stack()))
-			if err := b.replyText(failCtx, s, m, userMessage(errPanic)); err != nil {
+			fctx, cancel := sendContext(ctx)
+			defer cancel()
+			if err := b.replyText(fctx, s, m, userMessage(errPanic)); err != nil {
 				log.Warn("apologise for panic", "err", err)
 			}
 		}
@@ -87,7 +86,9 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		} else {
 			log.Error("answer message", "err", err, "latency", latency, "hint", permissionHint(err))
 		}
-		if rerr := b.replyText(failCtx, s, m, userMessage(err)); rerr != nil {
+		fctx, cancel := sendContext(ctx)
+		defer cancel()
+		if rerr := b.replyText(fctx, s, m, userMessage(err)); rerr != nil {
 			log.Warn("tell user about failure", "err", rerr, "hint", permissionHint(rerr))
 		}
 	}
@@ -104,12 +105,8 @@ func (b *Bot) classify(m *discordgo.Message, botID string) string {
 	if b.channels[m.ChannelID] {
 		return kindChannel
 	}
-	if b.opts.RespondToMentions {
-		for _, u := range m.Mentions {
-			if u != nil && u.ID == botID {
-				return kindMention
-			}
-		}
+	if b.opts.RespondToMentions && mentions(m, botID) {
+		return kindMention
 	}
 	return ""
 }
@@ -127,13 +124,28 @@ func stripMention(content, botID string) string {
 // mentionHint answers a bare mention.
 const mentionHint = "Ask me about the NATO handover from Stoltenberg to Rutte — mention me with a question, for example “@handover when did Rutte take office?”, or use `/ask`. `/help` lists everything I can do."
 
+// unreadReplyHint answers a reply whose text Discord withheld: without the
+// Message Content intent, a reply reaches the bot empty unless it mentions
+// the bot, and a reply with its ping turned off does not.
+const unreadReplyHint = "I can't read replies that don't mention me in this server. Turn the reply's **@ mention** on, mention me with your question, or use `/ask`."
+
 func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
 	q, err := retrieval.CheckQuestion(stripMention(m.Content, botID))
 	if errors.Is(err, retrieval.ErrEmptyQuestion) {
 		if kind == kindChannel {
 			return nil // an image or sticker in a listed channel is not a question
 		}
-		return b.replyText(ctx, s, m, mentionHint)
+		// Hints are public: one per user per interval, however often they
+		// mention the bot. They do not touch the question cooldown, so the
+		// question the hint asks for is answered at once.
+		if ok, wait := b.hints.allow(m.Author.ID); !ok {
+			return errQuiet{cooldownError{wait}}
+		}
+		hint := mentionHint
+		if kind == kindReply && m.GuildID != "" && !canRead(s) && !mentions(m, botID) {
+			hint = unreadReplyHint // the reply may well have had text
+		}
+		return b.replyText(ctx, s, m, hint)
 	}
 	if err == nil {
 		err = b.admit(m.Author.ID, false)
@@ -146,9 +158,9 @@ func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discor
 
 	typing := b.startTyping(ctx, s, m.ChannelID, log)
 	defer typing.stop()
-	if err := b.gate.acquire(ctx); err != nil {
-		b.metrics.question("", outcomeError)
-		return fmt.Errorf("wait for a turn: %w", err)
+	if err := b.waitTurn(ctx); err != nil {
+		b.metrics.question("", outcomeOf(err))
+		return err
 	}
 	defer b.gate.release()
 
@@ -163,8 +175,8 @@ func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discor
 		b.metrics.question(a.Mode, outcomeError)
 		if out.sentID != "" {
 			// A streamed preview is showing: turn it into the apology
-			// rather than leave "… writing" forever and reply again.
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+			// rather than leave a draft forever and reply again.
+			fctx, cancel := sendContext(ctx)
 			defer cancel()
 			if eerr := out.edit(fctx, out.sentID, Message{Content: userMessage(err)}); eerr == nil {
 				return errQuiet{err}
@@ -178,6 +190,23 @@ func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discor
 		"citations", len(a.Citations), "messages", len(ids), "latency", latency)
 	log.Debug("question", "text", q)
 	return nil
+}
+
+// mentions reports whether m mentions the bot, which makes Discord send
+// its text even without the Message Content intent.
+func mentions(m *discordgo.Message, botID string) bool {
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == botID {
+			return true
+		}
+	}
+	return false
+}
+
+// canRead reports whether the session receives every message's text: it
+// asked for the Message Content intent and Discord did not refuse it.
+func canRead(s *discordgo.Session) bool {
+	return s.Identify.Intents&discordgo.IntentsMessageContent != 0
 }
 
 // history is the conversation an answer ended, for a follow-up replying to

@@ -145,6 +145,11 @@ func (c config) validate() error {
 	if c.LLM.Timeout <= 0 {
 		bad("llm.timeout: must be positive, got %s", c.LLM.Timeout)
 	}
+	// A Discord interaction token lasts 15 minutes; queueing, the answer
+	// and its delivery must fit in it.
+	if total := c.LLM.Timeout + c.Embeddings.Timeout; total > 8*time.Minute {
+		bad("llm.timeout + embeddings.timeout: must be at most 8m, got %s", total)
+	}
 	if c.LLM.MaxTokens < 0 {
 		bad("llm.max_tokens: must not be negative, got %d", c.LLM.MaxTokens)
 	}

@@ -80,7 +80,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 		ShardID:           d.ShardID,
 		ShardCount:        d.ShardCount,
 		LLM:               s.cfg.LLM.BaseURL != "",
-		Metrics:           metrics,
+		// A question may wait for the embeddings API and then the model.
+		LLMTimeout: s.cfg.LLM.Timeout + s.cfg.Embeddings.Timeout,
+		Metrics:    metrics,
 	}, s.engine, s.engine)
 	if err != nil {
 		return err
