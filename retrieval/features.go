@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"regexp"
+	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -65,35 +67,26 @@ func newFeatures(ix *Index, quotes []corpus.Quote) *features {
 	}
 	f.addSpeakers(ix, quotes)
 	f.people = learnPeople(ix)
-	upper, lower := map[uint32]int{}, map[uint32]int{}
-	for i, p := range ix.passages {
-		for t := typeOther + 1; t < typeCount; t++ {
-			if typeBonus(t, p.Text) > 0 {
-				f.types[i] |= 1 << t
-			}
+	// Per-passage features are independent: each worker counts the
+	// capitalisation of words in its own maps, merged afterwards.
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(ix.passages)))
+	uppers := make([]map[uint32]int, workers)
+	lowers := make([]map[uint32]int, workers)
+	inParallel(workers, func(w int) {
+		upper, lower := map[uint32]int{}, map[uint32]int{}
+		uppers[w], lowers[w] = upper, lower
+		lo, hi := w*len(ix.passages)/workers, (w+1)*len(ix.passages)/workers
+		for i := lo; i < hi; i++ {
+			f.passageFeatures(ix, i, upper, lower)
 		}
-		f.future[i] = futureRe.MatchString(p.Text)
-		f.hypo[i] = hypoRe.MatchString(p.Text)
-		f.speech[i] = speechRe.MatchString(p.Text)
-		f.toks[i] = tokenize(p.Text)
-		f.durNear[i] = ix.durationContext(p.Text)
-		// The first word of a sentence is capitalised whatever it is.
-		for j, w := range strings.FieldsFunc(p.Text, func(r rune) bool {
-			return unicode.IsSpace(r) || r == '-' || r == '/' || r == '"' || r == '“' || r == '(' || r == '–'
-		}) {
-			toks := tokenize(w)
-			if j == 0 || len(toks) != 1 || isStop(toks[0].word) {
-				continue
-			}
-			id, ok := ix.vocab[toks[0].stem]
-			if !ok {
-				continue
-			}
-			if startsUpper(w) {
-				upper[id]++
-			} else {
-				lower[id]++
-			}
+	})
+	upper, lower := map[uint32]int{}, map[uint32]int{}
+	for w := range uppers {
+		for id, n := range uppers[w] {
+			upper[id] += n
+		}
+		for id, n := range lowers[w] {
+			lower[id] += n
 		}
 	}
 	for id, n := range upper {
@@ -101,17 +94,57 @@ func newFeatures(ix *Index, quotes []corpus.Quote) *features {
 			f.proper[id] = true
 		}
 	}
-	for st, id := range ix.vocab {
+	// A proper noun's longer forms ("crimea" → "crimean"): sorted stems put
+	// every extension right after its prefix.
+	stems := make([]string, 0, len(ix.vocab))
+	for st := range ix.vocab {
+		stems = append(stems, st)
+	}
+	sort.Strings(stems)
+	for _, st := range stems {
+		id := ix.vocab[st]
 		if !f.proper[id] || len(st) < 4 {
 			continue
 		}
-		for other, oid := range ix.vocab {
-			if other != st && strings.HasPrefix(other, st) {
-				f.extends[id] = append(f.extends[id], oid)
-			}
+		for j := sort.SearchStrings(stems, st) + 1; j < len(stems) && strings.HasPrefix(stems[j], st); j++ {
+			f.extends[id] = append(f.extends[id], ix.vocab[stems[j]])
 		}
 	}
 	return f
+}
+
+// passageFeatures fills passage i's features and counts how its words are
+// capitalised into upper and lower.
+func (f *features) passageFeatures(ix *Index, i int, upper, lower map[uint32]int) {
+	p := ix.passages[i]
+	for t := typeOther + 1; t < typeCount; t++ {
+		if typeBonus(t, p.Text) > 0 {
+			f.types[i] |= 1 << t
+		}
+	}
+	f.future[i] = futureRe.MatchString(p.Text)
+	f.hypo[i] = hypoRe.MatchString(p.Text)
+	f.speech[i] = speechRe.MatchString(p.Text)
+	f.toks[i] = tokenize(p.Text)
+	f.durNear[i] = ix.durationContext(p.Text)
+	// The first word of a sentence is capitalised whatever it is.
+	for j, w := range strings.FieldsFunc(p.Text, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '-' || r == '/' || r == '"' || r == '“' || r == '(' || r == '–'
+	}) {
+		toks := tokenize(w)
+		if j == 0 || len(toks) != 1 || isStop(toks[0].word) {
+			continue
+		}
+		id, ok := ix.vocab[toks[0].stem]
+		if !ok {
+			continue
+		}
+		if startsUpper(w) {
+			upper[id]++
+		} else {
+			lower[id]++
+		}
+	}
 }
 
 // has reports whether the passage at pos holds answer type t.

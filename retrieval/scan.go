@@ -338,7 +338,7 @@ func (s *scanIndex) search(q []float32, k int) []scored {
 	sq := quantiseQuery(q)
 	approx := make([]float32, s.n)
 
-	// Stage 1.
+	// Stage 1, split among the workers by blocks.
 	nb := (s.n + scanBlock - 1) / scanBlock
 	workers := 1
 	if s.n >= scanParallelMin {
@@ -355,7 +355,9 @@ func (s *scanIndex) search(q []float32, k int) []scored {
 				i := b*scanBlock + r
 				a := s.scale[i] * sq.scale * float32(sum-sq.bias)
 				approx[i] = a
-				top.offer(scored{doc: i, score: float64(a)}, m)
+				if c := (scored{doc: i, score: float64(a)}); len(top) < m || worse(top[0], c) {
+					top.offer(c, m)
+				}
 			}
 		}
 		tops[w] = top
