@@ -54,6 +54,8 @@ type query struct {
 	// role is set for "who <verb>ed X": X must be the one the verb is
 	// done to, not the one doing it.
 	role *roleQuery
+	// agent is set for "when did X <verb>": X must do the verb.
+	agent *agentQuery
 	// order is set for "who was ... before X" (or after X): the sentence
 	// must say who came before (or after) X.
 	order *orderQuery
@@ -101,6 +103,86 @@ func compareOf(text string, terms []qterm) *compareQuery {
 type roleQuery struct {
 	verb    string
 	patient uint32
+}
+
+// agentQuery is "when (where, how, why) did X <verb>": the question is
+// about something X did, so a sentence where X is on the receiving end of
+// that verb ("Rutte will take office, replacing Stoltenberg") does not
+// answer "when did Stoltenberg take office?".
+type agentQuery struct {
+	verb  string
+	agent uint32
+	// passive is "when was X annexed": X is what the verb is done to.
+	passive bool
+}
+
+var whWords = map[string]bool{"when": true, "where": true, "how": true, "why": true}
+
+// agentOf finds "when did X <verb>" with X a name the articles use.
+func agentOf(text string, terms []qterm) *agentQuery {
+	toks := tokenize(text)
+	if len(toks) < 4 || !whWords[toks[0].word] || !copulas[toks[1].word] && !auxiliaries[toks[1].word] {
+		return nil
+	}
+	proper := map[string]uint32{}
+	for _, t := range terms {
+		if t.proper && t.known {
+			proper[t.stem] = t.id
+		}
+	}
+	var agent uint32
+	found := false
+	i := 2
+	for ; i < len(toks); i++ {
+		id, ok := proper[toks[i].stem]
+		if !ok {
+			break
+		}
+		agent, found = id, true
+	}
+	if !found || i >= len(toks) || isStop(toks[i].word) || copulas[toks[i].word] {
+		return nil
+	}
+	return &agentQuery{verb: toks[i].stem, agent: agent, passive: beWords[toks[1].word]}
+}
+
+// agentActs reports whether the passage at pos has the question's verb
+// done by its X (or, for a passive question, to it).
+func (ix *Index) agentActs(a *agentQuery, pos int) bool {
+	for i, t := range ix.feat.toks[pos] {
+		if t.stem != a.verb {
+			continue
+		}
+		for _, id := range append([]uint32{a.agent}, ix.feat.extends[a.agent]...) {
+			if agent, patient := ix.roles(pos, i, id); a.passive && patient || !a.passive && agent {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// agentFits reports whether the passage at pos can answer a question
+// about what X did: a sentence without the verb may (it is judged by
+// coverage), but one with it must have X doing it.
+func (ix *Index) agentFits(a *agentQuery, pos int) bool {
+	found := false
+	for i, t := range ix.feat.toks[pos] {
+		if t.stem != a.verb {
+			continue
+		}
+		found = true
+		var agent, patient bool
+		for _, id := range append([]uint32{a.agent}, ix.feat.extends[a.agent]...) {
+			ag, pa := ix.roles(pos, i, id)
+			agent, patient = agent || ag, patient || pa
+		}
+		// X named only in a neighbouring sentence is judged elsewhere.
+		if a.passive && patient || !a.passive && agent || !agent && !patient {
+			return true
+		}
+	}
+	return !found
 }
 
 // orderQuery is "who ... before|after <arg>".
@@ -254,6 +336,7 @@ func (ix *Index) analyse(text string) query {
 	}
 	q.focus = focusOf(norm, q.terms)
 	q.compare = compareOf(norm, q.terms)
+	q.agent = agentOf(norm, q.terms)
 	if q.atype == typeWho {
 		q.role = roleOf(norm, q.terms)
 		q.order = orderOf(norm, q.terms)
@@ -692,7 +775,11 @@ func (ix *Index) fits(q query, pos int) bool {
 		// "Held the top post longer than Stoltenberg" is answered by "his
 		// time in office is only surpassed by Luns": the comparison stands
 		// for the words it is made in.
-		if i == q.focus && t.weight > 0 && ix.credit(t, pos) < ix.tune.focusMin && !ix.compared(q, pos) {
+		// "When did Stoltenberg take office" is answered by "Stoltenberg
+		// took over in 2014": the person doing the verb asked about stands
+		// for the rest of the phrase.
+		if i == q.focus && t.weight > 0 && ix.credit(t, pos) < ix.tune.focusMin && !ix.compared(q, pos) &&
+			!(q.agent != nil && ix.agentActs(q.agent, pos)) {
 			return false
 		}
 	}
@@ -707,6 +794,9 @@ func (ix *Index) fits(q query, pos int) bool {
 		return false
 	}
 	if q.role != nil && !ix.roleFits(q.role, pos) {
+		return false
+	}
+	if q.agent != nil && !ix.agentFits(q.agent, pos) {
 		return false
 	}
 	if q.order != nil && !ix.orderFits(q.order, pos) {

@@ -484,6 +484,7 @@ var (
 //
 //	go test ./retrieval -run TestWriteSynthetic -synth.dir /tmp/synth100k
 //	handover ask --corpus /tmp/synth100k "When was the Vellmar accord signed?"
+//
 // TestWriteSynthetic writes a synthetic archive as files and loads it back
 // as `--corpus` would. With -synth.dir it writes the full -synth.n archive
 // there, for measuring the whole process (see PERFORMANCE.md); without, a
