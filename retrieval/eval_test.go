@@ -50,8 +50,14 @@ func loadEval(t testing.TB) []evalCase {
 
 func shippedEngine(t testing.TB) *Engine {
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := corpus.Load(logger, corpus.Default())
+	c, ix := shippedIndex(t)
+	return New(slog.New(slog.NewTextHandler(io.Discard, nil)), c, ix, Options{})
+}
+
+// shippedIndex loads the shipped articles and indexes them.
+func shippedIndex(t testing.TB) (*corpus.Corpus, *Index) {
+	t.Helper()
+	c, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), corpus.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +69,7 @@ func shippedEngine(t testing.TB) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(logger, c, ix, Options{})
+	return c, ix
 }
 
 // evalResult scores one answer against its case.

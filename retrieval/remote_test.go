@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/handover/handover/corpus"
 )
 
 // fakeEmbeddings is an OpenAI-compatible /v1/embeddings server that gives
@@ -82,22 +81,6 @@ func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data, "model": req.Model})
 }
 
-func testIndex(t *testing.T) (*corpus.Corpus, *Index) {
-	t.Helper()
-	c, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), corpus.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
-	vecs, err := DefaultVectors()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := BuildIndex(context.Background(), c, vecs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, ix
-}
 
 func TestRemoteEmbeddingsPersist(t *testing.T) {
 	fake := &fakeEmbeddings{}
@@ -107,7 +90,7 @@ func TestRemoteEmbeddingsPersist(t *testing.T) {
 	cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "fake-embed", APIKey: "sk-secret", Timeout: 5 * time.Second, Path: dir}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 
-	_, ix := testIndex(t)
+	_, ix := shippedIndex(t)
 	if err := ix.AttachRemote(context.Background(), logger, cfg); err != nil {
 		t.Fatalf("AttachRemote: %v", err)
 	}
@@ -120,7 +103,7 @@ func TestRemoteEmbeddingsPersist(t *testing.T) {
 	}
 
 	// A restart over the same passages and model re-embeds nothing.
-	_, ix2 := testIndex(t)
+	_, ix2 := shippedIndex(t)
 	if err := ix2.AttachRemote(context.Background(), logger, cfg); err != nil {
 		t.Fatalf("AttachRemote again: %v", err)
 	}
@@ -130,7 +113,7 @@ func TestRemoteEmbeddingsPersist(t *testing.T) {
 
 	// Another model is a different collection.
 	cfg.Model = "other-model"
-	_, ix3 := testIndex(t)
+	_, ix3 := shippedIndex(t)
 	if err := ix3.AttachRemote(context.Background(), logger, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +128,7 @@ func TestRemoteEmbeddingsFailures(t *testing.T) {
 			fake := &fakeEmbeddings{mode: mode}
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
-			c, ix := testIndex(t)
+			c, ix := shippedIndex(t)
 			cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "m", APIKey: "sk-secret", Timeout: 200 * time.Millisecond}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -173,7 +156,7 @@ func TestRemoteEmbeddingsQueryFailureFallsBack(t *testing.T) {
 	fake := &fakeEmbeddings{}
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	c, ix := testIndex(t)
+	c, ix := shippedIndex(t)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "m", Timeout: 200 * time.Millisecond}
