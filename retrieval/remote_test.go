@@ -15,7 +15,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
 )
 
 // fakeEmbeddings is an OpenAI-compatible /v1/embeddings server that gives
@@ -80,7 +79,6 @@ func (f *fakeEmbeddings) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data, "model": req.Model})
 }
-
 
 func TestRemoteEmbeddingsPersist(t *testing.T) {
 	fake := &fakeEmbeddings{}
