@@ -546,7 +546,7 @@ func normaliseQuestion(s string) string {
 }
 
 // tuning holds the ranking weights and abstention thresholds, calibrated
-// on testdata/eval.jsonl (TestTune searches them).
+// on testdata/eval.jsonl (searchTuning in tune_test.go searches them).
 type tuning struct {
 	wCov, wCos, wBM float64 // weights of coverage, cosine and BM25 in the score
 	bonus           float64 // added when the answer type matches
