@@ -87,8 +87,10 @@ func searchTuning(t *testing.T) {
 						for _, ctx := range []float64{0.5} {
 							for _, minCov := range []float64{0.45, 0.55, 0.65, 0.75} {
 								for _, minScore := range []float64{0.4, 0.5, 0.6} {
-									tu := tuning{wCov: 0.5, wCos: wCos, wBM: wBM, bonus: bonus, minSim: minSim, altPow: altPow,
-										ctxCredit: ctx, minCoverage: minCov, minScore: minScore}
+									// The rest of the tuning keeps its default.
+									tu := defaultTuning
+									tu.wCos, tu.wBM, tu.bonus, tu.minSim, tu.altPow = wCos, wBM, bonus, minSim, altPow
+									tu.ctxCredit, tu.minCoverage, tu.minScore = ctx, minCov, minScore
 									acc, abs := evalWith(t, e, cases, tu)
 									results = append(results, result{tu, acc, abs})
 								}
