@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -211,3 +212,45 @@ func (e *Engine) quoteAnswer(question string) (Answer, bool) {
 	a.Text = strings.ReplaceAll(strings.Join(parts, " "), "] [", "][")
 	return a, true
 }
+
+// resolveDates adds to a when-question's answer what its relative dates
+// mean, from the date index: "the same year" in a sentence about 2014, or
+// "Tuesday" in an article dated 30 September 2024. Dates written out in
+// full need no note.
+func (e *Engine) resolveDates(a *Answer) {
+	if a.Abstained {
+		return
+	}
+	var notes []string
+	seen := map[string]bool{}
+	for _, c := range a.Citations {
+		if !strings.Contains(a.Text, c.Text) {
+			continue // a source telling the same fact in other words
+		}
+		for _, d := range e.lib().timeline {
+			if !slices.Contains(d.Sentences, c.Passage) || fullDateRe.MatchString(d.Expression) {
+				continue
+			}
+			verb := " is "
+			if d.Precision != corpus.PrecisionDay {
+				verb = " falls in "
+			}
+			note := "“" + d.Expression + "”" + verb + d.Date
+			if !seen[note] {
+				seen[note] = true
+				notes = append(notes, note)
+			}
+		}
+	}
+	if len(notes) == 0 {
+		return
+	}
+	note := "By the articles' dates: " + strings.Join(notes, "; ") + "."
+	if a.Note != "" {
+		note = a.Note + " " + note
+	}
+	a.Note = note
+}
+
+// fullDateRe finds an expression that already states its year.
+var fullDateRe = regexp.MustCompile(`\b(1[89]|20)\d\d\b`)

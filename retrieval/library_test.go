@@ -1,0 +1,95 @@
+package retrieval
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestEngineQuotes(t *testing.T) {
+	e := shippedEngine(t)
+	tests := []struct {
+		name, speaker, topic string
+		want                 string // a quote that must be found
+		not                  string // a speaker that must not appear
+	}{
+		{"surname, any case", "rutte", "", "big shoes to fill", "Jens Stoltenberg"},
+		{"full name", "Jens Stoltenberg", "", "safe hands", "Mark Rutte"},
+		{"topic", "Mark Rutte", "candidates", "I know both candidates very well", "Jens Stoltenberg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			qs := e.Quotes(tt.speaker, tt.topic)
+			found := false
+			for _, q := range qs {
+				if strings.Contains(q.Text, tt.want) {
+					found = true
+				}
+				if q.Speaker == tt.not || q.Speaker == "" {
+					t.Errorf("Quotes(%q, %q) has %q by %q", tt.speaker, tt.topic, q.Text, q.Speaker)
+				}
+				if len(q.Sources) == 0 || q.Sources[0].N != 1 || q.Sources[0].Title == "" {
+					t.Errorf("quote %q has sources %+v", q.Text, q.Sources)
+				}
+			}
+			if !found {
+				t.Errorf("Quotes(%q, %q) lacks %q: %+v", tt.speaker, tt.topic, tt.want, qs)
+			}
+		})
+	}
+	if qs := e.Quotes("Vladimir Putin", ""); len(qs) != 0 {
+		t.Errorf("Putin is quoted nowhere, got %+v", qs)
+	}
+	for _, name := range e.Speakers() {
+		if name == "" {
+			t.Error("an empty speaker name for autocomplete")
+		}
+	}
+}
+
+func TestEngineTimeline(t *testing.T) {
+	e := shippedEngine(t)
+	all := e.Timeline("")
+	for i := 1; i < len(all); i++ {
+		if all[i-1].Date > all[i].Date {
+			t.Errorf("timeline out of order: %s before %s", all[i-1].Date, all[i].Date)
+		}
+	}
+	crimea := e.Timeline("crimea")
+	if len(crimea) == 0 {
+		t.Fatal("no Crimea events")
+	}
+	for _, ev := range crimea {
+		if ev.Date != "2014" || !strings.Contains(strings.ToLower(ev.Text), "crimea") {
+			t.Errorf("Crimea event %+v", ev)
+		}
+	}
+	for _, ev := range all {
+		if ev.Comment && !strings.Contains(ev.Sources[0].Kind, "comment") {
+			t.Errorf("a reader comment's date is cited as %q: %+v", ev.Sources[0].Kind, ev)
+		}
+	}
+}
+
+// TestWhenAnswersResolveDates checks that ask uses the date index: a
+// relative date in the answer is resolved in its note.
+func TestWhenAnswersResolveDates(t *testing.T) {
+	e := shippedEngine(t)
+	tests := []struct{ q, note string }{
+		{"When did Rutte take office?", "“Tuesday, October 1” is 2024-10-01"},
+		{"When did Trump suggest Zelenskyy should have made concessions?", "“last week” falls in 2024-09"},
+	}
+	for _, tt := range tests {
+		a, err := e.Answer(context.Background(), Request{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(a.Note, tt.note) {
+			t.Errorf("Answer(%q).Note = %q, want it to hold %q (answer %q)", tt.q, a.Note, tt.note, a.Text)
+		}
+	}
+	a, err := e.Answer(context.Background(), Request{Question: "Who succeeded Stoltenberg?"})
+	if err != nil || a.Note != "" {
+		t.Errorf("a who-question got a date note %q (%v)", a.Note, err)
+	}
+}
