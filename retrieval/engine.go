@@ -92,12 +92,12 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	}
 	a := e.index.extractive(q, e.index.choose(q, cands))
 	a.Question = question
-	if q.atype == typeWhen {
-		e.resolveDates(&a)
-	}
 	if e.opts.LLM != nil && !req.NoLLM {
 		// The extractive answer is the fallback whenever the model fails.
-		return e.answerLLM(ctx, req, q, cands, a), nil
+		a = e.answerLLM(ctx, req, q, cands, a)
+	}
+	if q.atype == typeWhen && a.Mode == ModeExtractive {
+		e.resolveDates(&a)
 	}
 	return a, nil
 }

@@ -247,7 +247,7 @@ func (e *Engine) resolveDates(a *Answer) {
 	}
 	note := "By the articles' dates: " + strings.Join(notes, "; ") + "."
 	if a.Note != "" {
-		note = a.Note + " " + note
+		note = a.Note + " " + note // the model's absence is said first
 	}
 	a.Note = note
 }

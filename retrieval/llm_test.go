@@ -436,7 +436,7 @@ func TestLLMFailuresFallBack(t *testing.T) {
 				return
 			}
 			want := tl.fallback(t, q)
-			want.Note = noteUnavailable
+			want.Note = unavailableNote(want.Note)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("answer (-want +got):\n%s", diff)
 			}
@@ -490,7 +490,7 @@ func TestLLMTimeout(t *testing.T) {
 				t.Fatalf("no answer within the timeout %s plus %s", timeout, margin)
 			}
 			want := tl.fallback(t, llmQuestion)
-			want.Note = noteUnavailable
+			want.Note = unavailableNote(want.Note)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("answer (-want +got):\n%s", diff)
 			}
@@ -645,7 +645,7 @@ func TestLLMKeyNeverShown(t *testing.T) {
 					t.Errorf("the API key is in the %s:\n%s", what, s)
 				}
 			}
-			if a.Mode != ModeExtractive || a.Note != noteUnavailable {
+			if a.Mode != ModeExtractive || !strings.HasPrefix(a.Note, noteUnavailable) {
 				t.Errorf("got mode %s note %q, want the extractive fallback", a.Mode, a.Note)
 			}
 			if !strings.Contains(tl.logs.String(), "[redacted]") {
@@ -908,4 +908,14 @@ func BenchmarkPrompt(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// unavailableNote is the note of a fallback answer whose extractive answer
+// had its own note (such as what a relative date means): the model's
+// absence is said first.
+func unavailableNote(extractive string) string {
+	if extractive == "" {
+		return noteUnavailable
+	}
+	return noteUnavailable + " " + extractive
 }
