@@ -145,7 +145,7 @@ func (ix *Index) nearDuplicate(a, b int) bool {
 		}
 	}
 	union := len(sa) + len(sb) - common
-	return float64(common)/float64(len(sa)) >= 0.6 && float64(common)/float64(union) >= 0.4 &&
+	return float64(common)/float64(len(sa)) >= 0.6 && float64(common)/float64(union) >= 0.5 &&
 		dot(ix.vecs[a], ix.vecs[b]) >= 0.6
 }
 
