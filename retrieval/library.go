@@ -61,11 +61,12 @@ func (e *Engine) Speakers() []string {
 func (e *Engine) Quotes(speaker, topic string) []Quote {
 	var out []Quote
 	want := topicStems(topic)
+	person := e.personNamed(topic)
 	for _, q := range e.lib().quotes {
 		if speaker != "" && (q.Speaker == "" || !corpus.MatchSpeaker(q.Speaker, speaker)) {
 			continue
 		}
-		if !hasAllStems(q.Context, want) {
+		if !hasAllStems(q.Context, want) && !hasAnyStem(q.Context, person) {
 			continue
 		}
 		rq := Quote{Speaker: q.Speaker, Text: q.Text, Context: q.Context, Partial: q.Partial}
@@ -163,6 +164,34 @@ func stemSet(text string) map[string]bool {
 		out[t.stem] = true
 	}
 	return out
+}
+
+// personNamed returns the stems of the full name of the quoted person the
+// topic names ("rutte" → mark, rutte), so a topic about a person also
+// finds "Mark has the perfect background"; nil when the topic is no one.
+func (e *Engine) personNamed(topic string) map[string]bool {
+	if strings.TrimSpace(topic) == "" {
+		return nil
+	}
+	for _, s := range e.lib().speakers {
+		if corpus.MatchSpeaker(s.Name, topic) {
+			return topicStems(s.Name)
+		}
+	}
+	return nil
+}
+
+func hasAnyStem(text string, want map[string]bool) bool {
+	if len(want) == 0 {
+		return false
+	}
+	have := stemSet(text)
+	for st := range want {
+		if have[st] {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAllStems(text string, want map[string]bool) bool {

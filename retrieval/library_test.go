@@ -16,6 +16,7 @@ func TestEngineQuotes(t *testing.T) {
 		{"surname, any case", "rutte", "", "big shoes to fill", "Jens Stoltenberg"},
 		{"full name", "Jens Stoltenberg", "", "safe hands", "Mark Rutte"},
 		{"topic", "Mark Rutte", "candidates", "I know both candidates very well", "Jens Stoltenberg"},
+		{"topic naming a person by surname finds the first name", "stoltenberg", "rutte", "Mark has the perfect background", "Mark Rutte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
