@@ -148,21 +148,8 @@ func findQuoteSpans(text string, base int) []qspan {
 	state, open, openSize := outside, 0, 0
 	prev := ' '
 	add := func(closeStart, closeEnd int) {
-		s, e := open+openSize, closeStart
-		for s < e {
-			r, size := utf8.DecodeRuneInString(text[s:e])
-			if !unicode.IsSpace(r) {
-				break
-			}
-			s += size
-		}
-		for e > s {
-			r, size := utf8.DecodeLastRuneInString(text[s:e])
-			if !unicode.IsSpace(r) && r != ',' {
-				break
-			}
-			e -= size
-		}
+		// A trailing comma stands in for the speaker's full stop.
+		s, e := trimSpanFunc(text, open+openSize, closeStart, func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
 		if strings.IndexFunc(text[s:e], func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 			return
 		}

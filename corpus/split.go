@@ -201,6 +201,12 @@ func firstWord(s string) string {
 }
 
 func trimSpan(text string, s, e int) (int, int) {
+	return trimSpanFunc(text, s, e, unicode.IsSpace)
+}
+
+// trimSpanFunc narrows text[s:e] past leading space and trailing runes
+// for which trailing reports true.
+func trimSpanFunc(text string, s, e int, trailing func(rune) bool) (int, int) {
 	for s < e {
 		r, size := utf8.DecodeRuneInString(text[s:e])
 		if !unicode.IsSpace(r) {
@@ -210,7 +216,7 @@ func trimSpan(text string, s, e int) (int, int) {
 	}
 	for e > s {
 		r, size := utf8.DecodeLastRuneInString(text[s:e])
-		if !unicode.IsSpace(r) {
+		if !trailing(r) {
 			break
 		}
 		e -= size

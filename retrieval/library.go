@@ -69,15 +69,8 @@ func (e *Engine) Quotes(speaker, topic string) []Quote {
 		if !hasAllStems(q.Context, want) && !hasAnyStem(q.Context, person) {
 			continue
 		}
-		rq := Quote{Speaker: q.Speaker, Text: q.Text, Context: q.Context, Partial: q.Partial}
-		for i, doc := range q.Docs {
-			text := q.Context
-			if i > 0 {
-				text = e.sentenceWith(doc, q.Text, q.Context)
-			}
-			rq.Sources = append(rq.Sources, e.sourceCitation(i+1, doc, text))
-		}
-		out = append(out, rq)
+		out = append(out, Quote{Speaker: q.Speaker, Text: q.Text, Context: q.Context, Partial: q.Partial,
+			Sources: e.sourcesOf(q.Docs, q.Context, q.Text)})
 	}
 	return out
 }
@@ -91,15 +84,22 @@ func (e *Engine) Timeline(topic string) []Event {
 		if !hasAllStems(d.Text, want) {
 			continue
 		}
-		ev := Event{Date: d.Date, Precision: d.Precision, Text: d.Text, Comment: d.Kind == corpus.KindComment}
-		for i, doc := range d.Docs {
-			text := d.Text
-			if i > 0 {
-				text = e.sentenceWith(doc, d.Text, d.Text)
-			}
-			ev.Sources = append(ev.Sources, e.sourceCitation(i+1, doc, text))
+		out = append(out, Event{Date: d.Date, Precision: d.Precision, Text: d.Text, Comment: d.Kind == corpus.KindComment,
+			Sources: e.sourcesOf(d.Docs, d.Text, d.Text)})
+	}
+	return out
+}
+
+// sourcesOf cites each of docs, numbered from 1: the first with text, the
+// others with their own sentence that best matches words.
+func (e *Engine) sourcesOf(docs []string, text, words string) []Citation {
+	out := make([]Citation, 0, len(docs))
+	for i, doc := range docs {
+		t := text
+		if i > 0 {
+			t = e.sentenceWith(doc, words, text)
 		}
-		out = append(out, ev)
+		out = append(out, e.sourceCitation(i+1, doc, t))
 	}
 	return out
 }
