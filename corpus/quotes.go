@@ -365,8 +365,8 @@ var (
 		ministry alliance organization organisation treaty forces army navy government house office agency
 		commission parliament court bank news times post group committee assembly summit congress senate
 		department institute university company corporation fund press media channel report world war
-		republic kingdom federation federal national international global european atlantic pacific ocean sea
-		city county street square airport headquarters nuclear weapons focus future god`)
+		republic kingdom federation federal national international global pacific ocean sea
+		city county street square airport headquarters focus future god`)
 	// functionWords are capitalized only at the start of a sentence.
 	functionWords = wordSet(`the a an in on at of for with by from to as after before following among
 		according and but or if while when since during under over this that these those his her their its

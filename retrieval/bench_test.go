@@ -58,7 +58,7 @@ func benchQuestions(b *testing.B, facts []plantedFact) []string {
 	b.Helper()
 	var qs []string
 	for _, c := range loadEval(b) {
-		qs = append(qs, c.Q)
+		qs = append(qs, c.Question)
 	}
 	for _, f := range facts {
 		qs = append(qs, f.Question)
@@ -222,7 +222,7 @@ func queryVectors(b *testing.B, ix *Index, qs []string) [][]float32 {
 	b.Helper()
 	out := make([][]float32, len(qs))
 	for i, q := range qs {
-		out[i] = ix.local.embedTokens(tokenize(normaliseQuestion(q)))
+		out[i] = ix.local.embedTokens(tokenize(q))
 	}
 	return out
 }

@@ -68,49 +68,68 @@ func CheckQuestion(q string) (string, error) {
 
 // Answer answers one question.
 func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
+	tr, err := e.trace(ctx, req)
+	return tr.answer, err
+}
+
+// trace is one question's way through the pipeline, kept for the eval's
+// report of the stage that lost a question.
+type trace struct {
+	pool       int         // passages the search found
+	ranked     []candidate // the pool scored, best first
+	confidence float64     // that the best answers, compared with the threshold
+	context    []int       // the passages the LLM path is given
+	answer     Answer
+}
+
+// trace answers one question: check → analyse → search → score → choose
+// → compose → notes, with a model writing the answer when configured.
+func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
+	var tr trace
 	question, err := CheckQuestion(req.Question)
 	if err != nil {
-		return Answer{}, err
+		return tr, err
 	}
-	if len(req.History) == 0 {
-		if a, ok := e.quoteAnswer(question); ok && (e.opts.LLM == nil || req.NoLLM) {
-			return a, nil
-		}
-	}
-	q := e.index.analyse(question)
-	// A follow-up ("and when was that?") borrows the words of the question
-	// it follows for retrieval.
-	extra := ""
+	ix := e.index
+	q := ix.analyse(question)
+	var extra []float32
 	if n := len(req.History); n > 0 {
-		prev := e.index.analyse(req.History[n-1].Question)
+		// A follow-up ("and when was that?") borrows the words of the
+		// question it follows, at a lower weight.
+		prev := ix.analyse(req.History[n-1].Question)
 		q.terms = mergeTerms(q.terms, prev.terms)
-		extra = req.History[n-1].Question
+		extra = ix.local.embedTokens(tokenize(prev.text))
 	}
-	cands, err := e.index.rank(ctx, q, extra)
+	qvec := ix.local.embedTokens(tokenize(q.text))
+	pool, err := ix.search(ctx, q, qvec, extra)
 	if err != nil {
-		return Answer{}, fmt.Errorf("answer: %w", err)
+		return tr, fmt.Errorf("answer: %w", err)
 	}
-	a := e.index.extractive(q, e.index.choose(q, cands))
-	a.Question = question
+	tr.pool = len(pool)
+	tr.ranked = ix.score(q, qvec, pool)
+	tr.confidence = ix.model.confidence(tr.ranked)
+	tr.context = ix.promptPassages(tr.ranked)
+	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence))
 	if e.opts.LLM != nil && !req.NoLLM {
 		// The extractive answer is the fallback whenever the model fails.
-		a = e.answerLLM(ctx, req, q, cands, a)
+		a = e.answerLLM(ctx, req, tr.context, a)
 	}
 	if q.atype == typeWhen && a.Mode == ModeExtractive {
 		e.resolveDates(&a)
 	}
-	return a, nil
+	tr.answer = a
+	return tr, nil
 }
 
 // mergeTerms adds the earlier question's terms at a lower weight, so they
 // help retrieval without being required for coverage.
-func mergeTerms(cur, prev []qterm) []qterm {
+func mergeTerms(cur, prev []term) []term {
 	have := map[string]bool{}
 	for _, t := range cur {
-		have[t.stem] = true
+		have[t.word] = true
 	}
 	for _, t := range prev {
-		if !have[t.stem] {
+		if !have[t.word] {
 			t.weight *= 0.3
 			cur = append(cur, t)
 		}

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"os"
-	"slices"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -17,35 +20,86 @@ import (
 
 var evalVerbose = flag.Bool("eval.v", false, "print every eval question's answer")
 
+// evalCase is one question of testdata/questions (see its README).
 type evalCase struct {
-	ID         string   `json:"id"`
-	Q          string   `json:"q"`
-	Kind       string   `json:"kind"`
-	Answerable bool     `json:"answerable"`
-	Expect     []string `json:"expect"`
-	Docs       []string `json:"docs"`
+	ID       string   `json:"id"`
+	Family   string   `json:"family"`
+	Kind     string   `json:"kind"`
+	Question string   `json:"question"`
+	Expect   []string `json:"expect_any"`
+	Docs     []string `json:"docs"`
+	// File is the file the case came from, without extension.
+	File string `json:"-"`
 }
 
+func (c evalCase) answerable() bool { return c.Kind != "unanswerable" }
+
+// Splits of the question families.
+const (
+	splitDev  = "dev"
+	splitTest = "test"
+)
+
+// splitOf puts a family in test when the FNV-1a hash of its id is 0 mod 3.
+// Fixed before any tuning; never change it to move a question.
+func splitOf(family string) string {
+	h := fnv.New32a()
+	h.Write([]byte(family))
+	if h.Sum32()%3 == 0 {
+		return splitTest
+	}
+	return splitDev
+}
+
+// loadEval reads every question file in testdata/questions.
 func loadEval(t testing.TB) []evalCase {
 	t.Helper()
-	f, err := os.Open("testdata/eval.jsonl")
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob("testdata/questions/*.jsonl")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no question files: %v", err)
 	}
-	defer f.Close()
+	sort.Strings(files)
 	var cases []evalCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
+	seen := map[string]bool{}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		var c evalCase
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("eval line %q: %v", sc.Text(), err)
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if strings.TrimSpace(sc.Text()) == "" {
+				continue
+			}
+			var c evalCase
+			if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+				t.Fatalf("%s: line %q: %v", name, sc.Text(), err)
+			}
+			c.File = strings.TrimSuffix(filepath.Base(name), ".jsonl")
+			key := c.File + "/" + c.ID
+			if seen[key] || c.Family == "" || c.Question == "" {
+				t.Fatalf("%s: %s: duplicate id or missing family/question", name, c.ID)
+			}
+			seen[key] = true
+			if c.answerable() != (len(c.Expect) > 0 && len(c.Docs) > 0) {
+				t.Fatalf("%s: %s: kind %s with expect %v docs %v", name, c.ID, c.Kind, c.Expect, c.Docs)
+			}
+			c.Family = c.File + "/" + c.Family
+			cases = append(cases, c)
 		}
-		cases = append(cases, c)
+		f.Close()
 	}
 	return cases
+}
+
+func casesIn(cases []evalCase, split string) []evalCase {
+	var out []evalCase
+	for _, c := range cases {
+		if split == "" || splitOf(c.Family) == split {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func shippedEngine(t testing.TB) *Engine {
@@ -72,89 +126,243 @@ func shippedIndex(t testing.TB) (*corpus.Corpus, *Index) {
 	return c, ix
 }
 
-// evalResult scores one answer against its case.
-type evalResult struct {
-	hit1     bool // the first citation is from an article that answers it
-	correct  bool // answered, with an expected phrase and a supporting citation
-	abstain  bool
-	labelled bool // opinion answers say they are viewer comments
+// straighten lowercases s and makes curly quotes and apostrophes straight,
+// as the question files' README says phrases are matched.
+func straighten(s string) string {
+	return strings.ToLower(strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`).Replace(s))
 }
 
-func score(c evalCase, a Answer) evalResult {
-	r := evalResult{abstain: a.Abstained}
-	if len(a.Citations) > 0 && slices.Contains(c.Docs, a.Citations[0].Doc) {
-		r.hit1 = true
+// supports reports whether sentence text from article doc answers c: the
+// article is one of c.Docs and the sentence holds an expected phrase.
+func (c evalCase) supports(doc, text string) bool {
+	in := false
+	for _, d := range c.Docs {
+		if strings.HasPrefix(doc, d) {
+			in = true
+		}
 	}
-	if !c.Answerable {
-		r.correct = a.Abstained && len(a.Citations) == 0
-		return r
+	if !in {
+		return false
 	}
-	text := strings.ToLower(a.Text)
-	phrase := false
+	text = straighten(text)
 	for _, e := range c.Expect {
-		if strings.Contains(text, strings.ToLower(e)) {
-			phrase = true
+		if strings.Contains(text, straighten(e)) {
+			return true
 		}
 	}
-	supported := false
+	return false
+}
+
+// correct reports whether a answers c: an answerable question answered
+// (not abstained) with a citation of a supporting sentence, comments
+// labelled as viewers' opinions; an unanswerable one abstained.
+func (c evalCase) correct(a Answer) bool {
+	if !c.answerable() {
+		return a.Abstained
+	}
+	if a.Abstained {
+		return false
+	}
 	for _, cit := range a.Citations {
-		if slices.Contains(c.Docs, cit.Doc) && strings.Contains(a.Text, cit.Text) {
-			supported = true
+		if c.supports(cit.Doc, cit.Text) {
+			return c.Kind != "comment" || strings.Contains(strings.ToLower(a.Text), "viewer comment")
 		}
 	}
-	r.correct = !a.Abstained && phrase && supported
-	if c.Kind == "opinion" {
-		r.labelled = strings.Contains(strings.ToLower(a.Text), "viewer comment")
-		r.correct = r.correct && r.labelled
+	return false
+}
+
+// tally counts one group of results.
+type tally struct {
+	answerable, answered, falseAbstain int // answered: with a supporting citation
+	unanswerable, abstained            int
+}
+
+func (t *tally) add(c evalCase, a Answer) {
+	if c.answerable() {
+		t.answerable++
+		if c.correct(a) {
+			t.answered++
+		}
+		if a.Abstained {
+			t.falseAbstain++
+		}
+		return
+	}
+	t.unanswerable++
+	if a.Abstained {
+		t.abstained++
+	}
+}
+
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+func (t tally) String() string {
+	return fmt.Sprintf("answered %3d/%-3d %.3f  false abstentions %3d %.3f  unanswerables abstained %2d/%-2d %.3f",
+		t.answered, t.answerable, ratio(t.answered, t.answerable), t.falseAbstain, ratio(t.falseAbstain, t.answerable),
+		t.abstained, t.unanswerable, ratio(t.abstained, t.unanswerable))
+}
+
+// evalRun answers cases and tallies them overall and by kind; for a dev
+// split it also returns each miss with the stage that lost it.
+type evalRun struct {
+	total  tally
+	byKind map[string]*tally
+	misses []string
+	// recall counts answerable questions whose supporting sentence is
+	// among the passages the LLM path would send (context recall).
+	recall, recallOf int
+}
+
+func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
+	t.Helper()
+	r := evalRun{byKind: map[string]*tally{}}
+	for _, c := range cases {
+		tr, err := e.trace(context.Background(), Request{Question: c.Question})
+		if err != nil {
+			t.Fatalf("%s %q: %v", c.ID, c.Question, err)
+		}
+		a := tr.answer
+		r.total.add(c, a)
+		k := r.byKind[c.Kind]
+		if k == nil {
+			k = &tally{}
+			r.byKind[c.Kind] = k
+		}
+		k.add(c, a)
+		if c.answerable() {
+			r.recallOf++
+			for _, pos := range tr.context {
+				p := e.index.passages[pos]
+				if c.supports(p.Doc, p.Text) {
+					r.recall++
+					break
+				}
+			}
+		}
+		if explain && (!c.correct(a) || *evalVerbose) {
+			r.misses = append(r.misses, fmt.Sprintf("%s/%s [%s] %q\n    stage: %s\n    → %.200q",
+				c.File, c.ID, c.Kind, c.Question, e.lostAt(c, tr), a.Text))
+		}
 	}
 	return r
 }
 
-// Floors set from the measurement reported in README.md; they fail the
-// build if answer quality drops.
+func (r evalRun) report(t testing.TB, name string) {
+	t.Logf("%-10s %s  context recall %.3f", name, r.total, ratio(r.recall, r.recallOf))
+	kinds := make([]string, 0, len(r.byKind))
+	for k := range r.byKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		t.Logf("  %-12s %s", k, *r.byKind[k])
+	}
+}
+
+// lostAt names the stage of the pipeline that lost a missed question.
+func (e *Engine) lostAt(c evalCase, tr trace) string {
+	if !c.answerable() {
+		if tr.answer.Abstained {
+			return "ok"
+		}
+		return fmt.Sprintf("answered an unanswerable question: confidence %.2f ≥ threshold %.2f", tr.confidence, e.index.model.Threshold)
+	}
+	first := -1
+	for i, s := range tr.ranked {
+		p := e.index.passages[s.pos]
+		if c.supports(p.Doc, p.Text) {
+			first = i
+			break
+		}
+	}
+	switch {
+	case first < 0 && tr.pool == 0:
+		return "not retrieved: the search found no passages"
+	case first < 0:
+		return fmt.Sprintf("not retrieved: no supporting sentence among %d candidates", tr.pool)
+	case first > 0:
+		top, got := tr.ranked[0], tr.ranked[first]
+		return fmt.Sprintf("ranked below: first supporting sentence at rank %d (score %.2f, top %.2f); %s\n      top: %.120q\n      supporting: %.120q",
+			first+1, got.score, top.score, e.index.model.blame(got.x, top.x), e.index.passages[top.pos].Text, e.index.passages[got.pos].Text)
+	case tr.answer.Abstained:
+		return fmt.Sprintf("under the threshold: confidence %.2f < %.2f; %s", tr.confidence, e.index.model.Threshold, e.index.model.weakest(tr.ranked))
+	default:
+		return "composed badly: the supporting sentence ranked first but the answer does not cite it or lacks the label"
+	}
+}
+
+// TestQuestionFiles checks the question files: families whole, ids unique,
+// and every docs entry an article of the shipped corpus.
+func TestQuestionFiles(t *testing.T) {
+	cases := loadEval(t)
+	families := map[string][]evalCase{}
+	for _, c := range cases {
+		families[c.Family] = append(families[c.Family], c)
+	}
+	unanswerable := 0
+	for f, cs := range families {
+		if cs[0].Kind == "unanswerable" {
+			unanswerable++
+		}
+		for _, c := range cs {
+			if (c.Kind == "unanswerable") != (cs[0].Kind == "unanswerable") {
+				t.Errorf("family %s mixes answerable and unanswerable questions", f)
+			}
+		}
+	}
+	if unanswerable < 20 {
+		t.Errorf("%d unanswerable families, want at least 20 to calibrate abstention", unanswerable)
+	}
+	var dev, test int
+	for f := range families {
+		if splitOf(f) == splitTest {
+			test++
+		} else {
+			dev++
+		}
+	}
+	t.Logf("%d questions in %d families: %d dev, %d test", len(cases), len(families), dev, test)
+}
+
+// Floors on the test split, set from the figures reported in README.md:
+// a change that loses answers on questions it was not tuned on fails.
 const (
-	floorAnswerable   = 0.94
-	floorUnanswerable = 0.99
-	floorHit1         = 0.94
+	floorAnswered  = 0.42
+	floorAbstained = 0.60
+	floorRecall    = 0.83
 )
 
-// TestEval runs the real offline pipeline over the question set.
-// go test ./retrieval -run TestEval -v prints the figures.
+// TestEval runs the real offline pipeline over the questions. It prints
+// each dev miss with the stage that lost it, and only totals for test.
+//
+//	go test ./retrieval -run 'TestEval$' -v
 func TestEval(t *testing.T) {
 	e := shippedEngine(t)
 	cases := loadEval(t)
-	var ans, ansOK, hit1, un, unOK int
+	dev := runEval(t, e, casesIn(cases, splitDev), true)
+	for _, m := range dev.misses {
+		t.Log(m)
+	}
+	dev.report(t, "dev")
+	test := runEval(t, e, casesIn(cases, splitTest), false)
+	test.report(t, "test")
+	var shared []evalCase
 	for _, c := range cases {
-		a, err := e.Answer(context.Background(), Request{Question: c.Q})
-		if err != nil {
-			t.Fatalf("%s %q: %v", c.ID, c.Q, err)
-		}
-		r := score(c, a)
-		if c.Answerable {
-			ans++
-			if r.correct {
-				ansOK++
-			}
-			if r.hit1 {
-				hit1++
-			}
-		} else {
-			un++
-			if r.correct {
-				unOK++
-			}
-		}
-		if !r.correct || *evalVerbose {
-			t.Logf("%s %-5v %s %q\n    → %q", c.ID, r.correct, c.Kind, c.Q, a.Text)
+		if c.File == "shared_dev" {
+			shared = append(shared, c)
 		}
 	}
-	accuracy := float64(ansOK) / float64(ans)
-	h1 := float64(hit1) / float64(ans)
-	abst := float64(unOK) / float64(un)
-	t.Logf("eval: %d questions; answerable %d: accuracy %.3f, hit@1 %.3f; unanswerable %d: abstained %.3f",
-		len(cases), ans, accuracy, h1, un, abst)
-	if accuracy < floorAnswerable || h1 < floorHit1 || abst < floorUnanswerable {
-		t.Errorf("eval below floor: accuracy %.3f (floor %.2f), hit@1 %.3f (floor %.2f), abstention %.3f (floor %.2f)",
-			accuracy, floorAnswerable, h1, floorHit1, abst, floorUnanswerable)
+	runEval(t, e, shared, false).report(t, "shared_dev")
+	got := ratio(test.total.answered, test.total.answerable)
+	abst := ratio(test.total.abstained, test.total.unanswerable)
+	recall := ratio(test.recall, test.recallOf)
+	if got < floorAnswered || abst < floorAbstained || recall < floorRecall {
+		t.Errorf("test split below floor: answered %.3f (floor %.2f), abstained %.3f (floor %.2f), context recall %.3f (floor %.2f)",
+			got, floorAnswered, abst, floorAbstained, recall, floorRecall)
 	}
 }

@@ -3,7 +3,6 @@ package retrieval
 import (
 	"context"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/lexicon"
 	chromem "github.com/philippgille/chromem-go"
 )
 
@@ -32,25 +32,36 @@ type Index struct {
 	coll   *chromem.Collection
 	vecs   [][]float32 // the collection's vectors by position, for rescoring
 	scan   *scanIndex  // compact copies of vecs that vectorSearch scans
-	stems  [][]uint32  // each passage's distinct stem IDs, sorted
+	stems  [][]uint32  // each passage's distinct stem IDs (and its words' lemmas'), sorted
 	vocab  map[string]uint32
+	stemOf []string // stem by ID
+	words  []string // the passages' distinct content words, for typo matching
 	expand *expander
-	remote *remote   // API embeddings, when configured
-	rows   [][]int32 // each passage's words as rows of expand.mat
-	tune   tuning
-	feat   *features
+	remote *remote // API embeddings, when configured
+	lex    *lexicon.Lexicon
+	facts  *passageFacts
+	model  *model
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the
 // word vectors vecs, which may be nil) and indexes it.
 func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, error) {
+	lex, err := lexicon.Default()
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	m, err := loadModel(modelJSON)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
 	ix := &Index{
 		passages: c.Passages(),
 		docs:     map[string]docMeta{},
 		pos:      map[string]int{},
 		stats:    newTermStats(),
 		vocab:    map[string]uint32{},
-		tune:     defaultTuning,
+		lex:      lex,
+		model:    m,
 	}
 	for _, a := range c.Articles {
 		ix.docs[a.ID] = docMeta{title: a.Title, publisher: a.Publisher, date: a.Date}
@@ -64,28 +75,37 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 			toks[i] = tokenize(ix.passages[i].Text)
 		}
 	})
+	// Each word also counts as its lemmas ("took" as "take"), so that a
+	// question in another form of the word finds it.
+	lemmaToks := ix.withLemmas(toks)
 	words := map[string]bool{}
 	for i, p := range ix.passages {
 		ix.pos[p.ID] = i
-		ix.stats.add(toks[i])
+		ix.stats.add(lemmaToks[i])
 		for _, t := range toks[i] {
 			if !isStop(t.word) {
 				words[t.word] = true
 			}
 		}
 	}
-	ix.bm25 = newBM25(ix.stats, toks)
+	ix.bm25 = newBM25(ix.stats, lemmaToks)
 	ix.local = newLocal(vecs, ix.stats)
 	ix.stems = make([][]uint32, len(toks))
-	for i, ts := range toks {
+	for i, ts := range lemmaToks {
 		ix.stems[i] = ix.stemIDs(ts, true)
 	}
-	ix.expand = newExpander(vecs, words)
-	ix.feat = newFeatures(ix, c.Quotes())
-	ix.rows = make([][]int32, len(toks))
-	for i, ts := range toks {
-		ix.rows[i] = ix.expand.rowsOf(ts)
+	ix.stemOf = make([]string, len(ix.vocab))
+	for st, id := range ix.vocab {
+		ix.stemOf[id] = st
 	}
+	for w := range words {
+		if !isNumber(w) {
+			ix.words = append(ix.words, w)
+		}
+	}
+	sort.Strings(ix.words)
+	ix.expand = newExpander(vecs, words)
+	ix.facts = newPassageFacts(ix, c.Quotes())
 
 	ix.vecs = make([][]float32, len(ix.passages))
 	ids := make([]string, len(ix.passages))
@@ -120,6 +140,36 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 	ix.coll = coll
 	ix.scan = newScanIndex(ix.vecs)
 	return ix, nil
+}
+
+// withLemmas returns each passage's tokens followed by a token for each
+// lemma of a word that stems differently ("took" → "take").
+func (ix *Index) withLemmas(toks [][]token) [][]token {
+	extra := map[string][]token{}
+	for _, ts := range toks {
+		for _, t := range ts {
+			if _, ok := extra[t.word]; ok || isStop(t.word) {
+				continue
+			}
+			var add []token
+			for _, l := range ix.lex.Lemmas(t.word) {
+				if st := stem(l); st != t.stem && !strings.Contains(l, " ") {
+					add = append(add, token{word: l, stem: st})
+				}
+			}
+			extra[t.word] = add
+		}
+	}
+	out := make([][]token, len(toks))
+	for i, ts := range toks {
+		out[i] = ts
+		for _, t := range ts {
+			if add := extra[t.word]; len(add) > 0 {
+				out[i] = append(out[i][:len(out[i]):len(out[i])], add...)
+			}
+		}
+	}
+	return out
 }
 
 // halfWeight keeps every other content token: a cheap way to count
@@ -309,5 +359,3 @@ func isNumber(w string) bool {
 	_, err := strconv.Atoi(strings.ReplaceAll(w, ",", ""))
 	return err == nil
 }
-
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

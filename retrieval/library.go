@@ -150,7 +150,7 @@ func (e *Engine) sentenceWith(doc, quote, fallback string) string {
 
 func topicStems(topic string) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range tokenize(normaliseQuestion(topic)) {
+	for _, t := range tokenize(topic) {
 		if !isStop(t.word) {
 			out[t.stem] = true
 		}
@@ -160,7 +160,7 @@ func topicStems(topic string) map[string]bool {
 
 func stemSet(text string) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range tokenize(normaliseQuestion(text)) {
+	for _, t := range tokenize(text) {
 		out[t.stem] = true
 	}
 	return out
@@ -205,41 +205,6 @@ func hasAllStems(text string, want map[string]bool) bool {
 		}
 	}
 	return true
-}
-
-// quoteQuestionRe finds questions about someone's words: "What did Rutte
-// say about Trump?", "what has stoltenberg said on the job".
-var quoteQuestionRe = regexp.MustCompile(`(?i)^\s*(?:what|which words?|how)\s+(?:did|does|has|have)\s+(.+?)\s+(?:say|said|tell|told|remark|remarked|state|stated|declare|declared)\b(?:\s+(?:about|on|regarding|of|to)\s+(.+?))?\s*[?.!]*\s*$`)
-
-// quoteAnswer answers a question about someone's words from the quote
-// index: the sentences holding the matching quotes, verbatim and cited.
-// ok is false when the question is not of that form or nothing matches,
-// and ranking answers it instead.
-func (e *Engine) quoteAnswer(question string) (Answer, bool) {
-	m := quoteQuestionRe.FindStringSubmatch(question)
-	if m == nil {
-		return Answer{}, false
-	}
-	qs := e.Quotes(m[1], m[2])
-	if len(qs) == 0 {
-		return Answer{}, false
-	}
-	a := Answer{Question: question, Mode: ModeExtractive, Citations: []Citation{}}
-	var parts []string
-	for _, q := range qs {
-		if len(parts) == 2 {
-			break // a chat message, not an essay
-		}
-		part := q.Context
-		for _, src := range q.Sources {
-			src.N = len(a.Citations) + 1
-			a.Citations = append(a.Citations, src)
-			part += " [" + itoa(src.N) + "]"
-		}
-		parts = append(parts, part)
-	}
-	a.Text = strings.ReplaceAll(strings.Join(parts, " "), "] [", "][")
-	return a, true
 }
 
 // resolveDates adds to a when-question's answer what its relative dates

@@ -458,10 +458,9 @@ func (l *LLM) scrub(err error) string {
 // answerLLM asks the model to answer from the best passages and checks its
 // citations. Whatever goes wrong, the reader gets an answer: fallback, the
 // extractive one, with a note.
-func (e *Engine) answerLLM(ctx context.Context, req Request, q query, cands []candidate, fallback Answer) Answer {
+func (e *Engine) answerLLM(ctx context.Context, req Request, positions []int, fallback Answer) Answer {
 	l := e.opts.LLM
 	start := time.Now()
-	positions := e.index.promptPassages(cands)
 	if len(positions) == 0 {
 		// Nothing to ground an answer on: the extractive answer abstains.
 		l.logger.Info("llm skipped", "model", l.model, "outcome", "no passages")

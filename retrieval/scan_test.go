@@ -190,14 +190,14 @@ func TestVectorSearchMatchesChromem(t *testing.T) {
 			ix := e.index
 			var qs []string
 			for _, c := range loadEval(t) {
-				qs = append(qs, c.Q)
+				qs = append(qs, c.Question)
 			}
 			for _, f := range facts {
 				qs = append(qs, f.Question)
 			}
 			var same, total int
 			for _, question := range qs {
-				q := ix.local.embedTokens(tokenize(normaliseQuestion(question)))
+				q := ix.local.embedTokens(tokenize(question))
 				got, err := ix.vectorSearch(context.Background(), q, vectorK)
 				if err != nil {
 					t.Fatal(err)

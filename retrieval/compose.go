@@ -1,0 +1,238 @@
+package retrieval
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/handover/handover/corpus"
+)
+
+// maxSentences is the most an extractive answer quotes: a chat message,
+// not an essay.
+const maxSentences = 3
+
+// supportGap is how far below the best sentence's ranking score another
+// may fall and still be shown as support: half its softmax probability.
+const supportGap = 0.69
+
+// dontSay is the answer when the articles do not cover a question.
+const dontSay = "The articles don't say."
+
+// opinionLabel opens every answer made of reader comments.
+const opinionLabel = "Viewer comments (opinions of anonymous readers, not facts):"
+
+// evidence is a chosen answer sentence and every passage that tells the
+// same fact.
+type evidence struct {
+	pos     int
+	sources []int // positions, the chosen one first
+}
+
+// choose picks the sentences of an answer: the best, which must clear the
+// threshold, then up to two more that nearly match it and tell something
+// else, in order of relevance; a quotation the chosen sentences open is
+// finished, never cut between sentences. It returns nil to abstain.
+func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
+	if len(ranked) == 0 || confidence < ix.model.Threshold {
+		return nil
+	}
+	top := ranked[0].score
+	var picked []int
+	for _, c := range ranked {
+		if len(picked) == maxSentences || c.score < top-supportGap {
+			break
+		}
+		if ix.duplicateOfAny(c.pos, picked) {
+			continue
+		}
+		run := ix.quoteRun(c.pos)
+		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 &&
+			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind {
+			// "He succeeds ..." is shown after the sentence before it,
+			// which says who "he" is.
+			run = append([]int{first - 1}, run...)
+		}
+		if len(picked)+len(run) > maxSentences {
+			if len(picked) == 0 {
+				run = run[:maxSentences]
+			} else {
+				continue
+			}
+		}
+		for _, pos := range run {
+			if !containsInt(picked, pos) {
+				picked = append(picked, pos)
+			}
+		}
+	}
+	out := make([]evidence, len(picked))
+	for i, pos := range picked {
+		out[i] = evidence{pos: pos, sources: ix.sameFact(pos, ranked)}
+	}
+	return out
+}
+
+// quoteRun returns pos and the sentences after it that finish a quotation
+// it opens, or the sentences before it that open one it closes.
+func (ix *Index) quoteRun(pos int) []int {
+	run := []int{pos}
+	for p := pos; len(run) < maxSentences && closesQuote(ix.passages[p].Text) && !openQuote(ix.passages[p].Text) &&
+		unbalanced(ix.passages[p].Text) && ix.passages[p].Before != "" && p > 0; {
+		p--
+		run = append([]int{p}, run...)
+		if openQuote(ix.passages[p].Text) {
+			break
+		}
+	}
+	for p := pos; len(run) < maxSentences && openQuote(ix.passages[p].Text) && ix.passages[p].After != "" && p+1 < len(ix.passages); {
+		p++
+		run = append(run, p)
+		if closesQuote(ix.passages[p].Text) {
+			break
+		}
+	}
+	return run
+}
+
+// openQuote reports whether s opens a quotation it does not close.
+func openQuote(s string) bool {
+	opens := strings.Count(s, "“")
+	closes := strings.Count(s, "”")
+	straight := strings.Count(s, `"`)
+	return opens > closes && straight%2 == 0 || straight%2 == 1 && opens == closes && !strings.HasSuffix(strings.TrimSpace(s), `"`)
+}
+
+func closesQuote(s string) bool {
+	return strings.Contains(s, "”") || strings.Count(s, `"`)%2 == 1
+}
+
+// unbalanced reports whether s closes a quotation it did not open.
+func unbalanced(s string) bool {
+	return strings.Count(s, "”") > strings.Count(s, "“") || strings.Count(s, `"`)%2 == 1 && strings.HasSuffix(strings.TrimSpace(s), `"`)
+}
+
+// nearDuplicate reports whether two passages tell the same fact in much the
+// same words: at least half the words of the smaller are in the other.
+func (ix *Index) nearDuplicate(a, b int) bool {
+	sa, sb := ix.stems[a], ix.stems[b]
+	if len(sa) == 0 || len(sb) == 0 {
+		return false
+	}
+	if len(sa) > len(sb) {
+		sa, sb = sb, sa
+	}
+	common := 0
+	for _, id := range sa {
+		if hasID(sb, id) {
+			common++
+		}
+	}
+	union := len(sa) + len(sb) - common
+	return float64(common)/float64(len(sa)) >= 0.6 && float64(common)/float64(union) >= 0.5 &&
+		dot(ix.vecs[a], ix.vecs[b]) >= 0.6
+}
+
+func (ix *Index) duplicateOfAny(pos int, picked []int) bool {
+	for _, p := range picked {
+		if ix.nearDuplicate(pos, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameFact returns pos and the candidates from other articles that are near
+// duplicates of it, at most one per article.
+func (ix *Index) sameFact(pos int, ranked []candidate) []int {
+	out := []int{pos}
+	docs := map[string]bool{ix.passages[pos].Doc: true}
+	for _, c := range ranked {
+		p := ix.passages[c.pos]
+		if docs[p.Doc] || p.Kind != ix.passages[pos].Kind || !ix.nearDuplicate(pos, c.pos) {
+			continue
+		}
+		docs[p.Doc] = true
+		out = append(out, c.pos)
+	}
+	return out
+}
+
+// compose writes the answer from the chosen evidence: each sentence
+// verbatim followed by its citation markers. Citation numbers are per
+// article: two sentences of one article share its number.
+func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
+	a := Answer{Question: question, Mode: ModeExtractive, Citations: []Citation{}}
+	if len(ev) == 0 {
+		a.Text, a.Abstained = dontSay, true
+		return a
+	}
+	var b strings.Builder
+	if opinion {
+		b.WriteString(opinionLabel + "\n")
+	}
+	byDoc := map[string]int{}
+	cited := map[int]bool{}
+	for i, e := range ev {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		text := ix.passages[e.pos].Text
+		if opinion && !strings.ContainsAny(text, "“”\"") {
+			text = "“" + text + "”"
+		}
+		b.WriteString(text)
+		var marks []int
+		for _, src := range e.sources {
+			doc := ix.passages[src].Doc
+			n, ok := byDoc[doc]
+			if !ok {
+				n = len(byDoc) + 1
+				byDoc[doc] = n
+			}
+			if !cited[src] {
+				cited[src] = true
+				a.Citations = append(a.Citations, ix.citation(n, src))
+			}
+			if !containsInt(marks, n) {
+				marks = append(marks, n)
+			}
+		}
+		b.WriteString(" ")
+		for _, n := range marks {
+			b.WriteString("[" + strconv.Itoa(n) + "]")
+		}
+	}
+	a.Text = b.String()
+	return a
+}
+
+func (ix *Index) citation(n, pos int) Citation {
+	p := ix.passages[pos]
+	m := ix.docs[p.Doc]
+	kind := string(corpus.KindArticle)
+	if p.Kind == corpus.KindComment {
+		kind = string(corpus.KindComment)
+	}
+	return Citation{N: n, Doc: p.Doc, Title: m.title, Publisher: m.publisher, Date: m.date, Kind: kind, Text: p.Text, Passage: p.ID}
+}
+
+// startsWithPronoun reports whether a sentence opens with a personal
+// pronoun, whose person it does not name.
+func startsWithPronoun(s string) bool {
+	s = strings.TrimLeft(s, "\"“‘'( ")
+	w, _, _ := strings.Cut(s, " ")
+	switch strings.TrimRight(w, ",;:") {
+	case "He", "She", "They", "His", "Her", "Their", "Him", "Them":
+		return true
+	}
+	return false
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,175 @@
+package retrieval
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/handover/handover/corpus"
+)
+
+// passageFacts are what scoring asks of every candidate, worked out once
+// when the index is built so that a question costs only lookups.
+type passageFacts struct {
+	// proper holds the stems the articles write capitalised inside a
+	// sentence and never in lower case: names.
+	proper map[uint32]bool
+	types  []uint16 // per passage, a bit per answer type the text holds
+	future []bool   // the passage speaks of what will happen
+	quote  []bool   // the passage holds quotation marks
+	// names holds, per passage, the proper stems it uses.
+	names [][]uint32
+	// described maps a stem to the names it is written right before
+	// somewhere in the articles: "Norway's Jens Stoltenberg", "Dutch
+	// diplomat Joseph Luns". A question that asks about "the Norwegian"
+	// then finds a sentence that only names him.
+	described map[uint32][]uint32
+	// speakers holds, per passage, the stems of the names of the people it
+	// quotes, as the corpus quote index attributes them.
+	speakers [][]uint32
+}
+
+func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
+	n := len(ix.passages)
+	f := &passageFacts{
+		proper:   map[uint32]bool{},
+		types:    make([]uint16, n),
+		future:   make([]bool, n),
+		quote:    make([]bool, n),
+		speakers: make([][]uint32, n),
+		names:    make([][]uint32, n),
+	}
+	parallel(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			text := ix.passages[i].Text
+			for t := typeOther + 1; t < typeCount; t++ {
+				if matchesType(t, text) {
+					f.types[i] |= 1 << t
+				}
+			}
+			f.future[i] = futureRe.MatchString(text)
+			f.quote[i] = quoteMarkRe.MatchString(text)
+		}
+	})
+	upper, lower := map[uint32]int{}, map[uint32]int{}
+	for _, p := range ix.passages {
+		// The first word of a sentence is capitalised whatever it is.
+		for j, w := range strings.FieldsFunc(p.Text, func(r rune) bool {
+			return unicode.IsSpace(r) || r == '-' || r == '/' || r == '"' || r == '“' || r == '(' || r == '–'
+		}) {
+			ts := tokenize(w)
+			if j == 0 || len(ts) != 1 || isStop(ts[0].word) {
+				continue
+			}
+			id, ok := ix.vocab[ts[0].stem]
+			if !ok {
+				continue
+			}
+			if startsUpper(w) {
+				upper[id]++
+			} else {
+				lower[id]++
+			}
+		}
+	}
+	for id := range upper {
+		if lower[id] == 0 {
+			f.proper[id] = true
+		}
+	}
+	f.addSpeakers(ix, quotes)
+	f.learnDescriptions(ix)
+	return f
+}
+
+// descWindow is how many words before a name count as its description.
+const descWindow = 3
+
+// learnDescriptions fills names and described from the passages: the
+// content words in the few words before each run of names.
+func (f *passageFacts) learnDescriptions(ix *Index) {
+	f.described = map[uint32][]uint32{}
+	for pos, p := range ix.passages {
+		toks := tokenize(p.Text)
+		for i := 0; i < len(toks); i++ {
+			id, ok := ix.vocab[toks[i].stem]
+			if !ok || !f.proper[id] {
+				continue
+			}
+			f.names[pos] = appendNew(f.names[pos], []uint32{id})
+			start := i
+			for i+1 < len(toks) {
+				next, ok := ix.vocab[toks[i+1].stem]
+				if !ok || !f.proper[next] {
+					break
+				}
+				i++
+				f.names[pos] = appendNew(f.names[pos], []uint32{next})
+			}
+			last, _ := ix.vocab[toks[i].stem] // the surname of "Jens Stoltenberg"
+			for j := start - 1; j >= 0 && j >= start-descWindow; j-- {
+				if isStop(toks[j].word) {
+					break
+				}
+				if d, ok := ix.vocab[toks[j].stem]; ok && d != last {
+					f.described[d] = appendNew(f.described[d], []uint32{last})
+				}
+			}
+		}
+	}
+}
+
+// describes reports whether stem d describes a name the passage at pos
+// holds.
+func (f *passageFacts) describes(pos int, d uint32) bool {
+	for _, n := range f.described[d] {
+		if hasAny(f.names[pos], n) {
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether the passage at pos holds answer type t.
+func (f *passageFacts) has(pos int, t answerType) bool { return f.types[pos]&(1<<t) != 0 }
+
+// addSpeakers records who each passage quotes. A merged quote names the
+// sentences of its first source; in the other articles carrying it the
+// sentence is the one holding its words.
+func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
+	for _, q := range quotes {
+		if q.Speaker == "" {
+			continue
+		}
+		var ids []uint32
+		for _, t := range tokenize(q.Speaker) {
+			if id, ok := ix.vocab[t.stem]; ok {
+				ids = append(ids, id)
+			}
+		}
+		for _, sid := range q.Sentences {
+			if pos, ok := ix.pos[sid]; ok {
+				f.speakers[pos] = appendNew(f.speakers[pos], ids)
+			}
+		}
+		words := strings.Fields(q.Text)
+		if len(words) < 2 || len(q.Docs) < 2 {
+			continue
+		}
+		head := strings.Join(words[:min(len(words), 4)], " ")
+		for pos, p := range ix.passages {
+			if slices.Contains(q.Docs[1:], p.Doc) && strings.Contains(p.Text, head) {
+				f.speakers[pos] = appendNew(f.speakers[pos], ids)
+			}
+		}
+	}
+}
+
+func appendNew(ids, add []uint32) []uint32 {
+	for _, id := range add {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

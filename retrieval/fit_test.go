@@ -1,0 +1,347 @@
+package retrieval
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"testing"
+)
+
+var fitModel = flag.Bool("fit", false, "refit the answer model on the dev split and rewrite model.json")
+
+// fitQuestion is one dev question's scored pool, for fitting.
+type fitQuestion struct {
+	family     string
+	answerable bool
+	xs         []featureVec
+	labels     []bool // the passage supports an answer
+}
+
+// fitData runs the pipeline up to scoring on every dev question.
+func fitData(t testing.TB, e *Engine, cases []evalCase) []fitQuestion {
+	t.Helper()
+	var out []fitQuestion
+	for _, c := range cases {
+		tr, err := e.trace(context.Background(), Request{Question: c.Question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fq := fitQuestion{family: c.Family, answerable: c.answerable()}
+		for _, cand := range tr.ranked {
+			p := e.index.passages[cand.pos]
+			fq.xs = append(fq.xs, cand.x)
+			fq.labels = append(fq.labels, c.answerable() && c.supports(p.Doc, p.Text))
+		}
+		out = append(out, fq)
+	}
+	return out
+}
+
+// fitRank fits the ranking weights: a softmax over each answerable
+// question's candidates, maximising the probability of its supporting
+// passages, with an L2 penalty lambda on every weight but the bias (which
+// a softmax ignores).
+func fitRank(qs []fitQuestion, lambda float64) [nFeatures]float64 {
+	var w, m, v [nFeatures]float64
+	const lr, b1, b2 = 0.05, 0.9, 0.999
+	for iter := 1; iter <= 400; iter++ {
+		var g [nFeatures]float64
+		for _, q := range qs {
+			if !q.answerable || !slices.Contains(q.labels, true) {
+				continue
+			}
+			scores := make([]float64, len(q.xs))
+			mx := math.Inf(-1)
+			for i, x := range q.xs {
+				scores[i] = linear(w[:], x[:])
+				mx = math.Max(mx, scores[i])
+			}
+			var z, zp float64
+			for i := range scores {
+				scores[i] = math.Exp(scores[i] - mx)
+				z += scores[i]
+				if q.labels[i] {
+					zp += scores[i]
+				}
+			}
+			for i, x := range q.xs {
+				p := scores[i] / z
+				pp := 0.0
+				if q.labels[i] {
+					pp = scores[i] / zp
+				}
+				for j := range x {
+					g[j] += (pp - p) * x[j]
+				}
+			}
+		}
+		for j := 1; j < nFeatures; j++ {
+			g[j] -= lambda * w[j]
+		}
+		for j := 1; j < nFeatures; j++ {
+			m[j] = b1*m[j] + (1-b1)*g[j]
+			v[j] = b2*v[j] + (1-b2)*g[j]*g[j]
+			mh := m[j] / (1 - math.Pow(b1, float64(iter)))
+			vh := v[j] / (1 - math.Pow(b2, float64(iter)))
+			w[j] += lr * mh / (math.Sqrt(vh) + 1e-8)
+		}
+	}
+	return w
+}
+
+// answerRows turns questions into answerability rows under ranking
+// weights w: the best candidate's features, labelled by whether the
+// question is answerable and that candidate supports the answer.
+func answerRows(qs []fitQuestion, w [nFeatures]float64) ([]answerVec, []bool) {
+	var xs []answerVec
+	var ys []bool
+	for _, q := range qs {
+		ranked, ok := rankWith(q, w)
+		xs = append(xs, answerFeatures(ranked))
+		ys = append(ys, ok)
+	}
+	return xs, ys
+}
+
+// rankWith ranks a question's candidates under w and reports whether the
+// best one supports an answer.
+func rankWith(q fitQuestion, w [nFeatures]float64) ([]candidate, bool) {
+	ranked := make([]candidate, len(q.xs))
+	for i, x := range q.xs {
+		ranked[i] = candidate{pos: i, x: x, score: linear(w[:], x[:])}
+	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	return ranked, len(ranked) > 0 && q.labels[ranked[0].pos]
+}
+
+// fitLR fits logistic regression weights by Newton's method with an L2
+// penalty lambda on every weight but the bias.
+func fitLR(xs []answerVec, ys []bool, lambda float64) [nAnswerFeatures]float64 {
+	const n = nAnswerFeatures
+	var w [n]float64
+	for iter := 0; iter < 30; iter++ {
+		var g [n]float64
+		var h [n][n]float64
+		for i, x := range xs {
+			p := sigmoid(linear(w[:], x[:]))
+			y := 0.0
+			if ys[i] {
+				y = 1
+			}
+			for j := range x {
+				g[j] += (p - y) * x[j]
+				for k := range x {
+					h[j][k] += p * (1 - p) * x[j] * x[k]
+				}
+			}
+		}
+		for j := 0; j < n; j++ {
+			if j > 0 {
+				g[j] += lambda * w[j]
+				h[j][j] += lambda
+			}
+			h[j][j] += 1e-9
+		}
+		step := solve(h, g)
+		change := 0.0
+		for j := range w {
+			w[j] -= step[j]
+			change = math.Max(change, math.Abs(step[j]))
+		}
+		if change < 1e-7 {
+			break
+		}
+	}
+	return w
+}
+
+// solve returns x with a·x = b by Gaussian elimination with pivoting.
+func solve(a [nAnswerFeatures][nAnswerFeatures]float64, b [nAnswerFeatures]float64) [nAnswerFeatures]float64 {
+	n := nAnswerFeatures
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
+				p = r
+			}
+		}
+		a[c], a[p] = a[p], a[c]
+		b[c], b[p] = b[p], b[c]
+		if math.Abs(a[c][c]) < 1e-12 {
+			continue
+		}
+		for r := c + 1; r < n; r++ {
+			f := a[r][c] / a[c][c]
+			for k := c; k < n; k++ {
+				a[r][k] -= f * a[c][k]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	var x [nAnswerFeatures]float64
+	for c := n - 1; c >= 0; c-- {
+		if math.Abs(a[c][c]) < 1e-12 {
+			continue
+		}
+		s := b[c]
+		for k := c + 1; k < n; k++ {
+			s -= a[c][k] * x[k]
+		}
+		x[c] = s / a[c][c]
+	}
+	return x
+}
+
+// outcome is one held-out question's confidence and whether its best
+// passage supports an answer.
+type outcome struct {
+	answerable bool
+	conf       float64
+	topOK      bool
+}
+
+// objective is the share of answerable questions answered by a supporting
+// passage plus the share of unanswerable ones abstained, at threshold tau.
+func objective(os []outcome, tau float64) float64 {
+	var ans, ansOK, un, unOK float64
+	for _, o := range os {
+		if o.answerable {
+			ans++
+			if o.conf >= tau && o.topOK {
+				ansOK++
+			}
+		} else {
+			un++
+			if o.conf < tau {
+				unOK++
+			}
+		}
+	}
+	return ansOK/math.Max(ans, 1) + unOK/math.Max(un, 1)
+}
+
+func bestThreshold(os []outcome) (float64, float64) {
+	best, bestTau := -1.0, 0.5
+	for tau := 0.02; tau < 0.98; tau += 0.01 {
+		if s := objective(os, tau); s > best {
+			best, bestTau = s, tau
+		}
+	}
+	return bestTau, best
+}
+
+const cvFolds = 5
+
+func foldOf(family string) int {
+	h := fnv.New32a()
+	h.Write([]byte("fold:" + family))
+	return int(h.Sum32() % cvFolds)
+}
+
+// fitBoth fits the ranking weights, then the answerability weights on the
+// same questions ranked by them.
+func fitBoth(qs []fitQuestion, lambda float64) ([nFeatures]float64, [nAnswerFeatures]float64) {
+	w := fitRank(qs, lambda)
+	xs, ys := answerRows(qs, w)
+	return w, fitLR(xs, ys, answerLambda)
+}
+
+// answerLambda is the answerability model's L2 penalty; its ten weights
+// over a few hundred questions need little.
+const answerLambda = 1
+
+// crossValidate returns the out-of-fold outcomes of fitting with lambda,
+// folds grouped by family.
+func crossValidate(qs []fitQuestion, lambda float64) []outcome {
+	var out []outcome
+	for f := 0; f < cvFolds; f++ {
+		var train, held []fitQuestion
+		for _, q := range qs {
+			if foldOf(q.family) == f {
+				held = append(held, q)
+			} else {
+				train = append(train, q)
+			}
+		}
+		w, a := fitBoth(train, lambda)
+		for _, q := range held {
+			ranked, ok := rankWith(q, w)
+			x := answerFeatures(ranked)
+			out = append(out, outcome{answerable: q.answerable, conf: sigmoid(linear(a[:], x[:])), topOK: ok})
+		}
+	}
+	return out
+}
+
+// TestFitModel chooses the ranking penalty and the abstention threshold by
+// cross-validation grouped by family on the dev split, fits the weights on
+// all of dev, and checks model.json holds that fit. With -fit it rewrites
+// model.json:
+//
+//	go test ./retrieval -run TestFitModel -fit -v
+func TestFitModel(t *testing.T) {
+	e := shippedEngine(t)
+	qs := fitData(t, e, casesIn(loadEval(t), splitDev))
+	bestLambda, bestScore, bestTau := 0.0, -1.0, 0.5
+	for _, lambda := range []float64{0.1, 1, 3, 10} {
+		tau, s := bestThreshold(crossValidate(qs, lambda))
+		t.Logf("ranking L2 %-4g cross-validated objective %.3f at threshold %.2f", lambda, s, tau)
+		if s > bestScore {
+			bestLambda, bestScore, bestTau = lambda, s, tau
+		}
+	}
+	w, a := fitBoth(qs, bestLambda)
+	m := model{Rank: map[string]float64{}, Answer: map[string]float64{}, Threshold: round(bestTau, 2),
+		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f. Penalty and threshold chosen by %d-fold cross-validation grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
+			bestLambda, float64(answerLambda), bestTau, cvFolds, bestScore)}
+	for i, name := range featureNames {
+		m.Rank[name] = round(w[i], 3)
+	}
+	for i, name := range answerFeatureNames {
+		m.Answer[name] = round(a[i], 3)
+	}
+	for _, n := range featureNames {
+		t.Logf("  rank   %-18s %7.3f", n, m.Rank[n])
+	}
+	for _, n := range answerFeatureNames {
+		t.Logf("  answer %-18s %7.3f", n, m.Answer[n])
+	}
+	if *fitModel {
+		data, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("model.json", append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := loadModel(modelJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range featureNames {
+		if math.Abs(got.rank[i]-m.Rank[name]) > 0.01 {
+			t.Errorf("model.json ranking weight %q = %.3f, a fresh fit gives %.3f: rerun with -fit", name, got.rank[i], m.Rank[name])
+		}
+	}
+	for i, name := range answerFeatureNames {
+		if math.Abs(got.answer[i]-m.Answer[name]) > 0.01 {
+			t.Errorf("model.json answerability weight %q = %.3f, a fresh fit gives %.3f: rerun with -fit", name, got.answer[i], m.Answer[name])
+		}
+	}
+	if math.Abs(got.Threshold-m.Threshold) > 0.005 {
+		t.Errorf("model.json threshold %.2f, a fresh fit gives %.2f: rerun with -fit", got.Threshold, m.Threshold)
+	}
+}
+
+func round(x float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(x*p) / p
+}

@@ -1,0 +1,176 @@
+package lexicon
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// abbreviations are everyday chat, SMS and news shorthand, compiled by hand
+// from general usage of the kind collected in Wiktionary's "Appendix:English
+// internet slang" and newsroom style guides' lists of common abbreviations.
+// Only unambiguous ones are here: "min" (minister, minute, minimum), "mil"
+// (military, million), "sec" alone (second, secretary) and "r" are left out,
+// and so are proper names ("eu", "un", "us"), which callers know better.
+// Keys are lowercase tokens; a multiword key's words are separated by one
+// space and match words separated by spaces or hyphens.
+var abbreviations = map[string]string{
+	// Titles and institutions.
+	"pm": "prime minister", "sec gen": "secretary general", "secgen": "secretary general",
+	"sg": "secretary general", "hq": "headquarters", "govt": "government", "gov": "government",
+	"pres": "president", "vp": "vice president", "ceo": "chief executive officer",
+	"intl": "international", "natl": "national", "dept": "department",
+	// Chat shorthand.
+	"rn": "right now", "w/": "with", "w/o": "without", "u": "you", "ur": "your",
+	"bc": "because", "b/c": "because", "becuz": "because", "cuz": "because", "coz": "because", "bcuz": "because",
+	"abt": "about", "ppl": "people", "yr": "year", "yrs": "years",
+	"tbh": "to be honest", "idk": "i do not know", "imo": "in my opinion", "imho": "in my humble opinion",
+	"pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
+	"btw": "by the way", "afaik": "as far as i know", "iirc": "if i remember correctly",
+	"nvm": "never mind", "tho": "though", "thru": "through", "b4": "before", "2day": "today",
+	"tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "yday": "yesterday",
+	"approx": "approximately", "info": "information", "convo": "conversation", "msg": "message",
+	"rly": "really", "esp": "especially",
+	// Spoken contractions and apostrophe-less forms.
+	"gonna": "going to", "wanna": "want to", "gotta": "got to", "dunno": "do not know",
+	"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "how is", "whens": "when is",
+	"didnt": "did not", "doesnt": "does not", "isnt": "is not", "wasnt": "was not",
+	"arent": "are not", "werent": "were not", "dont": "do not", "wont": "will not", "cant": "cannot",
+	"couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not", "havent": "have not",
+	"hasnt": "has not", "hadnt": "had not",
+}
+
+// afterNumber are abbreviations that mean something else after a number:
+// "3 pm" is a time, "500 bc" a year.
+var afterNumber = map[string]bool{"pm": true, "bc": true}
+
+// maxAbbrevWords is the most words a key of abbreviations has.
+const maxAbbrevWords = 2
+
+// Expand rewrites a text's everyday abbreviations into words ("pm" → "prime
+// minister", "sec gen" → "secretary general", "w/o" → "without"), matching
+// whole words case-insensitively and keeping the rest of the text as it is.
+// Multiword abbreviations are matched before single words. A possessive
+// "'s" stays on the expansion ("pm's" → "prime minister's"). Expansions are
+// lowercase. Dotted abbreviations ("u.s.") are left alone.
+func Expand(text string) string {
+	toks := tokens(text)
+	if len(toks) == 0 {
+		return text
+	}
+	var b strings.Builder
+	last := 0 // end of text copied so far
+	for i := 0; i < len(toks); i++ {
+		// Multiword first: the next token must follow after only spaces or one hyphen.
+		if i+1 < len(toks) {
+			gap := text[toks[i].end:toks[i+1].start]
+			if strings.Trim(gap, " ") == "" || gap == "-" {
+				key := strings.ToLower(text[toks[i].start:toks[i].end]) + " " + strings.ToLower(text[toks[i+1].start:toks[i+1].end])
+				if exp, ok := abbreviations[key]; ok {
+					b.WriteString(text[last:toks[i].start])
+					b.WriteString(exp)
+					last = toks[i+1].end
+					i++
+					continue
+				}
+			}
+		}
+		t := toks[i]
+		word := strings.ToLower(text[t.start:t.end])
+		suffix := ""
+		exp, ok := abbreviations[word]
+		if !ok {
+			if stem, has := strings.CutSuffix(word, "'s"); has {
+				exp, ok, suffix = abbreviations[stem], abbreviations[stem] != "", "'s"
+			}
+		}
+		if !ok {
+			// "w/the": the slash ends the abbreviation.
+			if rest, has := strings.CutPrefix(word, "w/"); has && rest != "" && rest != "o" {
+				b.WriteString(text[last:t.start])
+				b.WriteString("with ")
+				last = t.start + 2
+				toks[i].start += 2
+				i-- // the rest is a word of its own: "w/bc"
+			}
+			continue
+		}
+		if afterNumber[word] && i > 0 && isNumber(text[toks[i-1].start:toks[i-1].end]) && strings.Trim(text[toks[i-1].end:t.start], " ") == "" {
+			continue
+		}
+		b.WriteString(text[last:t.start])
+		b.WriteString(exp)
+		b.WriteString(suffix)
+		last = t.end
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+type span struct{ start, end int }
+
+// tokens splits text into words: letters, digits, apostrophes and slashes,
+// and dots between letters ("u.s" stays one token, so it is not read as
+// "u"). A time like "3:30" is one token too.
+func tokens(text string) []span {
+	var out []span
+	start := -1
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		in := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' || r == '/'
+		if !in && start >= 0 && (r == '.' || r == ':') {
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			in = i+size < len(text) && (unicode.IsLetter(next) || unicode.IsDigit(next))
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = appendToken(out, text, start, i)
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		out = appendToken(out, text, start, len(text))
+	}
+	return out
+}
+
+// appendToken appends text[start:end] without quotes around it ('pm').
+func appendToken(out []span, text string, start, end int) []span {
+	for start < end {
+		r, size := utf8.DecodeRuneInString(text[start:end])
+		if r != '\'' && r != '’' {
+			break
+		}
+		start += size
+	}
+	for start < end {
+		r, size := utf8.DecodeLastRuneInString(text[start:end])
+		if r != '\'' && r != '’' {
+			break
+		}
+		end -= size
+	}
+	if start < end {
+		out = append(out, span{start, end})
+	}
+	return out
+}
+
+// isNumber reports whether s is a number or a clock time: "3", "10:30".
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsDigit(r) && r != ':' && r != '.' {
+			return false
+		}
+	}
+	return true
+}

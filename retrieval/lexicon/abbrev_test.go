@@ -1,0 +1,73 @@
+package lexicon
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestExpand(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"title", "what did the pm say", "what did the prime minister say"},
+		{"upper case", "What did the PM say?", "What did the prime minister say?"},
+		{"possessive", "the pm's plan", "the prime minister's plan"},
+		{"multiword", "who is the sec gen rn", "who is the secretary general right now"},
+		{"multiword hyphen", "the sec-gen said", "the secretary general said"},
+		{"joined", "secgen and sg", "secretary general and secretary general"},
+		{"with", "talks w/ the govt", "talks with the government"},
+		{"without", "w/o a deal", "without a deal"},
+		{"with glued", "w/the army", "with the army"},
+		{"with glued abbreviation", "w/BC", "with because"},
+		{"because slash", "b/c of the war", "because of the war"},
+		{"chat", "u know ur ppl tbh", "you know your people to be honest"},
+		{"contractions", "whos the pres? idk", "who is the president? i do not know"},
+		{"apostrophe-less", "it didnt happen, cant say", "it did not happen, cannot say"},
+		{"spoken", "gonna ask, dunno", "going to ask, do not know"},
+		{"digits", "b4 2day", "before today"},
+		{"years", "2 yrs abt", "2 years about"},
+		{"time is not prime minister", "at 3 pm the hq", "at 3 pm the headquarters"},
+		{"clock time", "at 10:30 pm", "at 10:30 pm"},
+		{"year is not because", "in 500 bc", "in 500 bc"},
+		{"dotted abbreviation kept", "the u.s. army", "the u.s. army"},
+		{"quoted", "the 'pm' said", "the 'prime minister' said"},
+		{"inside a word untouched", "upmarket hqs", "upmarket hqs"},
+		{"names left alone", "eu and un", "eu and un"},
+		{"ambiguous left alone", "the mil min", "the mil min"},
+		{"nothing to do", "plain text.", "plain text."},
+		{"empty", "", ""},
+		{"punctuation kept", "(vp), thx!", "(vice president), thanks!"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Expand(tt.in); got != tt.want {
+				t.Errorf("Expand(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAbbreviationKeys(t *testing.T) {
+	for k, v := range abbreviations {
+		if k != strings.ToLower(k) || strings.Count(k, " ") >= maxAbbrevWords || v == "" {
+			t.Errorf("abbreviation %q → %q: keys are lowercase, at most %d words, with an expansion", k, v, maxAbbrevWords)
+		}
+	}
+}
+
+func FuzzExpand(f *testing.F) {
+	for _, s := range []string{"the pm's hq rn", "w/o b/c w/the", "3 pm", "'u'", "sec - gen", "u.s.", "’pm’", "\xff pm"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Expand(s)
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Errorf("Expand(%q) = %q: invalid UTF-8", s, got)
+		}
+		if again := Expand(got); again != got {
+			// Expansions are plain words, so a second pass changes nothing.
+			t.Errorf("Expand not idempotent: %q → %q → %q", s, got, again)
+		}
+	})
+}

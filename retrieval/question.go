@@ -1,0 +1,319 @@
+package retrieval
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/handover/handover/retrieval/lexicon"
+)
+
+// answerType is what kind of thing a question asks for.
+type answerType int
+
+const (
+	typeOther answerType = iota
+	typeWhen
+	typeNumber
+	typeWho
+	typeWhere
+	typeAge
+	typeMoney
+	typeDuration
+	typeTime
+	typeOrdinal // "what number chief was he": the 13th
+	typeWhy
+	typeCount // not a type: the number of them
+)
+
+// The English of questions and of the sentences that answer them. These
+// are general patterns of the language, not words of any article.
+var (
+	ageRe      = regexp.MustCompile(`(?i)\bhow old\b|\bwhat age\b|\bage of\b`)
+	moneyRe    = regexp.MustCompile(`(?i)\b(how much (money|does|did|is|was|will)|salary|paid|earns?|costs?|worth)\b`)
+	durationRe = regexp.MustCompile(`(?i)\bhow long\b|\bfor how many (years|months|days)\b`)
+	// "When" asks for a date only at the head of a question: in "what was
+	// going on when he stepped in" it starts a clause.
+	whenRe    = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?when\b|\b(what (date|day|year|month)|which (date|day|year|month)|since when|how long ago|in what year|in which year)\b`)
+	timeRe    = regexp.MustCompile(`(?i)\b(what|which) time\b|\bat what hour\b`)
+	ordinalRe = regexp.MustCompile(`(?i)\b(what|which)\s+number\b(\s+(of)\b)?`)
+	numberRe  = regexp.MustCompile(`(?i)\b(how (many|much|big|large)|what (number|percentage|share|size))\b`)
+	whoRe     = regexp.MustCompile(`(?i)^\W*(who|whom|whose)\b|\b(who|which person)\b`)
+	whereRe   = regexp.MustCompile(`(?i)^\W*where\b|\b(what (city|country|place)|in which (city|country|place)|which (city|country|place))\b`)
+	whyRe     = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?(why|how come)\b|\b(what (for|reason)|the reason)\b`)
+	opinionRe = regexp.MustCompile(`(?i)\b(viewers?|readers?|comments?|commenters?|commentators?|opinions?|public think|people (think|say|saying|said|feel|online))\b`)
+	futureQRe = regexp.MustCompile(`(?i)\b(will|shall|going to|gonna|next|future|plans?|upcoming|expected|expect)\b`)
+	speechQRe = regexp.MustCompile(`(?i)\b(say|said|says|saying|quote|quoted|words|remarks?|statement|tell|told|think|thinks|thought|describe|described|urge|urged|warn|warned|call|called|promise|promised|vow|vowed|pledge|pledged|stress|stressed|view|views|stance)\b`)
+
+	dateLikeRe     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|yesterday|today|last week|next month|(19|20)\d\d)\b`)
+	numberLikeRe   = regexp.MustCompile(`(?i)\b(\d[\d,.]*(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|dozens?|decade|hundreds?|thousands?|millions?|billions?|doubled|tripled|halved|twice)\b`)
+	ordinalLikeRe  = regexp.MustCompile(`(?i)\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|twentieth)\b`)
+	clockLikeRe    = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d)?\s?(a\.?m\.?|p\.?m\.?)|\bo'clock\b|\b(noon|midnight|morning|afternoon|evening)\b`)
+	placeRe        = regexp.MustCompile(`\b(in|at|from|to|near) (the )?[A-Z][a-z]+`)
+	ageLikeRe      = regexp.MustCompile(`(?i)\b\d+[- ]years?[- ]old\b|\baged? \d+|\bborn in\b`)
+	moneyLikeRe    = regexp.MustCompile(`(?i)[$€£]\s?\d|\b\d[\d,.]* (million|billion|trillion|euros?|dollars?|pounds?)\b|\bpercent\b|%`)
+	durationLikeRe = regexp.MustCompile(`(?i)\b(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)[- ](years?|months?|weeks?|days?|hours?)\b|\bdecades?\b|\bsince (19|20)\d\d\b|\b(first|second|third|fourth|fifth) (year|month|week)\b|\bfor (a|many|several) (years?|months?|weeks?|long time)\b`)
+	nameRe         = regexp.MustCompile(`\b[A-Z][a-z]+ [A-Z][a-z]+\b`)
+	reasonLikeRe   = regexp.MustCompile(`(?i)\b(because|since|as a result|due to|so that|in order to|to ensure|reason|aims? to|aimed|meant to|given|amid|after)\b`)
+	futureRe       = regexp.MustCompile(`(?i)\b(will|shall|going to|upcoming|next|plans? to|expected to|future|intends? to|aims? to)\b`)
+	quoteMarkRe    = regexp.MustCompile(`["“”]`)
+)
+
+// matchesType reports whether text holds the kind of thing t asks for.
+func matchesType(t answerType, text string) bool {
+	switch t {
+	case typeWhen:
+		return dateLikeRe.MatchString(text)
+	case typeNumber:
+		return numberLikeRe.MatchString(text)
+	case typeWhere:
+		return placeRe.MatchString(text)
+	case typeWho:
+		return nameRe.MatchString(text)
+	case typeDuration:
+		return durationLikeRe.MatchString(text)
+	case typeAge:
+		return ageLikeRe.MatchString(text)
+	case typeMoney:
+		return moneyLikeRe.MatchString(text)
+	case typeTime:
+		return clockLikeRe.MatchString(text)
+	case typeOrdinal:
+		return ordinalLikeRe.MatchString(text)
+	case typeWhy:
+		return reasonLikeRe.MatchString(text)
+	}
+	return false
+}
+
+// channel is how a question word was found in a sentence; each channel's
+// share of the coverage is a feature of its own, so the fitted model, not
+// a constant, says how much a synonym is worth next to the word itself.
+type channel int
+
+const (
+	chExact     channel = iota // the word, its lemma or its other spelling
+	chWordNet                  // a WordNet synonym, derivation or pertainym
+	chBroader                  // a WordNet hypernym, hyponym or part
+	chTypo                     // a corpus word within a small edit distance
+	chDescribed                // a word the articles put before a name the sentence holds ("the norwegian")
+	chVector                   // a corpus word near in GloVe space
+	chCount
+)
+
+// alt is a corpus stem that stands for a question word.
+type alt struct {
+	id  uint32
+	ch  channel
+	sim float64 // credit within the channel: 1, or the vector similarity
+}
+
+// term is one content word of a question.
+type term struct {
+	word   string
+	weight float64 // IDF in the corpus, of the word or of its best stand-in
+	alts   []alt   // best first; empty when the corpus has nothing for it
+	name   bool    // written capitalised by the asker, or a name in the corpus
+}
+
+// analysis is a question taken apart for searching and scoring.
+type analysis struct {
+	text    string // the question with chat abbreviations written out
+	terms   []term
+	atype   answerType
+	opinion bool // asks what readers or viewers think
+	future  bool // asks about what will happen
+	speech  bool // asks what someone said
+	// unmatched is the IDF share of the question's words the corpus has
+	// nothing for, in any channel but word vectors.
+	unmatched float64
+	// unknownName is set when the asker capitalised a word the corpus
+	// never uses: a name the articles do not mention.
+	unknownName bool
+}
+
+// analyse takes a question apart.
+func (ix *Index) analyse(question string) analysis {
+	text := lexicon.Expand(question)
+	q := analysis{text: text, atype: questionType(text), opinion: opinionRe.MatchString(text),
+		future: futureQRe.MatchString(text), speech: speechQRe.MatchString(text)}
+	capital := capitalised(text)
+	seen := map[string]bool{}
+	var total, unmatched float64
+	for _, t := range tokenize(text) {
+		if isStop(t.word) || seen[t.word] || frameWords[t.word] || q.opinion && opinionWords[t.word] {
+			continue
+		}
+		seen[t.word] = true
+		qt := term{word: t.word, alts: ix.lexicalAlts(t)}
+		qt.weight = ix.stats.idf(t.stem)
+		if len(qt.alts) > 0 {
+			qt.weight = ix.idfOf(qt.alts[0].id)
+			qt.name = ix.facts.proper[qt.alts[0].id]
+		}
+		if capital[t.word] {
+			qt.name = true
+		}
+		total += qt.weight
+		strong := false
+		for _, a := range qt.alts {
+			strong = strong || a.ch != chVector
+		}
+		if !strong {
+			unmatched += qt.weight
+			if capital[t.word] {
+				q.unknownName = true
+			}
+		}
+		q.terms = append(q.terms, qt)
+	}
+	if total > 0 {
+		q.unmatched = unmatched / total
+	}
+	return q
+}
+
+// frameWords shape a question without naming its subject: "how long",
+// "how many", "according to the article".
+var frameWords = wordSet(`much many long old mean means meaning according article articles story report
+	reported coverage mentioned mention`)
+
+// opinionWords name whose opinion a question asks for; in a question about
+// readers' comments they say where to look, not what about.
+var opinionWords = wordSet(`viewer viewers reader readers comment comments commenter commenters
+	commentator commentators people opinion opinions think thinks feel say saying said online public`)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// questionType reads what a question asks for from its wh-words.
+func questionType(text string) answerType {
+	switch {
+	case whyRe.MatchString(text):
+		return typeWhy
+	case ageRe.MatchString(text):
+		return typeAge
+	case timeRe.MatchString(text):
+		return typeTime
+	case moneyRe.MatchString(text):
+		return typeMoney
+	case durationRe.MatchString(text):
+		return typeDuration
+	case whenRe.MatchString(text):
+		return typeWhen
+	case isOrdinal(text):
+		return typeOrdinal
+	case numberRe.MatchString(text):
+		return typeNumber
+	case whereRe.MatchString(text):
+		return typeWhere
+	case whoRe.MatchString(text):
+		return typeWho
+	}
+	return typeOther
+}
+
+// isOrdinal reports whether a question asks for a place in a row ("what
+// number chief was he"), not for a count ("what number of troops").
+func isOrdinal(text string) bool {
+	m := ordinalRe.FindStringSubmatch(text)
+	return m != nil && m[3] == ""
+}
+
+// capitalised returns the words written with a capital letter after the
+// first word of s: names the asker took care to capitalise.
+func capitalised(s string) map[string]bool {
+	out := map[string]bool{}
+	for i, f := range strings.Fields(s) {
+		if i == 0 || !startsUpper(f) {
+			continue
+		}
+		for _, t := range tokenize(f) {
+			out[t.word] = true
+		}
+	}
+	return out
+}
+
+func startsUpper(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// lexicalAlts finds the corpus stems that stand for question word t, best
+// channel first: the word itself (or its lemma, or its other spelling),
+// WordNet relations, a near spelling of a corpus word (a typo), and the
+// nearest words in GloVe space.
+func (ix *Index) lexicalAlts(t token) []alt {
+	var out []alt
+	have := map[uint32]bool{}
+	add := func(word string, ch channel, sim float64) {
+		id, ok := ix.vocab[stem(word)]
+		if !ok || have[id] || ix.stats.df[stem(word)] == 0 {
+			return
+		}
+		have[id] = true
+		out = append(out, alt{id: id, ch: ch, sim: sim})
+	}
+	add(t.word, chExact, 1)
+	for _, l := range ix.lex.Lemmas(t.word) {
+		add(l, chExact, 1)
+	}
+	for _, v := range lexicon.SpellingVariants(t.word) {
+		add(v, chExact, 1)
+	}
+	for _, r := range ix.lex.Related(t.word) {
+		ch := chWordNet
+		switch r.Kind {
+		case lexicon.Hypernym, lexicon.Hyponym, lexicon.PartOf, lexicon.HasPart:
+			ch = chBroader
+		}
+		for _, w := range strings.Fields(r.Word) {
+			if !isStop(w) {
+				add(w, ch, 1)
+			}
+		}
+	}
+	if len(out) == 0 && len([]rune(t.word)) >= 4 {
+		for _, w := range ix.typos(t.word) {
+			add(w, chTypo, 1)
+		}
+	}
+	for _, nb := range ix.expand.similar(t.word, 3, minVectorSim) {
+		add(nb.word, chVector, float64(nb.sim))
+	}
+	return out
+}
+
+// minVectorSim is the least GloVe cosine for a corpus word to stand in for
+// a question word at all; the fitted model weighs the rest.
+const minVectorSim = 0.5
+
+// typos returns the corpus words a word not in the corpus is most likely a
+// misspelling of: one edit away for words up to seven letters, two for
+// longer ones, closest first.
+func (ix *Index) typos(word string) []string {
+	maxd := 1
+	if len([]rune(word)) > 7 {
+		maxd = 2
+	}
+	best, out := maxd+1, []string(nil)
+	for _, w := range ix.words {
+		if d := lexicon.Distance(word, w, maxd); d < best {
+			best, out = d, []string{w}
+		} else if d == best && d <= maxd {
+			out = append(out, w)
+		}
+	}
+	if len(out) > 3 {
+		return nil // too many near spellings to tell which was meant
+	}
+	return out
+}

@@ -1,0 +1,415 @@
+package retrieval
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/handover/handover/corpus"
+)
+
+// The features of a (question, sentence) pair, in the order of the
+// model's weights. Each says something general about how well a sentence
+// answers a question; none names a word of any article.
+const (
+	fBias         = iota
+	fCovExact     // IDF share of question words the sentence holds as such
+	fCovWordNet   // ... holds as a WordNet synonym, derivation or pertainym
+	fCovBroader   // ... holds as a broader or narrower word, or a part
+	fCovTypo      // ... holds as the word a misspelling meant
+	fCovDescribed // ... holds as a name the word describes elsewhere ("the norwegian")
+	fCovVector    // ... holds as a word near in GloVe space (times the cosine)
+	fCovContext   // ... finds only in the sentences either side
+	fFocusMiss    // the weightiest question word is nowhere near the sentence
+	fNameMiss     // IDF share of the names asked about that are not near it
+	fCosine       // embedding cosine of question and sentence
+	fBM25         // BM25, over what the question's words could score
+	fTypeMatch    // the sentence holds what the question asks for (a date, a number...)
+	fTypeMiss     // the question asks for a kind of answer the sentence lacks
+	fTypeNear     // ... but a sentence either side holds it
+	fQuote        // asked what someone said, the sentence quotes someone
+	fSpeaker      // asked about a person, the sentence quotes that person
+	fFutureMiss   // asked about the future, the sentence does not speak of it
+	fUnmatched    // IDF share of question words the corpus has nothing for
+	fUnknownName  // the question names someone the corpus never mentions
+	fShort        // the sentence has fewer than six words
+	nFeatures
+)
+
+var featureNames = [nFeatures]string{
+	"bias", "coverage exact", "coverage wordnet", "coverage broader", "coverage typo", "coverage described", "coverage vector",
+	"coverage context", "focus missing", "names missing", "cosine", "bm25", "type match", "type missing",
+	"type in neighbour", "quote", "speaker", "future missing", "unmatched words", "unknown name", "short",
+}
+
+// The features of a question's best candidate that say whether the
+// articles answer the question at all, in the order of the answerability
+// weights.
+const (
+	aBias        = iota
+	aTopScore    // the best candidate's ranking score
+	aMargin      // how far it leads the second
+	aCoverage    // its coverage in every channel
+	aTypeMiss    // it lacks the kind of answer asked for
+	aNameMiss    // it lacks names the question asks about
+	aFutureMiss  // it does not speak of the future asked about
+	aFocusMiss   // it lacks the question's weightiest word
+	aUnmatched   // IDF share of question words the corpus has nothing for
+	aUnknownName // the question names someone the corpus never mentions
+	nAnswerFeatures
+)
+
+var answerFeatureNames = [nAnswerFeatures]string{
+	"bias", "top score", "margin", "top coverage", "top type missing", "top names missing",
+	"top future missing", "top focus missing", "unmatched words", "unknown name",
+}
+
+// model is fitted on the dev split (go test ./retrieval -run TestFitModel
+// -fit): a linear ranking score over featureVec, fitted as a softmax over
+// each question's candidates, and a logistic answerability score over the
+// best candidate, with the threshold below which handover abstains. The
+// penalties and the threshold are chosen by cross-validation grouped by
+// question family.
+type model struct {
+	Rank      map[string]float64 `json:"rank"`
+	Answer    map[string]float64 `json:"answer"`
+	Threshold float64            `json:"threshold"`
+	Fitted    string             `json:"fitted"` // how the figures were chosen
+	rank      [nFeatures]float64
+	answer    [nAnswerFeatures]float64
+}
+
+//go:embed model.json
+var modelJSON []byte
+
+func loadModel(data []byte) (*model, error) {
+	m := &model{}
+	if err := json.Unmarshal(data, m); err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	for i, name := range featureNames {
+		w, ok := m.Rank[name]
+		if !ok {
+			return nil, fmt.Errorf("load model: no ranking weight for feature %q", name)
+		}
+		m.rank[i] = w
+	}
+	for i, name := range answerFeatureNames {
+		w, ok := m.Answer[name]
+		if !ok {
+			return nil, fmt.Errorf("load model: no answerability weight for feature %q", name)
+		}
+		m.answer[i] = w
+	}
+	return m, nil
+}
+
+type featureVec [nFeatures]float64
+
+type answerVec [nAnswerFeatures]float64
+
+func (m *model) score(x featureVec) float64 { return linear(m.rank[:], x[:]) }
+
+func linear(w, x []float64) float64 {
+	s := 0.0
+	for i, v := range x {
+		s += w[i] * v
+	}
+	return s
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// answerFeatures describes the best of the ranked candidates.
+func answerFeatures(ranked []candidate) answerVec {
+	var a answerVec
+	a[aBias] = 1
+	if len(ranked) == 0 {
+		a[aTypeMiss], a[aNameMiss], a[aFocusMiss] = 1, 1, 1
+		return a
+	}
+	top := ranked[0]
+	a[aTopScore] = top.score
+	if len(ranked) > 1 {
+		a[aMargin] = top.score - ranked[1].score
+	}
+	for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovTypo, fCovDescribed, fCovVector, fCovContext} {
+		a[aCoverage] += top.x[f]
+	}
+	a[aTypeMiss] = top.x[fTypeMiss]
+	a[aNameMiss] = top.x[fNameMiss]
+	a[aFutureMiss] = top.x[fFutureMiss]
+	a[aFocusMiss] = top.x[fFocusMiss]
+	a[aUnmatched] = top.x[fUnmatched]
+	a[aUnknownName] = top.x[fUnknownName]
+	return a
+}
+
+// confidence is the probability that the best candidate answers the
+// question.
+func (m *model) confidence(ranked []candidate) float64 {
+	a := answerFeatures(ranked)
+	return sigmoid(linear(m.answer[:], a[:]))
+}
+
+// blame names the feature that most separates the sentence with features
+// got from the one with features top, for the eval's miss reports.
+func (m *model) blame(got, top featureVec) string {
+	worst, name := 0.0, "no single feature"
+	for i := range got {
+		if d := m.rank[i] * (top[i] - got[i]); d > worst {
+			worst, name = d, featureNames[i]
+		}
+	}
+	return fmt.Sprintf("outranked on %s (%.2f)", name, worst)
+}
+
+// weakest names the answerability feature that pulls the confidence down
+// most.
+func (m *model) weakest(ranked []candidate) string {
+	a := answerFeatures(ranked)
+	worst, name := 0.0, "no single feature"
+	for i, v := range a {
+		if c := m.answer[i] * v; c < worst && i != aBias {
+			worst, name = c, answerFeatureNames[i]
+		}
+	}
+	return fmt.Sprintf("held down by %s (%.2f)", name, worst)
+}
+
+// candidate is a passage being considered for an answer.
+type candidate struct {
+	pos   int
+	x     featureVec
+	score float64 // the model's ranking score
+}
+
+// Candidate pool sizes for the two searches.
+const (
+	vectorK  = 40
+	lexicalK = 40
+)
+
+// search returns the pool of candidate passages for q: the nearest by
+// embedding and the best by BM25 over the question's words and their
+// stand-ins. Reader comments are candidates only when the question asks
+// what readers think, and then only they are.
+func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra []float32) ([]int, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	terms := map[string]float64{}
+	for _, t := range q.terms {
+		for _, a := range t.alts {
+			w := 1.0
+			if a.ch != chExact {
+				w = 0.5 * a.sim
+			}
+			st := ix.stemOf[a.id]
+			terms[st] = math.Max(terms[st], w)
+		}
+	}
+	var pool []int
+	seen := map[int]bool{}
+	add := func(pos int) {
+		if !seen[pos] && (ix.passages[pos].Kind == corpus.KindComment) == q.opinion {
+			seen[pos] = true
+			pool = append(pool, pos)
+		}
+	}
+	for _, h := range ix.scan.search(qvec, vectorK) {
+		add(h.doc)
+	}
+	if extra != nil {
+		for _, h := range ix.scan.search(extra, vectorK/2) {
+			add(h.doc)
+		}
+	}
+	for _, h := range ix.remoteHits(ctx, q.text, vectorK) {
+		add(h.doc)
+	}
+	for _, h := range ix.bm25.search(terms, lexicalK) {
+		add(h.doc)
+	}
+	if q.opinion && len(q.terms) == 0 {
+		// "What are people saying?" names nothing to search by: every
+		// comment is a candidate.
+		for pos, p := range ix.passages {
+			if p.Kind == corpus.KindComment {
+				add(pos)
+			}
+		}
+	}
+	return pool, nil
+}
+
+// score computes the features of each pooled passage and ranks them by
+// the model's score, ties broken by position.
+func (ix *Index) score(q analysis, qvec []float32, pool []int) []candidate {
+	stems := ix.queryStems(q)
+	bm := ix.bm25.scores(stems, pool)
+	// BM25 over the most the question's words could score (each once, in
+	// a passage of average length): comparable across questions, unlike
+	// a share of the pool's best.
+	maxBM := 0.0
+	for st := range stems {
+		maxBM += ix.stats.idf(st)
+	}
+	out := make([]candidate, len(pool))
+	for i, pos := range pool {
+		x := ix.features(q, pos)
+		x[fCosine] = float64(dot(qvec, ix.vecs[pos]))
+		if maxBM > 0 {
+			x[fBM25] = bm[i] / maxBM
+		}
+		out[i] = candidate{pos: pos, x: x, score: ix.model.score(x)}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].score != out[j].score {
+			return out[i].score > out[j].score
+		}
+		return out[i].pos < out[j].pos
+	})
+	return out
+}
+
+// queryStems are the question's own stems, for BM25 as a feature.
+func (ix *Index) queryStems(q analysis) map[string]float64 {
+	out := map[string]float64{}
+	for _, t := range q.terms {
+		for _, a := range t.alts {
+			if a.ch == chExact {
+				out[ix.stemOf[a.id]] = 1
+			}
+		}
+	}
+	return out
+}
+
+// near reports whether the passage before or after pos, in the same
+// article, holds stem id.
+func (ix *Index) near(pos int, id uint32) bool {
+	p := ix.passages[pos]
+	return p.Before != "" && pos > 0 && hasID(ix.stems[pos-1], id) ||
+		p.After != "" && pos+1 < len(ix.passages) && hasID(ix.stems[pos+1], id)
+}
+
+// features computes the lexical and structural features of the passage at
+// pos for q (cosine and BM25 are filled in by score).
+func (ix *Index) features(q analysis, pos int) featureVec {
+	var x featureVec
+	x[fBias] = 1
+	var total, names, namesMissing, focusW float64
+	focus := -1
+	for i, t := range q.terms {
+		total += t.weight
+		if t.weight > focusW {
+			focus, focusW = i, t.weight
+		}
+	}
+	for i, t := range q.terms {
+		best, ch, ctx := 0.0, chCount, false
+		for _, a := range t.alts {
+			if hasID(ix.stems[pos], a.id) {
+				credit := a.sim
+				if ch == chCount || a.ch < ch || a.ch == ch && credit > best {
+					best, ch = credit, a.ch
+				}
+			} else if a.ch != chVector && ix.near(pos, a.id) {
+				ctx = true
+			}
+			if ch > chDescribed && a.ch != chVector && ix.facts.describes(pos, a.id) {
+				best, ch = 1, chDescribed
+			}
+		}
+		if t.name {
+			names += t.weight
+			if ch == chCount && !ctx && !(q.speech && ix.quotes(pos, t)) {
+				namesMissing += t.weight
+			}
+		}
+		switch {
+		case ch == chExact:
+			x[fCovExact] += t.weight
+		case ch == chWordNet:
+			x[fCovWordNet] += t.weight
+		case ch == chBroader:
+			x[fCovBroader] += t.weight
+		case ch == chTypo:
+			x[fCovTypo] += t.weight
+		case ch == chDescribed:
+			x[fCovDescribed] += t.weight
+		case ch == chVector:
+			x[fCovVector] += t.weight * best
+		case ctx:
+			x[fCovContext] += t.weight
+		}
+		if i == focus && (ch == chCount || ch == chVector) && !ctx {
+			x[fFocusMiss] = 1
+		}
+		if q.speech && ix.quotes(pos, t) {
+			x[fSpeaker] = 1
+		}
+	}
+	if total > 0 {
+		for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovTypo, fCovDescribed, fCovVector, fCovContext} {
+			x[f] /= total
+		}
+	}
+	if names > 0 {
+		x[fNameMiss] = namesMissing / names
+	}
+	if q.atype != typeOther {
+		switch {
+		case ix.facts.has(pos, q.atype):
+			x[fTypeMatch] = 1
+		case ix.neighbourHas(pos, q.atype):
+			x[fTypeNear] = 1
+		default:
+			x[fTypeMiss] = 1
+		}
+	}
+	if q.speech && ix.facts.quote[pos] {
+		x[fQuote] = 1
+	}
+	if q.future && !ix.facts.future[pos] {
+		x[fFutureMiss] = 1
+	}
+	x[fUnmatched] = q.unmatched
+	if q.unknownName {
+		x[fUnknownName] = 1
+	}
+	if len(ix.stems[pos]) < 6 {
+		x[fShort] = 1
+	}
+	return x
+}
+
+// quotes reports whether the passage at pos quotes the person question
+// word t names.
+func (ix *Index) quotes(pos int, t term) bool {
+	for _, a := range t.alts {
+		if a.ch != chVector && hasAny(ix.facts.speakers[pos], a.id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (ix *Index) neighbourHas(pos int, t answerType) bool {
+	p := ix.passages[pos]
+	return p.Before != "" && pos > 0 && ix.facts.has(pos-1, t) ||
+		p.After != "" && pos+1 < len(ix.passages) && ix.facts.has(pos+1, t)
+}
+
+func hasAny(ids []uint32, id uint32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
