@@ -229,3 +229,64 @@ func FuzzMarkdownText(f *testing.F) {
 		_, _, _ = splitFrontMatter(b)
 	})
 }
+
+func TestEvents(t *testing.T) {
+	in := []DateEntry{
+		{Date: "2022", Precision: PrecisionYear, Text: "Kim said last week that the war began in 2022.", Docs: []string{"a"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "On Tuesday, October 1, Ana Silva will take office as chair of the Harbour Board, replacing Tom Berg.", Docs: []string{"b"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "Ana Silva took over the Harbour Board from Tom Berg at a ceremony in Lisbon on Tuesday.", Docs: []string{"c"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "In Oslo, Per Lund opened a bridge on Tuesday.", Docs: []string{"d"}},
+		{Date: "2024-09", Precision: PrecisionMonth, Text: "Kim said last week that the war began in 2022.", Docs: []string{"a"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "Ana Silva took over, a reader wrote.", Kind: KindComment, Docs: []string{"e"}},
+	}
+	got := Events(in)
+	type row struct {
+		Date string
+		Also []string
+		Docs []string
+	}
+	var rows []row
+	for _, e := range got {
+		rows = append(rows, row{e.Date, e.Also, e.Docs})
+	}
+	want := []row{
+		{"2022", []string{"2024-09"}, []string{"a"}},
+		{"2024-10-01", nil, []string{"b", "c"}},
+		{"2024-10-01", nil, []string{"d"}},
+		{"2024-10-01", nil, []string{"e"}},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("Events = %+v, want %+v", rows, want)
+	}
+	for i := range want {
+		if rows[i].Date != want[i].Date || !slices.Equal(rows[i].Also, want[i].Also) || !slices.Equal(rows[i].Docs, want[i].Docs) {
+			t.Errorf("row %d = %+v, want %+v", i, rows[i], want[i])
+		}
+	}
+	if len(in[1].Docs) != 1 {
+		t.Errorf("Events changed its input: %v", in[1].Docs)
+	}
+}
+
+func TestFindSpeakers(t *testing.T) {
+	names := []string{"Ana Silva", "Anders Berg", "José Álvarez", "Tom Berg"}
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"", names},
+		{"berg", []string{"Anders Berg", "Tom Berg"}}, // surname: exact
+		{"Mr. Silva", []string{"Ana Silva"}},          // honorific
+		{"ana", []string{"Ana Silva"}},                // first name: a word prefix
+		{"an", []string{"Ana Silva", "Anders Berg"}},  // typing
+		{"alvarez", []string{"José Álvarez"}},         // accents
+		{"ANDERS  B", []string{"Anders Berg"}},        // whole-name prefix
+		{"ilv", []string{"Ana Silva"}},                // inside a word
+		{"nobody", nil},
+	}
+	for _, tt := range tests {
+		if got := FindSpeakers(names, tt.query); !slices.Equal(got, tt.want) {
+			t.Errorf("FindSpeakers(%q) = %q, want %q", tt.query, got, tt.want)
+		}
+	}
+}

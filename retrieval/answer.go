@@ -48,6 +48,7 @@ type Citation struct {
 	Title     string `json:"title"`
 	Publisher string `json:"publisher"`
 	Date      string `json:"date"`
+	URL       string `json:"url,omitempty"` // where the article was published, when known
 	Kind      string `json:"kind"`
 	Text      string `json:"text"`
 	// Passage is the cited sentence's ID ("<doc>#<n>").
@@ -60,6 +61,7 @@ type Source struct {
 	Title     string `json:"title"`
 	Publisher string `json:"publisher"`
 	Date      string `json:"date"`
+	URL       string `json:"url,omitempty"`
 	Passages  int    `json:"passages"`
 	Comments  int    `json:"comments"`
 }

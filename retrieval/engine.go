@@ -99,7 +99,17 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	if q.atype == typeWhen && a.Mode == ModeExtractive {
 		e.resolveDates(&a)
 	}
+	e.addURLs(a.Citations)
 	return a, nil
+}
+
+// addURLs fills in each citation's article URL, where known.
+func (e *Engine) addURLs(cs []Citation) {
+	for i := range cs {
+		if a := e.corpus.Article(cs[i].Doc); a != nil {
+			cs[i].URL = a.URL
+		}
+	}
 }
 
 // mergeTerms adds the earlier question's terms at a lower weight, so they
@@ -122,7 +132,7 @@ func mergeTerms(cur, prev []qterm) []qterm {
 func (e *Engine) Sources() []Source {
 	var out []Source
 	for _, a := range e.corpus.Articles {
-		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date}
+		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date, URL: a.URL}
 		for _, sn := range a.Sentences {
 			if sn.Kind == corpus.KindComment {
 				s.Comments++
