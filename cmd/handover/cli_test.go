@@ -145,9 +145,9 @@ func TestConfigEnv(t *testing.T) {
 func TestRedact(t *testing.T) {
 	tests := map[string]string{
 		`Post "https://bob:hunter2@x.example/v1/chat": EOF`: `Post "https://bob:xxxxx@x.example/v1/chat": EOF`,
-		"http://token@x.example/":                          "http://xxxxx@x.example/",
-		"no url here: a@b":                                 "no url here: a@b",
-		"https://x.example/a@b":                            "https://x.example/a@b",
+		"http://token@x.example/":                           "http://xxxxx@x.example/",
+		"no url here: a@b":                                  "no url here: a@b",
+		"https://x.example/a@b":                             "https://x.example/a@b",
 	}
 	for in, want := range tests {
 		if got := redact(in); got != want {
