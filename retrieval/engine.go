@@ -72,6 +72,13 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
+	if e.opts.LLM == nil || req.NoLLM {
+		// The offline answerer matches English words; a question in
+		// another language would only ever get an abstention.
+		if lang := Language(question); lang != "" && lang != "en" {
+			return englishOnly(question, lang), nil
+		}
+	}
 	if len(req.History) == 0 {
 		if a, ok := e.quoteAnswer(question); ok && (e.opts.LLM == nil || req.NoLLM) {
 			return a, nil
