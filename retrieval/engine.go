@@ -97,6 +97,9 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	if err != nil {
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
+	if n := len(req.History); n > 0 {
+		cands = e.index.dropGiven(cands, req.History[n-1].Answer)
+	}
 	a := e.index.extractive(q, e.index.choose(q, cands))
 	a.Question = question
 	if e.opts.LLM != nil && !req.NoLLM {
