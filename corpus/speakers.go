@@ -49,7 +49,7 @@ func wordStarts(name, q string) bool {
 }
 
 // fold lower-cases s, drops accents from Latin letters and squeezes
-// spaces, so "Zelenskyy" and "zelenskyy", "Jens  " and "jens" compare equal.
+// spaces, so "Álvarez", "alvarez" and "ALVAREZ  " compare equal.
 func fold(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
