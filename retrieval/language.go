@@ -45,7 +45,7 @@ var functionWordSets = func() map[string]map[string]bool {
 // Language guesses the language of a question: "en", another ISO 639-1
 // code from the stopword lists, "other" for a question mostly in a
 // non-Latin script, or "" when it cannot tell (too few function words, as
-// in "Rutte?"), which callers treat as English.
+// in "Why?"), which callers treat as English.
 func Language(q string) string {
 	latin, letters := 0, 0
 	for _, r := range q {

@@ -6,7 +6,8 @@ func TestLanguage(t *testing.T) {
 	tests := []struct{ q, want string }{
 		{"Who is the new secretary-general?", "en"},
 		{"When did the ceremony take place?", "en"},
-		{"Rutte?", ""},
+		{"Why?", "en"},
+		{"Smith?", ""},
 		{"Wer ist der neue Generalsekretär?", "de"},
 		{"Wann hat die Zeremonie stattgefunden und wo war sie?", "de"},
 		{"Qui est le nouveau secrétaire général ?", "fr"},
