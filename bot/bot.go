@@ -432,12 +432,17 @@ func (b *Bot) token() string {
 // streaming previews while a model writes. It returns the IDs of the
 // messages that hold the answer. The caller holds a slot: the answer's
 // time, AnswerTimeout, starts now.
-func (b *Bot) answer(ctx context.Context, out output, q string, history []retrieval.Turn, key string) ([]string, retrieval.Answer, error) {
+//
+// With quiet set, an abstention is not delivered (no message, no IDs): a
+// message in a listed channel that is not a question ("hi everyone")
+// should not get a public "The articles don't say.". Nothing is streamed
+// then, since the preview could be that abstention.
+func (b *Bot) answer(ctx context.Context, out output, q string, history []retrieval.Turn, key string, quiet bool) ([]string, retrieval.Answer, error) {
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	req := retrieval.Request{Question: q, History: history}
 	var st *streamer
-	if b.opts.LLM {
+	if b.opts.LLM && !quiet {
 		st = newStreamer(actx, b.logger, out, b.clock, b.opts.StreamInterval)
 		req.OnPartial = st.update
 	}
@@ -450,6 +455,9 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 	}
 	if b.modelFailed(a) {
 		b.metrics.modelErrors.Add(1)
+	}
+	if quiet && a.Abstained {
+		return nil, a, nil
 	}
 	b.answers.put(key, storedAnswer{citations: a.Citations, mode: a.Mode, questionLen: len(q)})
 	// An answer in hand is delivered even if the deadline has just passed:

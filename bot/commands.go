@@ -13,6 +13,7 @@ const (
 	optQuestion = "question"
 	optSpeaker  = "speaker"
 	optTopic    = "topic"
+	optComments = "comments"
 )
 
 // Commands are handover's slash commands, bulk-overwritten at start so the
@@ -59,7 +60,11 @@ func Commands() []*discordgo.ApplicationCommand {
 		{
 			Name:        cmdDates,
 			Description: "A timeline of dated events from the articles",
-			Options:     []*discordgo.ApplicationCommandOption{topic},
+			Options: []*discordgo.ApplicationCommandOption{topic, {
+				Type:        discordgo.ApplicationCommandOptionBoolean,
+				Name:        optComments,
+				Description: "Include dates from reader comments (opinions, labelled)",
+			}},
 		},
 		{
 			Name:        cmdSources,

@@ -444,9 +444,16 @@ func TestEndToEnd(t *testing.T) {
 		sent := h.interact(discordtest.Interaction{Name: cmdDates, User: discordtest.User{ID: user(8)}})
 		_, resp := h.callback(sent)
 		d := resp.Data.Embeds[0].Description
+		if !strings.Contains(d, "**2024-06-26** — NATO allies chose Mark Rutte") || strings.Contains(d, "viewer comment") {
+			t.Errorf("timeline without comments:\n%s", d)
+		}
+		sent = h.interact(discordtest.Interaction{Name: cmdDates, User: discordtest.User{ID: user(8)},
+			Options: []discordtest.CommandOption{{Name: optComments, Value: true}}})
+		_, resp = h.callback(sent)
+		d = resp.Data.Embeds[0].Description
 		for _, want := range []string{"**2024-06-26** — NATO allies chose Mark Rutte", "**2024-10** — *a viewer comment, not reporting:* @\u200beveryone"} {
 			if !strings.Contains(d, want) {
-				t.Errorf("timeline lacks %q:\n%s", want, d)
+				t.Errorf("timeline with comments lacks %q:\n%s", want, d)
 			}
 		}
 	})
@@ -455,7 +462,7 @@ func TestEndToEnd(t *testing.T) {
 		sent := h.interact(discordtest.Interaction{Name: cmdSources, User: discordtest.User{ID: user(9)}})
 		_, resp := h.callback(sent)
 		d := resp.Data.Embeds[0].Description
-		if !strings.Contains(d, "**Stoltenberg hands over to Rutte** — BBC, 2024-10-01") || !strings.Contains(d, "publisher unknown, date unknown") {
+		if !strings.Contains(d, "**Stoltenberg hands over to Rutte** — BBC, 2024-10-01") || strings.Contains(d, "unknown") || !strings.Contains(d, "**Who is Mark Rutte?**\n30 passages") {
 			t.Errorf("sources = %s", d)
 		}
 	})
@@ -796,6 +803,31 @@ func TestListedChannel(t *testing.T) {
 	h.reply(control.ID)
 	if n := h.replies(elsewhere.ID); n != 0 {
 		t.Errorf("answered an unlisted channel without a mention")
+	}
+
+	// Chatter that is not a question gets no public abstention; a
+	// question the articles cannot answer still does.
+	chatter := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(4)}, Content: "nothing much, hi everyone"})
+	asked := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(5)}, Content: "what about nothing?"})
+	_, body = h.reply(asked.ID)
+	if !strings.Contains(content(body), "don't say") {
+		t.Errorf("a question's abstention = %q", content(body))
+	}
+	control = h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(6)}, Content: "Who took over?"})
+	h.reply(control.ID)
+	if n := h.replies(chatter.ID); n != 0 {
+		t.Errorf("replied %d times to chatter in a listed channel", n)
+	}
+}
+
+func TestLooksLikeQuestion(t *testing.T) {
+	for q, want := range map[string]bool{
+		"who took over?": true, "When did Rutte start": true, "tell me about the ceremony": true,
+		"¿Quién es?": true, "hi everyone": false, "lol": false, "Rutte is great": false, "nothing much": false,
+	} {
+		if got := looksLikeQuestion(q); got != want {
+			t.Errorf("looksLikeQuestion(%q) = %v, want %v", q, got, want)
+		}
 	}
 }
 

@@ -259,9 +259,13 @@ func FormatTimeline(topic string, events []retrieval.Event) []Message {
 			entries = append(entries, fmt.Sprintf("*…and %d more. Add a topic to narrow the list.*", len(events)-most))
 			break
 		}
-		s := fmt.Sprintf("**%s** — %s", e.Date, strings.TrimSpace(e.Text))
+		date := e.Date
+		if len(e.Also) > 0 {
+			date += " (also " + strings.Join(e.Also, ", ") + ")"
+		}
+		s := fmt.Sprintf("**%s** — %s", date, strings.TrimSpace(e.Text))
 		if e.Comment {
-			s = fmt.Sprintf("**%s** — *a viewer comment, not reporting:* %s", e.Date, strings.TrimSpace(e.Text))
+			s = fmt.Sprintf("**%s** — *a viewer comment, not reporting:* %s", date, strings.TrimSpace(e.Text))
 		}
 		var pubs []string
 		for _, c := range e.Sources {
@@ -282,7 +286,21 @@ func FormatSources(srcs []retrieval.Source) []Message {
 	}
 	var entries []string
 	for _, s := range srcs {
-		line := "**" + orUnknown(s.Title, "Untitled") + "** — " + orUnknown(s.Publisher, "publisher unknown") + ", " + orUnknown(s.Date, "date unknown")
+		// Unknown publishers and dates are left out: the article does not
+		// state them, and "unknown" twice says nothing.
+		line := "**" + orUnknown(s.Title, "Untitled") + "**"
+		var meta []string
+		for _, m := range []string{s.Publisher, s.Date} {
+			if m != "" {
+				meta = append(meta, m)
+			}
+		}
+		if len(meta) > 0 {
+			line += " — " + strings.Join(meta, ", ")
+		}
+		if s.URL != "" {
+			line += "\n<" + s.URL + ">"
+		}
 		line += fmt.Sprintf("\n%d passages", s.Passages)
 		if s.Comments > 0 {
 			line += fmt.Sprintf(", %d from viewer comments", s.Comments)
@@ -457,37 +475,17 @@ func truncate(s string, n int) string {
 // choices builds autocomplete choices: at most 25, each name and value
 // within 100 characters.
 func choices(names []string, typed string) []*discordgo.ApplicationCommandOptionChoice {
-	typed = strings.ToLower(strings.TrimSpace(typed))
-	var prefix, inner []string
-	for _, n := range names {
+	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, maxChoices)
+	// The same matcher as the command line's --speaker, so what
+	// autocomplete offers is what a typed name finds.
+	for _, n := range retrieval.MatchSpeakers(names, typed) {
 		if utf8.RuneCountInString(n) > maxChoiceLen || strings.TrimSpace(n) == "" {
 			continue // a value Discord would reject; it cannot be chosen anyway
 		}
-		l := strings.ToLower(n)
-		switch {
-		case typed == "" || strings.HasPrefix(l, typed) || wordPrefix(l, typed):
-			prefix = append(prefix, n)
-		case strings.Contains(l, typed):
-			inner = append(inner, n)
-		}
-	}
-	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, maxChoices)
-	for _, n := range append(prefix, inner...) {
 		if len(out) == maxChoices {
 			break
 		}
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: n, Value: n})
 	}
 	return out
-}
-
-// wordPrefix reports whether some word of name starts with typed, so
-// "rut" finds "Mark Rutte".
-func wordPrefix(name, typed string) bool {
-	for _, w := range strings.Fields(name) {
-		if strings.HasPrefix(w, typed) {
-			return true
-		}
-	}
-	return false
 }

@@ -280,8 +280,9 @@ func (b *Bot) handleInteraction(ctx context.Context, ic *interaction, log *slog.
 			})
 		case cmdDates:
 			topic := strings.TrimSpace(stringOption(data.Options, optTopic))
+			comments := boolOption(data.Options, optComments)
 			return b.respondQuick(ctx, ic, func() []Message {
-				return FormatTimeline(topic, b.library.Timeline(topic))
+				return FormatTimeline(topic, withoutComments(b.library.Timeline(topic), comments))
 			})
 		case cmdSources:
 			return b.respondQuick(ctx, ic, func() []Message { return FormatSources(b.library.Sources()) })
@@ -309,6 +310,32 @@ func stringOption(opts []*discordgo.ApplicationCommandInteractionDataOption, nam
 	return ""
 }
 
+// boolOption returns a boolean option's value, false when absent.
+func boolOption(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) bool {
+	for _, o := range opts {
+		if o.Name == name {
+			v, _ := o.Value.(bool)
+			return v
+		}
+	}
+	return false
+}
+
+// withoutComments drops reader comments' dates unless they were asked
+// for: they are opinions, and a timeline opens with them otherwise.
+func withoutComments(evs []retrieval.Event, keep bool) []retrieval.Event {
+	if keep {
+		return evs
+	}
+	var out []retrieval.Event
+	for _, e := range evs {
+		if !e.Comment {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // handleAsk answers /ask. The question is checked and the cooldown and queue
 // consulted before acknowledging, so a refusal can be ephemeral; then the
 // response is deferred at once, because an answer can take longer than the
@@ -332,7 +359,7 @@ func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, 
 		return err
 	}
 	defer b.gate.release()
-	_, a, err := b.answer(ctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID)
+	_, a, err := b.answer(ctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID, false)
 	latency := time.Since(ic.received)
 	if err != nil {
 		b.metrics.question(a.Mode, outcomeError)

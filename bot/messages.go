@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -169,7 +170,7 @@ func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discor
 		history = b.history(ctx, s, m.ReferencedMessage, botID, log)
 	}
 	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference(), beforeSend: typing.stop}
-	ids, a, err := b.answer(ctx, out, q, history, m.ID)
+	ids, a, err := b.answer(ctx, out, q, history, m.ID, kind == kindChannel && !looksLikeQuestion(q))
 	latency := time.Since(received)
 	if err != nil {
 		b.metrics.question(a.Mode, outcomeError)
@@ -190,6 +191,27 @@ func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discor
 		"citations", len(a.Citations), "messages", len(ids), "latency", latency)
 	log.Debug("question", "text", q)
 	return nil
+}
+
+// questionWords open a question without a question mark ("who took over",
+// "tell me about the ceremony").
+var questionWords = map[string]bool{
+	"who": true, "whom": true, "whose": true, "what": true, "when": true, "where": true, "why": true, "how": true,
+	"which": true, "is": true, "are": true, "was": true, "were": true, "do": true, "does": true, "did": true,
+	"can": true, "could": true, "will": true, "would": true, "should": true, "has": true, "have": true, "had": true,
+	"tell": true, "explain": true, "describe": true, "list": true, "name": true, "summarize": true, "summarise": true,
+}
+
+// looksLikeQuestion reports whether a message in a listed channel asks
+// something: it has a question mark or opens with a question word. Other
+// messages ("hi everyone", "lol") are answered only when the articles
+// have something to say.
+func looksLikeQuestion(s string) bool {
+	if strings.ContainsAny(s, "?？¿") {
+		return true
+	}
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
+	return len(words) > 0 && questionWords[words[0]]
 }
 
 // mentions reports whether m mentions the bot, which makes Discord send

@@ -38,6 +38,7 @@ type Article struct {
 	Title     string
 	Publisher string // "" when the text does not name it
 	Date      string // YYYY-MM-DD, "" when unknown
+	URL       string // where the article was published; "" when unknown
 	// DateSource says how Date was found: "metadata", "dateline",
 	// "inferred" or "".
 	DateSource string

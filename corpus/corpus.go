@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -10,6 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
 //go:embed articles/*.txt
@@ -47,35 +51,110 @@ func (c *Corpus) Sentence(id string) (Sentence, bool) {
 	return a.Sentences[i-1], true
 }
 
-// Load parses the .txt and .md files at the top level of each file system,
-// in order, sorted by name within each. A file that cannot be used (not
-// UTF-8, binary, empty, over 5 MB, or an ID already loaded) is skipped with
-// a warning that names it; the rest load. Load fails only when a file
-// system cannot be listed.
+// Load parses the .txt and .md files of each file system, subfolders
+// included, in order, sorted by path within each. A file that cannot be
+// used is skipped with a warning on logger that names it; see LoadWith.
 func Load(logger *slog.Logger, fsyss ...fs.FS) (*Corpus, error) {
+	return LoadWith(LoadOptions{Warn: func(file string, err error) {
+		logger.Warn("skipping article", "file", file, "err", err)
+	}}, fsyss...)
+}
+
+// LoadOptions configure LoadWith.
+type LoadOptions struct {
+	// Warn is told about every file skipped, with its path inside its file
+	// system, and about a file system that holds no article (file "."). Nil
+	// discards warnings.
+	Warn func(file string, err error)
+}
+
+// Reasons a file or folder is skipped, given to LoadOptions.Warn.
+var (
+	ErrOutside    = errors.New("a link to a place outside the folder")
+	ErrLinkedDir  = errors.New("a link to a folder (not followed)")
+	ErrDuplicate  = errors.New("an article with the same ID is already loaded")
+	ErrNoArticles = errors.New("no .txt or .md article found")
+)
+
+// sidecarName is the optional file in a folder's root that gives
+// metadata (Meta) for articles whose text does not state it, keyed by the
+// article's path.
+const sidecarName = "sources.yaml"
+
+// maxLinkHops bounds how many symbolic links in a row are followed.
+const maxLinkHops = 8
+
+// LoadWith parses the .txt and .md files of each file system, subfolders
+// included, in order, sorted by path within each. An article's ID is its
+// path without the extension. Names starting with "." are skipped, and so
+// are symbolic links that lead outside the file system or to a folder.
+// Markdown (.md) is read as Markdown; either kind may open with YAML front
+// matter (title, date, publisher, url), and a sources.yaml at the root may
+// give the same per file. A file that cannot be used (not UTF-8, binary,
+// empty, over 5 MB, bad front matter, an ID already loaded) is skipped
+// with a warning that names it; the rest load. LoadWith fails only when a
+// file system cannot be listed.
+func LoadWith(opts LoadOptions, fsyss ...fs.FS) (*Corpus, error) {
+	warn := opts.Warn
+	if warn == nil {
+		warn = func(string, error) {}
+	}
 	c := &Corpus{byID: map[string]*Article{}}
 	for _, fsys := range fsyss {
-		entries, err := fs.ReadDir(fsys, ".")
+		sidecar, err := readSidecar(fsys)
 		if err != nil {
-			return nil, fmt.Errorf("list articles: %w", err)
+			warn(sidecarName, err)
 		}
-		for _, e := range entries {
-			name := e.Name()
-			ext := strings.ToLower(path.Ext(name))
-			if e.IsDir() || (ext != ".txt" && ext != ".md") || strings.HasPrefix(name, ".") {
-				continue
-			}
-			a, err := readArticle(fsys, name)
+		before := len(c.Articles)
+		err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
-				logger.Warn("skipping article", "file", name, "err", err)
-				continue
+				if name == "." {
+					return err
+				}
+				warn(name, err)
+				return nil
+			}
+			if name == "." {
+				return nil
+			}
+			base := path.Base(name)
+			if strings.HasPrefix(base, ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			ext := strings.ToLower(path.Ext(base))
+			if ext != ".txt" && ext != ".md" {
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if err := checkLink(fsys, name); err != nil {
+					warn(name, err)
+					return nil
+				}
+			}
+			a, err := readArticle(fsys, name, sidecar[name])
+			if err != nil {
+				warn(name, err)
+				return nil
 			}
 			if c.byID[a.ID] != nil {
-				logger.Warn("skipping article", "file", name, "err", "an article with ID "+a.ID+" is already loaded")
-				continue
+				warn(name, ErrDuplicate)
+				return nil
 			}
 			c.byID[a.ID] = a
 			c.Articles = append(c.Articles, a)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list articles: %w", err)
+		}
+		if len(c.Articles) == before {
+			warn(".", ErrNoArticles)
 		}
 	}
 	anchor := c.anchorYear()
@@ -85,7 +164,74 @@ func Load(logger *slog.Logger, fsyss ...fs.FS) (*Corpus, error) {
 	return c, nil
 }
 
-func readArticle(fsys fs.FS, name string) (*Article, error) {
+// checkLink follows the symbolic link name, link by link, and fails when
+// one leads outside fsys (an absolute target or one climbing above the
+// root) or the chain ends at a folder. A file system that cannot read
+// links (fs.ReadLinkFS) is trusted to confine them itself, as os.Root does.
+func checkLink(fsys fs.FS, name string) error {
+	rl, ok := fsys.(fs.ReadLinkFS)
+	if ok {
+		cur := name
+		for hop := 0; ; hop++ {
+			info, err := rl.Lstat(cur)
+			if err != nil {
+				return ErrOutside
+			}
+			if info.Mode()&fs.ModeSymlink == 0 {
+				break
+			}
+			if hop == maxLinkHops {
+				return ErrOutside
+			}
+			target, err := rl.ReadLink(cur)
+			if err != nil || strings.HasPrefix(target, "/") || strings.Contains(target, "\\") {
+				return ErrOutside
+			}
+			next := path.Join(path.Dir(cur), target)
+			if next == ".." || strings.HasPrefix(next, "../") || !fs.ValidPath(next) {
+				return ErrOutside
+			}
+			cur = next
+		}
+	}
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return ErrOutside
+	}
+	if info.IsDir() {
+		return ErrLinkedDir
+	}
+	return nil
+}
+
+func readSidecar(fsys fs.FS) (map[string]Meta, error) {
+	data, err := fs.ReadFile(fsys, sidecarName)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]yaml.Node
+	if err := yaml.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFrontMatter, err)
+	}
+	out := map[string]Meta{}
+	for name, node := range raw {
+		b, err := yaml.Marshal(&node)
+		if err != nil {
+			return nil, err
+		}
+		var m Meta
+		if err := decodeMeta(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out[name] = m
+	}
+	return out, nil
+}
+
+func readArticle(fsys fs.FS, name string, side Meta) (*Article, error) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
@@ -100,11 +246,28 @@ func readArticle(fsys fs.FS, name string) (*Article, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, ErrNotText
+	}
+	meta, body, err := splitFrontMatter(data)
+	if err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(path.Ext(name), ".md") {
+		body = []byte(markdownText(body, meta.Title != ""))
+	}
+	if meta.Title != "" {
+		// Parse takes the first line as the title; give it the real one
+		// so the lead paragraph stays a passage.
+		body = append([]byte(meta.Title+"\n\n"), body...)
+	}
 	id := strings.TrimSuffix(name, path.Ext(name))
-	a, err := Parse(id, data)
+	a, err := Parse(id, body)
 	if err != nil {
 		return nil, errors.Unwrap(err)
 	}
+	side.apply(a)
+	meta.apply(a)
 	return a, nil
 }
 

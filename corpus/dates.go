@@ -32,6 +32,8 @@ type DateEntry struct {
 	// sentence (most of their content words shared).
 	Docs      []string
 	Sentences []string
+	// Also holds the other dates the same sentence gives, set by Events.
+	Also []string
 }
 
 // Precisions of a DateEntry.

@@ -38,6 +38,10 @@ type Answer struct {
 	// Unverified marks a model answer that cited nothing valid: it is
 	// shown with the retrieved evidence as its sources.
 	Unverified bool `json:"unverified,omitempty"`
+	// Language is set when the question is not in English (see Language)
+	// and no model was there to answer it: the answer says to ask in
+	// English.
+	Language string `json:"language,omitempty"`
 }
 
 // Citation is one numbered source under an answer. N is the number used in
@@ -48,6 +52,7 @@ type Citation struct {
 	Title     string `json:"title"`
 	Publisher string `json:"publisher"`
 	Date      string `json:"date"`
+	URL       string `json:"url,omitempty"` // where the article was published, when known
 	Kind      string `json:"kind"`
 	Text      string `json:"text"`
 	// Passage is the cited sentence's ID ("<doc>#<n>").
@@ -60,6 +65,7 @@ type Source struct {
 	Title     string `json:"title"`
 	Publisher string `json:"publisher"`
 	Date      string `json:"date"`
+	URL       string `json:"url,omitempty"`
 	Passages  int    `json:"passages"`
 	Comments  int    `json:"comments"`
 }

@@ -90,6 +90,14 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	if err != nil {
 		return tr, err
 	}
+	if e.opts.LLM == nil || req.NoLLM {
+		// The offline answerer matches English words; a question in
+		// another language would only ever get an abstention.
+		if lang := Language(question); lang != "" && lang != "en" {
+			tr.answer = englishOnly(question, lang)
+			return tr, nil
+		}
+	}
 	ix := e.index
 	q := ix.analyse(question)
 	var extra []float32
@@ -107,6 +115,9 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	}
 	tr.pool = len(pool)
 	tr.ranked = ix.score(q, qvec, pool)
+	if n := len(req.History); n > 0 {
+		tr.ranked = ix.dropGiven(tr.ranked, req.History[n-1].Answer)
+	}
 	tr.confidence = ix.model.confidence(tr.ranked)
 	tr.context = ix.promptPassages(tr.ranked)
 	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence))
@@ -117,8 +128,18 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	if q.atype == typeWhen && a.Mode == ModeExtractive {
 		e.resolveDates(&a)
 	}
+	e.addURLs(a.Citations)
 	tr.answer = a
 	return tr, nil
+}
+
+// addURLs fills in each citation's article URL, where known.
+func (e *Engine) addURLs(cs []Citation) {
+	for i := range cs {
+		if a := e.corpus.Article(cs[i].Doc); a != nil {
+			cs[i].URL = a.URL
+		}
+	}
 }
 
 // mergeTerms adds the earlier question's terms at a lower weight, so they
@@ -141,7 +162,7 @@ func mergeTerms(cur, prev []term) []term {
 func (e *Engine) Sources() []Source {
 	var out []Source
 	for _, a := range e.corpus.Articles {
-		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date}
+		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date, URL: a.URL}
 		for _, sn := range a.Sentences {
 			if sn.Kind == corpus.KindComment {
 				s.Comments++

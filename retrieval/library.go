@@ -21,11 +21,13 @@ type Quote struct {
 
 // Event is one entry of the timeline.
 type Event struct {
-	Date      string     `json:"date"`      // ISO: 2024-10-01, 2024-11 or 2014
-	Precision string     `json:"precision"` // day, month or year
-	Text      string     `json:"text"`      // the event sentence, verbatim
-	Comment   bool       `json:"comment"`   // from a reader comment, not reporting
-	Sources   []Citation `json:"sources"`
+	Date      string `json:"date"`      // ISO: 2024-10-01, 2024-11 or 2014
+	Precision string `json:"precision"` // day, month or year
+	Text      string `json:"text"`      // the event sentence, verbatim
+	Comment   bool   `json:"comment"`   // from a reader comment, not reporting
+	// Also lists the other dates the same sentence gives.
+	Also    []string   `json:"also,omitempty"`
+	Sources []Citation `json:"sources"`
 }
 
 // library holds the quote and date indexes, built on first use: most runs
@@ -55,15 +57,24 @@ func (e *Engine) Speakers() []string {
 	return out
 }
 
-// Quotes returns the quotes of the speaker matching speaker (a full name,
-// a surname, any case; "" for everyone) about topic (words that must all
+// MatchSpeakers returns the speakers among names that a typed query means,
+// best first: the one matcher for the command line and autocomplete (see
+// corpus.FindSpeakers).
+func MatchSpeakers(names []string, query string) []string { return corpus.FindSpeakers(names, query) }
+
+// Quotes returns the quotes of the speakers speaker means (MatchSpeakers:
+// a full name, a surname, the start of a name; "" for everyone) about topic (words that must all
 // appear in the quote's sentence; "" for any topic).
 func (e *Engine) Quotes(speaker, topic string) []Quote {
 	var out []Quote
 	want := topicStems(topic)
 	person := e.personNamed(topic)
+	who := map[string]bool{}
+	for _, name := range MatchSpeakers(e.Speakers(), speaker) {
+		who[name] = true
+	}
 	for _, q := range e.lib().quotes {
-		if speaker != "" && (q.Speaker == "" || !corpus.MatchSpeaker(q.Speaker, speaker)) {
+		if speaker != "" && (q.Speaker == "" || !who[q.Speaker]) {
 			continue
 		}
 		if !hasAllStems(q.Context, want) && !hasAnyStem(q.Context, person) {
@@ -76,15 +87,16 @@ func (e *Engine) Quotes(speaker, topic string) []Quote {
 }
 
 // Timeline returns the dated events about topic ("" for all), in date
-// order.
+// order, one per event (corpus.Events), reader comments included and
+// marked.
 func (e *Engine) Timeline(topic string) []Event {
 	var out []Event
 	want := topicStems(topic)
-	for _, d := range e.lib().timeline {
+	for _, d := range corpus.Events(e.lib().timeline) {
 		if !hasAllStems(d.Text, want) {
 			continue
 		}
-		out = append(out, Event{Date: d.Date, Precision: d.Precision, Text: d.Text, Comment: d.Kind == corpus.KindComment,
+		out = append(out, Event{Date: d.Date, Precision: d.Precision, Text: d.Text, Comment: d.Kind == corpus.KindComment, Also: d.Also,
 			Sources: e.sourcesOf(d.Docs, d.Text, d.Text)})
 	}
 	return out
@@ -107,7 +119,7 @@ func (e *Engine) sourcesOf(docs []string, text, words string) []Citation {
 func (e *Engine) sourceCitation(n int, doc, text string) Citation {
 	c := Citation{N: n, Doc: doc, Kind: string(corpus.KindArticle), Text: text}
 	if a := e.corpus.Article(doc); a != nil {
-		c.Title, c.Publisher, c.Date = a.Title, a.Publisher, a.Date
+		c.Title, c.Publisher, c.Date, c.URL = a.Title, a.Publisher, a.Date, a.URL
 		for _, s := range a.Sentences {
 			if strings.Contains(text, s.Text) || strings.Contains(s.Text, text) {
 				c.Passage = s.ID

@@ -2,47 +2,87 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/handover/handover/retrieval"
 )
 
-func (e env) ask(ctx context.Context, args []string) error {
-	var c common
-	fs := newFlagSet("ask", &c)
-	asJSON := fs.Bool("json", false, "print JSON: one object, or one per line of stdin")
-	noLLM := fs.Bool("no-llm", false, "answer extractively even when a model is configured")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+const askExample = `  handover ask "Who succeeded Jens Stoltenberg?"
+  handover ask --json "Where was the handover ceremony?"
+  echo "When did Rutte take office?" | handover ask
+  handover ask --json < questions.txt      # one JSON object per line
+  handover ask --no-llm --config llm.yaml "Why does Rutte want more defense spending?"`
+
+func (e env) askCommand(c *common) *cobra.Command {
+	var asJSON, noLLM bool
+	cmd := &cobra.Command{
+		Use:   "ask [question]",
+		Short: "Answer a question, citing the articles",
+		Long: `ask answers one question with sentences from the articles and numbered sources.
+With no question, it reads one question per line from standard input and
+answers each in turn; a bad line (empty, too long, not UTF-8) is reported for
+that line alone and the rest are answered.`,
+		Example: askExample,
+		Args:    cobra.MaximumNArgs(1),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				if isTerminal(e.stdin) {
+					return usagef("ask needs a question: handover ask \"who succeeded Stoltenberg?\", or one per line on standard input")
+				}
+				s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+				if err != nil {
+					return err
+				}
+				return e.askLines(cmd.Context(), s.engine, asJSON, noLLM)
+			}
+			// Reject a bad question before paying for the index.
+			if _, err := retrieval.CheckQuestion(args[0]); err != nil {
+				return err
+			}
+			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			return e.askOne(cmd.Context(), s.engine, args[0], asJSON, noLLM)
+		}),
 	}
-	if len(pos) > 1 {
-		return usagef("ask takes one question; quote it: handover ask \"who succeeded Stoltenberg?\"")
-	}
-	if len(pos) == 0 && !*asJSON {
-		return usagef("ask needs a question: handover ask \"who succeeded Stoltenberg?\"")
-	}
-	if len(pos) == 1 {
-		// Reject a bad question before paying for the index.
-		if _, err := retrieval.CheckQuestion(pos[0]); err != nil {
-			return err
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: one object per question")
+	cmd.Flags().BoolVar(&noLLM, "no-llm", false, "answer extractively even when a model is configured")
+	// A second word is almost always an unquoted question.
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 1 {
+			return usagef("ask takes one question; quote it: handover ask \"who succeeded Stoltenberg?\"")
 		}
+		return nil
 	}
-	s, err := e.load(ctx, c, slog.LevelWarn)
-	if err != nil {
-		return err
+	return cmd
+}
+
+// isTerminal reports whether r is an interactive terminal, where waiting
+// for lines would look like a hang.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
 	}
-	if len(pos) == 0 {
-		return e.askLines(ctx, s.engine, *noLLM)
-	}
-	req := retrieval.Request{Question: pos[0], NoLLM: *noLLM}
-	if *asJSON {
-		a, err := s.engine.Answer(ctx, req)
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func (e env) askOne(ctx context.Context, eng *retrieval.Engine, question string, asJSON, noLLM bool) error {
+	req := retrieval.Request{Question: question, NoLLM: noLLM}
+	if asJSON {
+		a, err := eng.Answer(ctx, req)
 		if err != nil {
 			return err
 		}
@@ -55,7 +95,7 @@ func (e env) ask(ctx context.Context, args []string) error {
 			streamed = text
 		}
 	}
-	a, err := s.engine.Answer(ctx, req)
+	a, err := eng.Answer(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -71,36 +111,109 @@ func (e env) ask(ctx context.Context, args []string) error {
 	return nil
 }
 
-// askLines answers one question per line of stdin, one JSON object per
-// line of stdout, building the index once. A bad line gets an object with
-// an "error" and the rest go on.
-func (e env) askLines(ctx context.Context, eng *retrieval.Engine, noLLM bool) error {
-	sc := bufio.NewScanner(e.stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+// maxLineBytes is the longest line read whole: a question of
+// retrieval.MaxQuestionLen characters takes at most 4 bytes each. A longer
+// line is too long whatever it holds, and the rest of it is skipped
+// without being kept in memory.
+const maxLineBytes = 4*retrieval.MaxQuestionLen + 2
+
+// errLineTooLong reports a line longer than any question can be.
+var errLineTooLong = fmt.Errorf("line too long: %w", retrieval.ErrQuestionTooLong)
+
+// readLine returns the next line without its newline, or errLineTooLong
+// (having skipped the line) when it is longer than maxLineBytes.
+func readLine(r *bufio.Reader) (string, error) {
+	var buf []byte
+	long := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if !long {
+			buf = append(buf, chunk...)
+			if len(buf) > maxLineBytes {
+				long, buf = true, nil
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err == io.EOF && len(chunk) == 0 && len(buf) == 0 && !long:
+			return "", io.EOF
+		case err != nil && err != io.EOF:
+			return "", err
+		}
+		if long {
+			return "", errLineTooLong
+		}
+		return string(bytes.TrimRight(buf, "\r\n")), nil
+	}
+}
+
+// askLines answers one question per line of stdin, building the index
+// once: one JSON object per line with --json, else each answer under its
+// question. A bad line is reported for that line alone (an object with an
+// "error" in JSON) and the rest go on.
+func (e env) askLines(ctx context.Context, eng *retrieval.Engine, asJSON, noLLM bool) error {
+	r := bufio.NewReaderSize(e.stdin, 64*1024)
 	enc := json.NewEncoder(e.stdout)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" {
+	first, asked := true, false
+	for n := 1; ; n++ {
+		line, err := readLine(r)
+		if err == io.EOF {
+			if !asked {
+				return usagef("ask needs a question: handover ask \"who succeeded Stoltenberg?\", or one per line on standard input")
+			}
+			return nil
+		}
+		asked = true
+		if err != nil && !errors.Is(err, errLineTooLong) {
+			return fmt.Errorf("read questions: %w", err)
+		}
+		if err == nil && strings.TrimSpace(line) == "" {
 			continue
 		}
-		a, err := eng.Answer(ctx, retrieval.Request{Question: line, NoLLM: noLLM})
-		if err != nil {
-			if retrieval.IsBadQuestion(err) {
-				if err := enc.Encode(map[string]string{"question": line, "error": err.Error()}); err != nil {
-					return err
-				}
-				continue
+		var a retrieval.Answer
+		if err == nil {
+			a, err = eng.Answer(ctx, retrieval.Request{Question: line, NoLLM: noLLM})
+		}
+		if err != nil && !retrieval.IsBadQuestion(err) {
+			return err
+		}
+		if asJSON {
+			var v any = a
+			if err != nil {
+				v = lineError{Line: n, Question: shorten(line, 80), Error: err.Error()}
 			}
-			return err
+			if err := enc.Encode(v); err != nil {
+				return err
+			}
+			continue
 		}
-		if err := enc.Encode(a); err != nil {
-			return err
+		if err != nil {
+			fmt.Fprintf(e.stderr, "handover: line %d: %v\n", n, err)
+			continue
 		}
+		if !first {
+			fmt.Fprintln(e.stdout)
+		}
+		first = false
+		fmt.Fprintf(e.stdout, "Q: %s\n", strings.TrimSpace(line))
+		writeAnswer(e.stdout, a)
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
+}
+
+// lineError is the JSON object for a line that could not be asked.
+type lineError struct {
+	Line     int    `json:"line"`
+	Question string `json:"question"`
+	Error    string `json:"error"`
+}
+
+func shorten(s string, n int) string {
+	r := []rune(strings.ToValidUTF8(s, "\uFFFD"))
+	if len(r) <= n {
+		return string(r)
 	}
-	return nil
+	return string(r[:n]) + "…"
 }
 
 // writeAnswer prints an answer and its numbered sources for a person.
@@ -117,6 +230,9 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 	fmt.Fprintln(w, "\nSources:")
 	for _, c := range a.Citations {
 		fmt.Fprintf(w, "[%d] %s\n", c.N, sourceLine(c.Title, c.Publisher, c.Date, c.Kind))
+		if c.URL != "" {
+			fmt.Fprintf(w, "    %s\n", c.URL)
+		}
 		fmt.Fprintf(w, "    “%s”\n", c.Text)
 	}
 }
@@ -137,41 +253,4 @@ func sourceLine(title, publisher, date, kind string) string {
 		s += " (viewer comment)"
 	}
 	return s
-}
-
-func (e env) sources(ctx context.Context, args []string) error {
-	var c common
-	fs := newFlagSet("sources", &c)
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("sources takes no arguments")
-	}
-	s, err := e.load(ctx, c, slog.LevelWarn)
-	if err != nil {
-		return err
-	}
-	srcs := s.engine.Sources()
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(srcs)
-	}
-	for _, src := range srcs {
-		date := src.Date
-		if date == "" {
-			date = "date unknown"
-		}
-		pub := src.Publisher
-		if pub == "" {
-			pub = "publisher unknown"
-		}
-		fmt.Fprintf(e.stdout, "%s\n  %s\n  %s, %s; %d passages", src.Doc, src.Title, pub, date, src.Passages)
-		if src.Comments > 0 {
-			fmt.Fprintf(e.stdout, ", %d reader-comment sentences", src.Comments)
-		}
-		fmt.Fprintln(e.stdout)
-	}
-	return nil
 }

@@ -1,16 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // config is the YAML configuration file. config.example.yaml documents
@@ -85,36 +85,246 @@ func defaultConfig() config {
 	}
 }
 
-// loadConfig reads path over the defaults. Unknown keys are errors naming
-// the key and its line; every problem in the file is reported at once.
-func loadConfig(path string) (config, error) {
+// envPrefix starts the environment variable that overrides each key:
+// server.addr is HANDOVER_SERVER_ADDR, discord.channels (a comma-separated
+// list) is HANDOVER_DISCORD_CHANNELS. A container sets them without
+// mounting a file.
+const envPrefix = "HANDOVER_"
+
+// envName is the environment variable that overrides the key path.
+func envName(key string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// loadConfig reads path over the defaults, then the HANDOVER_* environment
+// variables over both. Problems are reported in the user's terms, every
+// one at once: the line and key path, what is wrong and, for a misspelt
+// key, the key meant.
+func loadConfig(path string, getenv func(string) string) (config, error) {
 	cfg := defaultConfig()
-	if path == "" {
-		return cfg, nil
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return cfg, fmt.Errorf("read config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	// An empty file (io.EOF) means all defaults. Unknown keys and wrong
-	// types are reported together with the values that fail validation.
 	var problems []string
-	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if !errors.As(err, &te) {
-			return cfg, fmt.Errorf("config %s: %w", path, err) // not YAML at all
+	where := "config"
+	if path != "" {
+		where = "config " + path
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("read config: %w", err)
 		}
-		problems = append(problems, te.Errors...)
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return cfg, fmt.Errorf("%s: not YAML: %s", where, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		if len(doc.Content) > 0 { // an empty file means all defaults
+			root := doc.Content[0]
+			problems = checkNode(root, reflect.TypeFor[config](), "", problems)
+			// Decode even past problems, so validation below reports the
+			// values that fail it too; a wrong type was reported above.
+			if err := root.Decode(&cfg); err != nil && len(problems) == 0 {
+				problems = append(problems, strings.TrimPrefix(err.Error(), "yaml: "))
+			}
+		}
 	}
+	problems = applyEnv(reflect.ValueOf(&cfg).Elem(), "", getenv, problems)
 	if err := cfg.validate(); err != nil {
 		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	}
 	if len(problems) > 0 {
-		return cfg, fmt.Errorf("config %s:\n  %s", path, strings.Join(problems, "\n  "))
+		return cfg, fmt.Errorf("%s:\n  %s", where, strings.Join(problems, "\n  "))
 	}
 	return cfg, nil
+}
+
+var durationType = reflect.TypeFor[time.Duration]()
+
+// checkNode checks n against the Go type t it will be decoded into, and
+// adds a problem for each unknown key and each value of the wrong kind.
+func checkNode(n *yaml.Node, t reflect.Type, key string, problems []string) []string {
+	bad := func(format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("line %d: %s: ", n.Line, key)+fmt.Sprintf(format, args...))
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return problems // an empty value keeps the default
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t.Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			bad("must be a section of keys, got %s", describe(n))
+			return problems
+		}
+		known := map[string]reflect.Type{}
+		var names []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			known[name] = f.Type
+			names = append(names, name)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			sub := joinKey(key, k.Value)
+			ft, ok := known[k.Value]
+			if !ok {
+				msg := fmt.Sprintf("line %d: %s: unknown key", k.Line, sub)
+				if s := suggest(k.Value, names); s != "" {
+					msg += fmt.Sprintf(" (did you mean %s?)", s)
+				} else {
+					msg += fmt.Sprintf(" (known keys here: %s)", strings.Join(names, ", "))
+				}
+				problems = append(problems, msg)
+				continue
+			}
+			problems = checkNode(v, ft, sub, problems)
+		}
+	case t == durationType:
+		if n.Kind != yaml.ScalarNode {
+			bad("must be a duration such as 30s, got %s", describe(n))
+		} else if _, err := time.ParseDuration(n.Value); err != nil {
+			if _, err := strconv.ParseFloat(n.Value, 64); err == nil {
+				bad("%q is not a duration (write %ss)", n.Value, n.Value)
+			} else {
+				bad("%q is not a duration (write e.g. 30s, 2m or 1m30s)", n.Value)
+			}
+		}
+	case t.Kind() == reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			bad("must be a list, e.g. [\"123456789012345678\"], got %s", describe(n))
+			return problems
+		}
+		for i, item := range n.Content {
+			problems = checkNode(item, t.Elem(), fmt.Sprintf("%s[%d]", key, i), problems)
+		}
+	case n.Kind != yaml.ScalarNode:
+		bad("must be a single value, got %s", describe(n))
+	case t.Kind() == reflect.Int:
+		if _, err := strconv.ParseInt(n.Value, 10, 64); err != nil {
+			bad("%q is not a whole number", n.Value)
+		}
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		if _, err := strconv.ParseFloat(n.Value, 64); err != nil {
+			bad("%q is not a number", n.Value)
+		}
+	case t.Kind() == reflect.Bool:
+		if _, err := strconv.ParseBool(n.Value); err != nil {
+			bad("%q is not true or false", n.Value)
+		}
+	}
+	return problems
+}
+
+func joinKey(parent, k string) string {
+	if parent == "" {
+		return k
+	}
+	return parent + "." + k
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a section of keys"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return strconv.Quote(n.Value)
+}
+
+// suggest returns the known name closest to a misspelt one, or "" when
+// none is close: at most a third of its letters changed.
+func suggest(typed string, names []string) string {
+	best, bestD := "", len(typed)/3+1
+	for _, n := range names {
+		if d := editDistance(strings.ToLower(typed), n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau–Levenshtein distance (adjacent swaps count
+// once), so "modle" is one step from "model".
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}
+
+// applyEnv sets each key whose HANDOVER_* variable is set, checked like
+// the file's values. A list is comma-separated.
+func applyEnv(v reflect.Value, key string, getenv func(string) string, problems []string) []string {
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		sub := joinKey(key, name)
+		fv := v.Field(i)
+		if f.Type.Kind() == reflect.Struct && f.Type != durationType {
+			problems = applyEnv(fv, sub, getenv, problems)
+			continue
+		}
+		val, ok := lookupEnv(getenv, envName(sub))
+		if !ok {
+			continue
+		}
+		n := &yaml.Node{Kind: yaml.ScalarNode, Value: val, Line: 0}
+		if f.Type.Kind() == reflect.String {
+			n.Tag = "!!str"
+		}
+		if f.Type.Kind() == reflect.Slice {
+			n = &yaml.Node{Kind: yaml.SequenceNode}
+			for _, item := range strings.Split(val, ",") {
+				if item = strings.TrimSpace(item); item != "" {
+					n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: item})
+				}
+			}
+		}
+		var these []string
+		these = checkNode(n, f.Type, sub, these)
+		for _, p := range these {
+			problems = append(problems, envName(sub)+strings.TrimPrefix(p, "line 0: "+sub))
+		}
+		if len(these) > 0 {
+			continue
+		}
+		target := reflect.New(f.Type)
+		if err := n.Decode(target.Interface()); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", envName(sub), err))
+			continue
+		}
+		fv.Set(target.Elem())
+	}
+	return problems
+}
+
+// lookupEnv treats an empty variable as unset, as shells and container
+// runtimes often pass them.
+func lookupEnv(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
 }
 
 // validate reports every problem at once.
@@ -127,7 +337,7 @@ func (c config) validate() error {
 		}
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("%s: %q is not an http(s) URL", key, v)
+			bad("%s: %q is not an http(s) URL", key, redact(v))
 		}
 	}
 	checkURL("embeddings.base_url", c.Embeddings.BaseURL)

@@ -1,10 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/handover/handover/retrieval"
 )
@@ -22,9 +24,11 @@ type quoteJSON struct {
 type eventJSON struct {
 	Date      string   `json:"date"`
 	Precision string   `json:"precision"`
+	Also      []string `json:"also,omitempty"`
 	Text      string   `json:"text"`
 	Comment   bool     `json:"comment,omitempty"`
 	Docs      []string `json:"docs"`
+	Titles    []string `json:"titles"`
 }
 
 func docsOf(cs []retrieval.Citation) []string {
@@ -35,83 +39,176 @@ func docsOf(cs []retrieval.Citation) []string {
 	return docs
 }
 
-func (e env) quotes(ctx context.Context, args []string) error {
-	var c common
-	fs := newFlagSet("quotes", &c)
-	speaker := fs.String("speaker", "", "only this speaker (full name or surname)")
-	topic := fs.String("topic", "", "only quotes whose sentence has all these words")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+func (e env) sourcesCommand(c *common) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:     "sources",
+		Short:   "List the loaded articles",
+		Example: "  handover sources\n  handover sources --corpus ./extra --json",
+		Args:    noArgs("sources takes no arguments"),
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			srcs := s.engine.Sources()
+			if asJSON {
+				return json.NewEncoder(e.stdout).Encode(srcs)
+			}
+			for _, src := range srcs {
+				var meta []string
+				for _, m := range []string{src.Publisher, src.Date} {
+					if m != "" {
+						meta = append(meta, m)
+					}
+				}
+				meta = append(meta, fmt.Sprintf("%d passages", src.Passages))
+				if src.Comments > 0 {
+					meta = append(meta, fmt.Sprintf("%d reader-comment sentences", src.Comments))
+				}
+				fmt.Fprintf(e.stdout, "%s\n  %s\n  %s\n", src.Doc, src.Title, strings.Join(meta, "; "))
+				if src.URL != "" {
+					fmt.Fprintf(e.stdout, "  %s\n", src.URL)
+				}
+			}
+			return nil
+		}),
 	}
-	if len(pos) > 0 {
-		return usagef("quotes takes no arguments; use --speaker and --topic")
-	}
-	s, err := e.load(ctx, c, slog.LevelWarn)
-	if err != nil {
-		return err
-	}
-	qs := s.engine.Quotes(*speaker, *topic)
-	if *asJSON {
-		out := []quoteJSON{}
-		for _, q := range qs {
-			docs := docsOf(q.Sources)
-			out = append(out, quoteJSON{Speaker: q.Speaker, Text: q.Text, Context: q.Context, Doc: docs[0], Docs: docs})
-		}
-		return json.NewEncoder(e.stdout).Encode(out)
-	}
-	if len(qs) == 0 {
-		fmt.Fprintln(e.stdout, "No quotes match.")
-		return nil
-	}
-	for _, q := range qs {
-		who := q.Speaker
-		if who == "" {
-			who = "(unattributed)"
-		}
-		fmt.Fprintf(e.stdout, "%s: “%s”\n", who, q.Text)
-		for _, src := range q.Sources {
-			fmt.Fprintf(e.stdout, "    — %s\n", sourceLine(src.Title, src.Publisher, src.Date, src.Kind))
-		}
-	}
-	return nil
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
 }
 
-func (e env) dates(ctx context.Context, args []string) error {
-	var c common
-	fs := newFlagSet("dates", &c)
-	topic := fs.String("topic", "", "only events whose sentence has all these words")
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("dates takes no arguments; use --topic")
-	}
-	s, err := e.load(ctx, c, slog.LevelWarn)
-	if err != nil {
-		return err
-	}
-	evs := s.engine.Timeline(*topic)
-	if *asJSON {
-		out := []eventJSON{}
-		for _, ev := range evs {
-			out = append(out, eventJSON{Date: ev.Date, Precision: ev.Precision, Text: ev.Text, Comment: ev.Comment, Docs: docsOf(ev.Sources)})
+// noArgs rejects positional arguments with a message saying what to do.
+func noArgs(msg string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("%s (got %q)", msg, args[0])
 		}
-		return json.NewEncoder(e.stdout).Encode(out)
-	}
-	if len(evs) == 0 {
-		fmt.Fprintln(e.stdout, "No dated events match.")
 		return nil
 	}
-	for _, ev := range evs {
-		label := ""
-		if ev.Comment {
-			label = " (viewer comment)"
-		}
-		fmt.Fprintf(e.stdout, "%-10s  %s%s [%d source(s)]\n", ev.Date, ev.Text, label, len(ev.Sources))
+}
+
+func (e env) quotesCommand(c *common) *cobra.Command {
+	var speaker, topic string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "quotes",
+		Short: "Verbatim quotes by speaker and topic",
+		Long: `quotes lists what people said, quoted verbatim, with every article carrying it.
+--speaker takes a full name, a surname or the start of any part of a name
+("rutte", "Mr. Rutte", "jens"); when nobody matches, the known speakers are listed.`,
+		Example: "  handover quotes --speaker rutte --topic trump\n  handover quotes --speaker jens --json",
+		Args:    noArgs("quotes takes no arguments; use --speaker and --topic"),
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			if speaker != "" && len(retrieval.MatchSpeakers(s.engine.Speakers(), speaker)) == 0 {
+				fmt.Fprintf(e.stderr, "No speaker matches %q. Known speakers: %s.\n", speaker, strings.Join(s.engine.Speakers(), ", "))
+				if asJSON {
+					fmt.Fprintln(e.stdout, "[]")
+				}
+				return nil
+			}
+			qs := s.engine.Quotes(speaker, topic)
+			if asJSON {
+				out := []quoteJSON{}
+				for _, q := range qs {
+					docs := docsOf(q.Sources)
+					out = append(out, quoteJSON{Speaker: q.Speaker, Text: q.Text, Context: q.Context, Doc: docs[0], Docs: docs})
+				}
+				return json.NewEncoder(e.stdout).Encode(out)
+			}
+			if len(qs) == 0 {
+				fmt.Fprintln(e.stdout, "No quotes match.")
+				return nil
+			}
+			for _, q := range qs {
+				who := q.Speaker
+				if who == "" {
+					who = "(unattributed)"
+				}
+				fmt.Fprintf(e.stdout, "%s: “%s”\n", who, q.Text)
+				for _, src := range q.Sources {
+					fmt.Fprintf(e.stdout, "    — %s\n", sourceLine(src.Title, src.Publisher, src.Date, src.Kind))
+				}
+			}
+			return nil
+		}),
 	}
-	return nil
+	cmd.Flags().StringVar(&speaker, "speaker", "", "only this speaker (full name, surname or the start of a name)")
+	cmd.Flags().StringVar(&topic, "topic", "", "only quotes whose sentence has all these words")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	_ = cmd.RegisterFlagCompletionFunc("speaker", func(cmd *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+		s, err := e.load(cmd.Context(), *c, slog.LevelError)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		return retrieval.MatchSpeakers(s.engine.Speakers(), typed), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func (e env) datesCommand(c *common) *cobra.Command {
+	var topic string
+	var asJSON, comments bool
+	cmd := &cobra.Command{
+		Use:   "dates",
+		Short: "The timeline of dated events",
+		Long: `dates lists the dated events the articles report, one row per event with every
+article that tells it. Reader comments are anonymous opinions and are left out
+unless --comments asks for them.`,
+		Example: "  handover dates\n  handover dates --topic crimea\n  handover dates --comments --json",
+		Args:    noArgs("dates takes no arguments; use --topic"),
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			var evs []retrieval.Event
+			for _, ev := range s.engine.Timeline(topic) {
+				if !ev.Comment || comments {
+					evs = append(evs, ev)
+				}
+			}
+			if asJSON {
+				out := []eventJSON{}
+				for _, ev := range evs {
+					var titles []string
+					for _, src := range ev.Sources {
+						titles = append(titles, src.Title)
+					}
+					out = append(out, eventJSON{Date: ev.Date, Precision: ev.Precision, Also: ev.Also, Text: ev.Text, Comment: ev.Comment, Docs: docsOf(ev.Sources), Titles: titles})
+				}
+				return json.NewEncoder(e.stdout).Encode(out)
+			}
+			if len(evs) == 0 {
+				fmt.Fprintln(e.stdout, "No dated events match.")
+				return nil
+			}
+			for i, ev := range evs {
+				if i > 0 {
+					fmt.Fprintln(e.stdout)
+				}
+				label := ""
+				if ev.Comment {
+					label = " (viewer comment, not reporting)"
+				}
+				also := ""
+				if len(ev.Also) > 0 {
+					also = " (also " + strings.Join(ev.Also, ", ") + ")"
+				}
+				fmt.Fprintf(e.stdout, "%-10s  %s%s%s\n", ev.Date, ev.Text, label, also)
+				for _, src := range ev.Sources {
+					fmt.Fprintf(e.stdout, "            — %s\n", sourceLine(src.Title, src.Publisher, src.Date, ""))
+				}
+			}
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&topic, "topic", "", "only events whose sentence has all these words")
+	cmd.Flags().BoolVar(&comments, "comments", false, "include dates from reader comments (labelled)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
+	return cmd
 }

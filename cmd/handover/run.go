@@ -3,31 +3,46 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/handover/handover/corpus"
 	"github.com/handover/handover/retrieval"
 )
 
-const usage = `handover answers questions about the NATO handover articles.
+// version is stamped at link time (-ldflags "-X main.version=v1.2.3"); the
+// linker is its only writer. Empty means: ask the build info.
+var version string
 
-Usage:
-  handover ask [--json] [--no-llm] "question"   answer one question (--json with no
-                                                question reads one per line from stdin)
-  handover sources                              list the loaded articles
-  handover quotes [--speaker NAME] [--topic WORDS] [--json]
-  handover dates [--topic WORDS] [--json]
-  handover serve                                run the Discord bot (token from DISCORD_TOKEN)
-
-Every command takes --config PATH (YAML, see config.example.yaml) and
---corpus DIR (a folder of extra .txt and .md articles).
-`
+// versionString is what --version prints: the stamped version, else the
+// module version and VCS revision the go command recorded.
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
 
 // usageError is a mistake in how the program was called: exit status 2.
 type usageError struct{ err error }
@@ -37,13 +52,21 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// commandError is an error a subcommand returned, as opposed to one cobra
+// found in the arguments, which is a usage error.
+type commandError struct{ err error }
+
+func (e commandError) Error() string { return e.err.Error() }
+func (e commandError) Unwrap() error { return e.err }
+
 // exitCode reports err on stderr and chooses the exit status: 0 for
-// success, 2 for usage errors and bad questions, 1 otherwise.
+// success, 2 for usage errors and bad questions, 1 otherwise. Credentials
+// in URLs are redacted from the message.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "handover:", err)
+	fmt.Fprintln(stderr, "handover:", redact(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) || retrieval.IsBadQuestion(err) {
 		return 2
@@ -59,66 +82,83 @@ type env struct {
 	stderr io.Writer
 }
 
-// run is the whole program, with its surroundings passed in so tests can
-// drive it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return usagef("no command given")
-	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "ask":
-		return e.ask(ctx, rest)
-	case "sources":
-		return e.sources(ctx, rest)
-	case "quotes":
-		return e.quotes(ctx, rest)
-	case "dates":
-		return e.dates(ctx, rest)
-	case "serve":
-		return e.serve(ctx, rest)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
-	default:
-		fmt.Fprint(stderr, usage)
-		return usagef("unknown command %q", cmd)
-	}
-}
-
 // common holds the flags every command takes.
 type common struct {
 	config string
 	corpus string
 }
 
-func newFlagSet(name string, c *common) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.config, "config", "", "YAML configuration file")
-	fs.StringVar(&c.corpus, "corpus", "", "folder of extra .txt and .md articles")
-	return fs
+// run is the whole program, with its surroundings passed in so tests can
+// drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	root := e.rootCommand()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return nil
+	}
+	var ce commandError
+	if errors.As(err, &ce) {
+		return ce.err
+	}
+	// Cobra's own errors: an unknown command or flag, a missing value.
+	return usageError{fmt.Errorf("%w (see handover --help)", err)}
 }
 
-// parseFlags parses flags wherever they stand among the arguments, so
-// `ask "question" --json` works as well as `ask --json "question"`.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, usageError{fmt.Errorf("%s: %w", fs.Name(), err)}
+// rootCommand builds the command tree anew for each run: no flag or
+// command state outlives it.
+func (e env) rootCommand() *cobra.Command {
+	var c common
+	root := &cobra.Command{
+		Use:   "handover",
+		Short: "Answer questions about the NATO handover articles",
+		Long: `handover answers questions about a set of news articles, citing the articles
+each answer comes from, on the command line and as a Discord bot.`,
+		Example: `  handover ask "Who succeeded Jens Stoltenberg?"
+  echo "When did Rutte take office?" | handover ask
+  handover quotes --speaker rutte --topic trump
+  handover dates --topic crimea
+  DISCORD_TOKEN=... handover serve --config config.yaml`,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// No subcommand: print the help, and fail so scripts notice.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q (see handover --help)", args[0])
+			}
+			cmd.SetOut(e.stderr)
+			_ = cmd.Help()
+			return commandError{usagef("no command given")}
+		},
+		Args: cobra.ArbitraryArgs,
+	}
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetVersionTemplate("handover {{.Version}}\n")
+	root.PersistentFlags().StringVar(&c.config, "config", "", "YAML configuration file (see config.example.yaml)")
+	root.PersistentFlags().StringVar(&c.corpus, "corpus", "", "folder of extra .txt and .md articles, subfolders included")
+	root.AddCommand(
+		e.askCommand(&c),
+		e.sourcesCommand(&c),
+		e.quotesCommand(&c),
+		e.datesCommand(&c),
+		e.serveCommand(&c),
+		e.healthcheckCommand(&c),
+	)
+	return root
+}
+
+// runE adapts a subcommand's function so that its errors are told apart
+// from cobra's (which are usage errors).
+func runE(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := f(cmd, args); err != nil {
+			return commandError{err}
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return positional, nil
-		}
-		if args[0] == "--" {
-			return append(positional, args[1:]...), nil
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
+		return nil
 	}
 }
 
@@ -131,10 +171,12 @@ type setup struct {
 	engine *retrieval.Engine
 }
 
-func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, error) {
-	cfg, err := loadConfig(c.config)
+// loadCorpus loads the configuration and the articles, which is all the
+// quote and date commands and completion need.
+func (e env) loadCorpus(c common, level slog.Level) (config, *slog.Logger, *corpus.Corpus, error) {
+	cfg, err := loadConfig(c.config, e.getenv)
 	if err != nil {
-		return nil, usageError{err}
+		return cfg, nil, nil, usageError{err}
 	}
 	if c.corpus != "" {
 		cfg.Corpus.Dir = c.corpus
@@ -144,11 +186,38 @@ func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, erro
 	if cfg.Corpus.Dir != "" {
 		info, err := os.Stat(cfg.Corpus.Dir)
 		if err != nil || !info.IsDir() {
-			return nil, usagef("corpus folder %q: not a readable folder", cfg.Corpus.Dir)
+			return cfg, nil, nil, usagef("corpus folder %q: not a readable folder", cfg.Corpus.Dir)
 		}
-		fsyss = append(fsyss, os.DirFS(cfg.Corpus.Dir))
+		root, err := os.OpenRoot(cfg.Corpus.Dir)
+		if err != nil {
+			return cfg, nil, nil, usagef("corpus folder %q: %v", cfg.Corpus.Dir, err)
+		}
+		defer root.Close()
+		fsyss = append(fsyss, root.FS())
 	}
-	corp, err := corpus.Load(logger, fsyss...)
+	// Warnings are for a person at a terminal unless logs are JSON, where
+	// a collector expects one object a line.
+	warn := func(file string, err error) {
+		if file == "." {
+			fmt.Fprintf(e.stderr, "warning: %s: %v\n", cfg.Corpus.Dir, err)
+			return
+		}
+		fmt.Fprintf(e.stderr, "warning: %s skipped: %v\n", filepath.ToSlash(filepath.Join(cfg.Corpus.Dir, file)), err)
+	}
+	if cfg.Log.Format == "json" {
+		warn = func(file string, err error) {
+			logger.Warn("article skipped", "file", filepath.ToSlash(filepath.Join(cfg.Corpus.Dir, file)), "err", err)
+		}
+	}
+	corp, err := corpus.LoadWith(corpus.LoadOptions{Warn: warn}, fsyss...)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	return cfg, logger, corp, nil
+}
+
+func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, error) {
+	cfg, logger, corp, err := e.loadCorpus(c, level)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +268,7 @@ func newLogger(w io.Writer, cfg logConfig, min slog.Level) *slog.Logger {
 	if min > level {
 		level = min
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactAttr}
 	if cfg.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

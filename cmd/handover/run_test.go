@@ -111,8 +111,11 @@ func TestAskJSONLines(t *testing.T) {
 	if !second.Abstained || len(second.Citations) != 0 || second.Answer != "The articles don't say." {
 		t.Errorf("unanswerable = %+v", second)
 	}
-	var bad map[string]string
-	if err := json.Unmarshal([]byte(lines[2]), &bad); err != nil || !strings.Contains(bad["error"], "2000") {
+	var bad struct {
+		Line  int
+		Error string
+	}
+	if err := json.Unmarshal([]byte(lines[2]), &bad); err != nil || !strings.Contains(bad.Error, "2000") || bad.Line != 4 {
 		t.Errorf("too-long line = %q", lines[2])
 	}
 }

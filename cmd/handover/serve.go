@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/handover/handover/bot"
 	"github.com/handover/handover/retrieval"
 )
@@ -23,25 +25,32 @@ var (
 // tokenEnv names the only place the bot token may come from.
 const tokenEnv = "DISCORD_TOKEN"
 
+func (e env) serveCommand(c *common) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the Discord bot (token from DISCORD_TOKEN)",
+		Long: `serve connects to Discord as a bot and answers questions with slash commands,
+mentions, replies, direct messages and in listed channels. The token comes only
+from the DISCORD_TOKEN environment variable. /healthz and /metrics are served
+on server.addr (HANDOVER_SERVER_ADDR).`,
+		Example: "  DISCORD_TOKEN=... handover serve --config config.yaml\n  HANDOVER_SERVER_ADDR=0.0.0.0:9090 handover serve",
+		Args:    noArgs("serve takes no arguments; configure it with --config"),
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			return e.serve(cmd.Context(), *c)
+		}),
+	}
+}
+
 // serve runs the Discord bot until ctx is cancelled (SIGINT or SIGTERM),
 // then lets questions in flight finish and returns nil. Health and metrics
 // are served on server.addr from the start, so an orchestrator sees the
 // bot as unready (503) while the index loads.
-func (e env) serve(ctx context.Context, args []string) error {
-	var c common
-	fs := newFlagSet("serve", &c)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("serve takes no arguments; configure it with --config")
-	}
+func (e env) serve(ctx context.Context, c common) error {
 	token := strings.TrimSpace(e.getenv(tokenEnv))
 	if token == "" {
 		return usagef("serve: %s is not set: put the bot token (developer portal → your application → Bot → Reset Token) in the %s environment variable", tokenEnv, tokenEnv)
 	}
-	cfg, err := loadConfig(c.config)
+	cfg, err := loadConfig(c.config, e.getenv)
 	if err != nil {
 		return usageError{err}
 	}

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{
+		{"--help"}, {"-h"}, {"help"},
+		{"ask", "--help"}, {"sources", "--help"}, {"quotes", "-h"}, {"dates", "--help"},
+		{"serve", "--help"}, {"healthcheck", "--help"}, {"completion", "--help"},
+		{"help", "ask"}, {"--config", "x.yaml", "ask", "--help"},
+	} {
+		out, errOut, code := runCLI(t, "", nil, args...)
+		if code != 0 || !strings.Contains(out, "Usage:") || !strings.Contains(out, "Flags:") {
+			t.Errorf("%q: exit %d, stderr %q, stdout:\n%s", args, code, errOut, out)
+		}
+	}
+	out, _, _ := runCLI(t, "", nil, "ask", "--help")
+	for _, want := range []string{"--json", "--no-llm", "--config", "--corpus", "Examples:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ask --help lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code := runCLI(t, "", nil, "--version")
+	if code != 0 || !strings.HasPrefix(out, "handover ") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	out, _, code = runCLI(t, "", nil, "completion", "bash")
+	if code != 0 || !strings.Contains(out, "bash completion") {
+		t.Errorf("completion bash: exit %d, %.200s", code, out)
+	}
+	out, _, code = runCLI(t, "", nil, "__complete", "quotes", "--speaker", "jen")
+	if code != 0 || !strings.Contains(out, "Jens Stoltenberg") {
+		t.Errorf("speaker completion: exit %d, %q", code, out)
+	}
+	_, errOut, code := runCLI(t, "", nil)
+	if code != 2 || !strings.Contains(errOut, "Usage:") {
+		t.Errorf("no command: exit %d, %q", code, errOut)
+	}
+}
+
+func TestGlobalFlagsAnywhere(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "extra.md", "# Luxembourg hosts summit\n\nThe 2031 summit of the alliance will be held in Luxembourg City, officials said.\n")
+	for _, args := range [][]string{
+		{"--corpus", dir, "ask", "--json", "Where will the 2031 summit be held?"},
+		{"ask", "Where will the 2031 summit be held?", "--json", "--corpus", dir},
+		{"ask", "--corpus=" + dir, "--json", "Where will the 2031 summit be held?"},
+	} {
+		out, errOut, code := runCLI(t, "", nil, args...)
+		if code != 0 || !strings.Contains(out, "Luxembourg City") {
+			t.Errorf("%q: exit %d, stderr %q, stdout %s", args, code, errOut, out)
+		}
+	}
+}
+
+func TestAskStdin(t *testing.T) {
+	out, errOut, code := runCLI(t, "who succeeded Stoltenberg?\n\nwhere was the ceremony?\n", nil, "ask")
+	if code != 0 || strings.Count(out, "Q: ") != 2 || !strings.Contains(out, "Rutte") || !strings.Contains(out, "Brussels") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	// A line over 1 MiB is reported alone and the batch goes on.
+	in := "who succeeded Stoltenberg?\n" + strings.Repeat("y", 2<<20) + "\nwhere was the ceremony?\n"
+	out, errOut, code = runCLI(t, in, nil, "ask", "--json")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 3 {
+		t.Fatalf("exit %d, stderr %q, %d lines", code, errOut, len(lines))
+	}
+	var bad lineError
+	if err := json.Unmarshal([]byte(lines[1]), &bad); err != nil || bad.Line != 2 || !strings.Contains(bad.Error, "2000") || len(bad.Question) > 400 {
+		t.Errorf("long line = %.300s", lines[1])
+	}
+	if !strings.Contains(lines[2], "Brussels") {
+		t.Errorf("the question after the long line = %.300s", lines[2])
+	}
+	out, errOut, code = runCLI(t, "who succeeded Stoltenberg?\n"+strings.Repeat("z", 3000)+"\n", nil, "ask")
+	if code != 0 || !strings.Contains(errOut, "line 2") || !strings.Contains(out, "Rutte") {
+		t.Errorf("human mode, long line: exit %d, stderr %q, stdout %s", code, errOut, out)
+	}
+}
+
+func TestConfigMessages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "c.yaml", "llm:\n  base_url: https://bob:hunter2@llm.example/v1\n  modle: x\n  timeout: 30\nserver:\n  adr: x\nembeddings:\n  timeout: soon\n")
+	_, errOut, code := runCLI(t, "", nil, "sources", "--config", cfg)
+	for _, want := range []string{
+		"line 3: llm.modle: unknown key (did you mean model?)",
+		`line 4: llm.timeout: "30" is not a duration (write 30s)`,
+		"line 6: server.adr: unknown key (did you mean addr?)",
+		`embeddings.timeout: "soon" is not a duration`,
+		"llm.model: required",
+	} {
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, errOut)
+		}
+	}
+	for _, bad := range []string{"hunter2", "main.", "!!", "time.Duration"} {
+		if strings.Contains(errOut, bad) {
+			t.Errorf("stderr shows %q:\n%s", bad, errOut)
+		}
+	}
+	cfg = writeFile(t, dir, "d.yaml", "llm:\n  base_url: ftp://bob:hunter2@llm.example/v1\n  model: m\n")
+	if _, errOut, _ := runCLI(t, "", nil, "sources", "--config", cfg); strings.Contains(errOut, "hunter2") || !strings.Contains(errOut, "llm.base_url") {
+		t.Errorf("bad URL with a password: %s", errOut)
+	}
+}
+
+func TestConfigEnv(t *testing.T) {
+	env := map[string]string{
+		"HANDOVER_SERVER_ADDR":      "0.0.0.0:9999",
+		"HANDOVER_DISCORD_CHANNELS": "123456789012345678, 223456789012345678",
+		"HANDOVER_LOG_FORMAT":       "json",
+	}
+	cfg, err := loadConfig("", func(k string) string { return env[k] })
+	if err != nil || cfg.Server.Addr != "0.0.0.0:9999" || len(cfg.Discord.Channels) != 2 || cfg.Log.Format != "json" {
+		t.Fatalf("cfg = %+v, %v", cfg, err)
+	}
+	env = map[string]string{"HANDOVER_LLM_TIMEOUT": "30", "HANDOVER_DISCORD_MAX_CONCURRENT": "many"}
+	_, err = loadConfig("", func(k string) string { return env[k] })
+	for _, want := range []string{`HANDOVER_LLM_TIMEOUT: "30" is not a duration (write 30s)`, `HANDOVER_DISCORD_MAX_CONCURRENT: "many" is not a whole number`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	// Every key has a variable, and config.example.yaml names it.
+	example, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"HANDOVER_SERVER_ADDR", "HANDOVER_LOG_FORMAT", "HANDOVER_DISCORD_GUILD_ID", "HANDOVER_CORPUS_DIR"} {
+		if !strings.Contains(string(example), name) {
+			t.Errorf("config.example.yaml does not document %s", name)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	tests := map[string]string{
+		`Post "https://bob:hunter2@x.example/v1/chat": EOF`: `Post "https://bob:xxxxx@x.example/v1/chat": EOF`,
+		"http://token@x.example/":                           "http://xxxxx@x.example/",
+		"no url here: a@b":                                  "no url here: a@b",
+		"https://x.example/a@b":                             "https://x.example/a@b",
+	}
+	for in, want := range tests {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCorpusWarningsAndLinks(t *testing.T) {
+	outside := t.TempDir()
+	writeFile(t, outside, "passwd.txt", "root:x:0:0:root:/root:/bin/bash\n\nThe secret word is swordfish.\n")
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "sub"), "blob.txt", "\xff\xfe\x00")
+	writeFile(t, filepath.Join(dir, "sub"), "summit.txt", "Summit\n\nThe 2031 summit of the alliance will be held in Luxembourg City, officials said.\n")
+	if err := os.Symlink(filepath.Join(outside, "passwd.txt"), filepath.Join(dir, "passwd.txt")); err != nil {
+		t.Skip(err)
+	}
+	out, errOut, code := runCLI(t, "", nil, "sources", "--corpus", dir)
+	if code != 0 || !strings.Contains(out, "sub/summit") || strings.Contains(out, "passwd") {
+		t.Errorf("sources: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"warning: " + filepath.ToSlash(filepath.Join(dir, "sub", "blob.txt")) + " skipped: not UTF-8 text", "passwd.txt skipped: a link to a place outside the folder"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "level=") {
+		t.Errorf("warnings are log lines:\n%s", errOut)
+	}
+	empty := t.TempDir()
+	if _, errOut, code := runCLI(t, "", nil, "sources", "--corpus", empty); code != 0 || !strings.Contains(errOut, "no .txt or .md article") {
+		t.Errorf("empty folder: exit %d, %q", code, errOut)
+	}
+}
+
+func TestDatesAndSpeakers(t *testing.T) {
+	out, _, code := runCLI(t, "", nil, "dates")
+	if code != 0 || strings.Contains(out, "1991") || strings.Contains(out, "source(s)") {
+		t.Errorf("dates without --comments:\n%s", out)
+	}
+	if strings.Count(out, "2024-10-01  ") != 1 {
+		t.Errorf("the handover is not one row:\n%s", out)
+	}
+	out, _, _ = runCLI(t, "", nil, "dates", "--comments")
+	if !strings.Contains(out, "1991") || !strings.Contains(out, "viewer comment") {
+		t.Errorf("dates --comments:\n%s", out)
+	}
+	out, _, _ = runCLI(t, "", nil, "dates", "--json")
+	var evs []eventJSON
+	if err := json.Unmarshal([]byte(out), &evs); err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]int{}
+	for _, ev := range evs {
+		texts[ev.Text]++
+		if len(ev.Titles) != len(ev.Docs) || len(ev.Titles) == 0 || ev.Titles[0] == "" {
+			t.Errorf("event without source titles: %+v", ev)
+		}
+	}
+	for text, n := range texts {
+		if n > 1 {
+			t.Errorf("%d rows for %q", n, text)
+		}
+	}
+
+	out, _, code = runCLI(t, "", nil, "quotes", "--speaker", "jens")
+	if code != 0 || !strings.Contains(out, "Jens Stoltenberg:") {
+		t.Errorf("quotes --speaker jens: exit %d\n%s", code, out)
+	}
+	out, errOut, code := runCLI(t, "", nil, "quotes", "--speaker", "obama")
+	if code != 0 || !strings.Contains(errOut, "Known speakers:") || !strings.Contains(errOut, "Mark Rutte") {
+		t.Errorf("unknown speaker: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	var status atomic.Int32
+	status.Store(http.StatusOK)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(int(status.Load()))
+	}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	if _, errOut, code := runCLI(t, "", map[string]string{"HANDOVER_SERVER_ADDR": addr}, "healthcheck"); code != 0 {
+		t.Errorf("healthy: exit %d, %s", code, errOut)
+	}
+	status.Store(http.StatusServiceUnavailable)
+	if _, errOut, code := runCLI(t, "", nil, "healthcheck", "--addr", addr); code != 1 || !strings.Contains(errOut, "503") {
+		t.Errorf("unhealthy: exit %d, %s", code, errOut)
+	}
+	srv.Close()
+	if _, _, code := runCLI(t, "", nil, "healthcheck", "--addr", addr); code != 1 {
+		t.Errorf("down: exit %d", code)
+	}
+}

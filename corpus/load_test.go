@@ -1,0 +1,292 @@
+package corpus
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// warnings collects what LoadWith skips, by file.
+type warnings map[string]error
+
+func (w warnings) opts() LoadOptions {
+	return LoadOptions{Warn: func(file string, err error) { w[file] = err }}
+}
+
+func write(t *testing.T, dir, name, body string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ids(c *Corpus) []string {
+	var out []string
+	for _, a := range c.Articles {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+func allText(a *Article) string {
+	var ss []string
+	for _, s := range a.Sentences {
+		ss = append(ss, s.Text)
+	}
+	return strings.Join(ss, "\n")
+}
+
+func TestLoadSymlinks(t *testing.T) {
+	outside := t.TempDir()
+	write(t, outside, "secret.txt", "Secret title\n\nThe password is swordfish, the file said.\n")
+	dir := t.TempDir()
+	write(t, dir, "real.txt", "Real title\n\nThe council met on Monday to discuss the harbour.\n")
+	links := map[string]string{
+		"abs.txt":       filepath.Join(outside, "secret.txt"),
+		"rel.txt":       filepath.Join("..", filepath.Base(outside), "secret.txt"),
+		"inside.txt":    "real.txt",
+		"sub/up.txt":    filepath.Join("..", "real.txt"),
+		"loop.txt":      "loop.txt",
+		"dirlink.md":    ".",
+		"sub/escape.md": filepath.Join("..", "..", filepath.Base(outside), "secret.txt"),
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Skipf("symlinks unsupported: %v", err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	for name, fsys := range map[string]fs.FS{"DirFS": os.DirFS(dir), "Root": root.FS()} {
+		t.Run(name, func(t *testing.T) {
+			w := warnings{}
+			c, err := LoadWith(w.opts(), fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(c)
+			// A link inside the folder to an article already loaded is a
+			// duplicate ID only when it has the same name; these are
+			// new IDs for the same text, which is allowed.
+			want := []string{"inside", "real", "sub/up"}
+			if !slices.Equal(got, want) {
+				t.Errorf("loaded %q, want %q (warnings %v)", got, want, w)
+			}
+			for _, a := range c.Articles {
+				if strings.Contains(allText(a), "swordfish") {
+					t.Errorf("%s serves a file outside the folder", a.ID)
+				}
+			}
+			for _, f := range []string{"abs.txt", "rel.txt", "sub/escape.md", "loop.txt"} {
+				if w[f] == nil {
+					t.Errorf("no warning for %s: %v", f, w)
+				}
+			}
+			if !errors.Is(w["dirlink.md"], ErrLinkedDir) && !errors.Is(w["dirlink.md"], ErrOutside) {
+				t.Errorf("dirlink.md warning = %v", w["dirlink.md"])
+			}
+		})
+	}
+}
+
+func TestLoadSubfoldersAndWarnings(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.txt":          {Data: []byte("Harbour plan\n\nThe council approved the harbour plan on Monday.\n")},
+		"2019/b.txt":     {Data: []byte("Bridge opens\n\nThe new bridge opened to traffic in the spring.\n")},
+		"2019/deep/c.md": {Data: []byte("# Ferry returns\n\nThe ferry service resumed after a long break.\n")},
+		"extra/blob.txt": {Data: []byte("\xff\xfe\x00binary")},
+		".hidden/d.txt":  {Data: []byte("Hidden\n\nThis should never load at all.\n")},
+		"notes.pdf":      {Data: []byte("%PDF")},
+		"empty/.keep":    {Data: nil},
+	}
+	w := warnings{}
+	c, err := LoadWith(w.opts(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ids(c), []string{"2019/b", "2019/deep/c", "a"}; !slices.Equal(got, want) {
+		t.Errorf("loaded %q, want %q", got, want)
+	}
+	if a := c.Article("2019/deep/c"); a == nil || a.Title != "Ferry returns" {
+		t.Errorf("a Markdown file's first heading is its title: %+v", a)
+	}
+	if !errors.Is(w["extra/blob.txt"], ErrNotText) || len(w) != 1 {
+		t.Errorf("warnings = %v, want only extra/blob.txt not UTF-8 text", w)
+	}
+	w = warnings{}
+	if _, err := LoadWith(w.opts(), fstest.MapFS{"readme.pdf": {Data: []byte("x")}}); err != nil || !errors.Is(w["."], ErrNoArticles) {
+		t.Errorf("a folder with no article: err %v, warnings %v", err, w)
+	}
+}
+
+func TestLoadMarkdown(t *testing.T) {
+	md := `---
+title: Council backs the harbour plan
+date: 2031-03-04
+publisher: The Harbour Gazette
+url: https://example.org/harbour
+---
+# A heading that is not the title
+
+**PORTSMOUTH** — The council *approved* the [harbour plan](https://example.org/plan) on Monday, officials said.
+
+Residents listed three worries:
+
+- noise from the cranes at night
+- traffic on the coast road
+- the cost of dredging
+
+` + "```\ncode := notProse()\n```\n" + `
+<div>raw html</div>
+
+See <https://example.org/more> for the full plan.
+`
+	w := warnings{}
+	c, err := LoadWith(w.opts(), fstest.MapFS{"news/harbour.md": {Data: []byte(md)}})
+	if err != nil || len(c.Articles) != 1 {
+		t.Fatalf("load: %v, %d articles, warnings %v", err, len(c.Articles), w)
+	}
+	a := c.Articles[0]
+	if a.ID != "news/harbour" || a.Title != "Council backs the harbour plan" || a.Date != "2031-03-04" ||
+		a.Publisher != "The Harbour Gazette" || a.URL != "https://example.org/harbour" {
+		t.Errorf("metadata = id %q title %q date %q publisher %q url %q", a.ID, a.Title, a.Date, a.Publisher, a.URL)
+	}
+	text := allText(a)
+	for _, want := range []string{
+		"A heading that is not the title",
+		"PORTSMOUTH — The council approved the harbour plan on Monday, officials said.",
+		"noise from the cranes at night",
+		"traffic on the coast road",
+		"See https://example.org/more for the full plan.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("passages lack %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"**", "](", "---", "notProse", "raw html", "<div>", "- noise"} {
+		if strings.Contains(text, bad) || strings.Contains(a.Title, bad) {
+			t.Errorf("Markdown syntax %q left in the passages:\n%s", bad, text)
+		}
+	}
+	var items int
+	for _, s := range a.Sentences {
+		if strings.HasPrefix(s.Text, "noise") || strings.HasPrefix(s.Text, "traffic") || strings.HasPrefix(s.Text, "the cost") {
+			items++
+		}
+	}
+	if items != 3 {
+		t.Errorf("list items as passages = %d, want 3:\n%s", items, text)
+	}
+}
+
+func TestLoadFrontMatterAndSidecar(t *testing.T) {
+	fsys := fstest.MapFS{
+		"plain.txt":    {Data: []byte("---\npublisher: Gazette\nurl: https://example.org/p\n---\nPlain title\n\nThe mayor opened the library on Friday.\n")},
+		"side.txt":     {Data: []byte("Side title\n\nThe school reopened after the floods.\n")},
+		"bad.md":       {Data: []byte("---\ntitel: typo\n---\nBody text here.\n")},
+		"sources.yaml": {Data: []byte("side.txt:\n  url: https://example.org/side\n  date: \"2030-05-06\"\n")},
+	}
+	w := warnings{}
+	c, err := LoadWith(w.opts(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, side := c.Article("plain"), c.Article("side")
+	if plain == nil || plain.Title != "Plain title" || plain.Publisher != "Gazette" || plain.URL != "https://example.org/p" {
+		t.Errorf("plain = %+v", plain)
+	}
+	if side == nil || side.URL != "https://example.org/side" || side.Date != "2030-05-06" {
+		t.Errorf("side = %+v", side)
+	}
+	if !errors.Is(w["bad.md"], ErrFrontMatter) {
+		t.Errorf("bad front matter warning = %v", w["bad.md"])
+	}
+}
+
+func FuzzMarkdownText(f *testing.F) {
+	f.Add([]byte("# T\n\n- a\n- b\n\n**x** [y](z)"))
+	f.Add([]byte("---\ntitle: x\n---\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := markdownText(b, len(b)%2 == 0)
+		if strings.Contains(s, "\n\n\n") {
+			t.Errorf("markdownText(%q) has an empty paragraph: %q", b, s)
+		}
+		_, _, _ = splitFrontMatter(b)
+	})
+}
+
+func TestEvents(t *testing.T) {
+	in := []DateEntry{
+		{Date: "2022", Precision: PrecisionYear, Text: "Kim said last week that the war began in 2022.", Docs: []string{"a"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "On Tuesday, October 1, Ana Silva will take office as chair of the Harbour Board, replacing Tom Berg.", Docs: []string{"b"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "Ana Silva took over the Harbour Board from Tom Berg at a ceremony in Lisbon on Tuesday.", Docs: []string{"c"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "In Oslo, Per Lund opened a bridge on Tuesday.", Docs: []string{"d"}},
+		{Date: "2024-09", Precision: PrecisionMonth, Text: "Kim said last week that the war began in 2022.", Docs: []string{"a"}},
+		{Date: "2024-10-01", Precision: PrecisionDay, Text: "Ana Silva took over, a reader wrote.", Kind: KindComment, Docs: []string{"e"}},
+	}
+	got := Events(in)
+	type row struct {
+		Date string
+		Also []string
+		Docs []string
+	}
+	var rows []row
+	for _, e := range got {
+		rows = append(rows, row{e.Date, e.Also, e.Docs})
+	}
+	want := []row{
+		{"2022", []string{"2024-09"}, []string{"a"}},
+		{"2024-10-01", nil, []string{"b", "c"}},
+		{"2024-10-01", nil, []string{"d"}},
+		{"2024-10-01", nil, []string{"e"}},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("Events = %+v, want %+v", rows, want)
+	}
+	for i := range want {
+		if rows[i].Date != want[i].Date || !slices.Equal(rows[i].Also, want[i].Also) || !slices.Equal(rows[i].Docs, want[i].Docs) {
+			t.Errorf("row %d = %+v, want %+v", i, rows[i], want[i])
+		}
+	}
+	if len(in[1].Docs) != 1 {
+		t.Errorf("Events changed its input: %v", in[1].Docs)
+	}
+}
+
+func TestFindSpeakers(t *testing.T) {
+	names := []string{"Ana Silva", "Anders Berg", "José Álvarez", "Tom Berg"}
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"", names},
+		{"berg", []string{"Anders Berg", "Tom Berg"}}, // surname: exact
+		{"Mr. Silva", []string{"Ana Silva"}},          // honorific
+		{"ana", []string{"Ana Silva"}},                // first name: a word prefix
+		{"an", []string{"Ana Silva", "Anders Berg"}},  // typing
+		{"alvarez", []string{"José Álvarez"}},         // accents
+		{"ANDERS  B", []string{"Anders Berg"}},        // whole-name prefix
+		{"ilv", []string{"Ana Silva"}},                // inside a word
+		{"nobody", nil},
+	}
+	for _, tt := range tests {
+		if got := FindSpeakers(names, tt.query); !slices.Equal(got, tt.want) {
+			t.Errorf("FindSpeakers(%q) = %q, want %q", tt.query, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,173 @@
+package corpus
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"go.yaml.in/yaml/v3"
+)
+
+// Meta is what a file's YAML front matter, or a folder's sources.yaml,
+// says about an article. Every field is optional; a field given here wins
+// over what the parser finds in the text.
+type Meta struct {
+	Title     string `yaml:"title"`
+	Date      string `yaml:"date"` // YYYY-MM-DD, or an RFC 3339 time
+	Publisher string `yaml:"publisher"`
+	URL       string `yaml:"url"`
+}
+
+// ErrFrontMatter is returned for front matter that is not valid YAML
+// with the keys Meta knows.
+var ErrFrontMatter = errors.New("bad front matter")
+
+// splitFrontMatter cuts a leading "---" YAML block from data.
+func splitFrontMatter(data []byte) (Meta, []byte, error) {
+	var m Meta
+	body := bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !bytes.HasPrefix(body, []byte("---\n")) && !bytes.HasPrefix(body, []byte("---\r\n")) {
+		return m, data, nil
+	}
+	rest := body[bytes.IndexByte(body, '\n')+1:]
+	end := -1
+	for off := 0; off < len(rest); {
+		line := rest[off:]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		if s := string(bytes.TrimRight(line, " \t\r")); s == "---" || s == "..." {
+			end = off
+			break
+		}
+		off += len(line) + 1
+	}
+	if end < 0 {
+		return m, data, nil // a thematic break, not front matter
+	}
+	if err := decodeMeta(rest[:end], &m); err != nil {
+		return m, nil, err
+	}
+	after := rest[end:]
+	if i := bytes.IndexByte(after, '\n'); i >= 0 {
+		after = after[i+1:]
+	} else {
+		after = nil
+	}
+	return m, after, nil
+}
+
+func decodeMeta(data []byte, m *Meta) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(m); err != nil && err.Error() != "EOF" {
+		return fmt.Errorf("%w: %v", ErrFrontMatter, err)
+	}
+	if m.Date != "" {
+		d, ok := metaDate(m.Date)
+		if !ok {
+			return fmt.Errorf("%w: date %q is not YYYY-MM-DD", ErrFrontMatter, m.Date)
+		}
+		m.Date = d
+	}
+	return nil
+}
+
+func metaDate(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.DateOnly, time.RFC3339, "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format(time.DateOnly), true
+		}
+	}
+	return "", false
+}
+
+// apply sets the article's fields that m gives.
+func (m Meta) apply(a *Article) {
+	if m.Title != "" {
+		a.Title = m.Title
+	}
+	if m.Publisher != "" {
+		a.Publisher = m.Publisher
+	}
+	if m.Date != "" {
+		a.Date, a.DateSource = m.Date, "metadata"
+	}
+	if m.URL != "" {
+		a.URL = m.URL
+	}
+}
+
+// markdownText turns Markdown into the plain text Parse reads: one
+// paragraph per heading, paragraph and list item, separated by blank
+// lines, with the words of emphasis, links, images (their alt text) and
+// code spans kept and their syntax dropped. Code blocks, raw HTML and
+// thematic breaks are not prose and are left out.
+//
+// Without a title from front matter, a first heading is the title and
+// keeps its words as they are.
+func markdownText(src []byte, titled bool) string {
+	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	var out strings.Builder
+	var para strings.Builder
+	// Headings and list items are passages too. The plain-text parser
+	// takes a short line without closing punctuation for a sub-heading and
+	// keeps it out of the passages, so such a block gets a full stop.
+	standalone := false
+	flush := func() {
+		if s := strings.Join(strings.Fields(para.String()), " "); s != "" {
+			if last, _ := utf8.DecodeLastRuneInString(s); standalone && (titled || out.Len() > 0) && !strings.ContainsRune(".!?…:;\"”’)", last) {
+				s += "."
+			}
+			if out.Len() > 0 {
+				out.WriteString("\n\n")
+			}
+			out.WriteString(s)
+		}
+		para.Reset()
+		standalone = false
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Heading, *ast.Paragraph, *ast.TextBlock:
+			if entering {
+				_, standalone = n.(*ast.Heading)
+				if p, ok := n.Parent().(*ast.ListItem); ok && p.FirstChild() == n {
+					standalone = true
+				}
+			} else {
+				flush()
+			}
+		case *ast.ListItem:
+			flush() // text before a nested list is its own passage
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.ThematicBreak:
+			return ast.WalkSkipChildren, nil
+		case *ast.Text:
+			if entering {
+				para.Write(n.Segment.Value(src))
+				if n.SoftLineBreak() || n.HardLineBreak() {
+					para.WriteByte(' ')
+				}
+			}
+		case *ast.String:
+			if entering {
+				para.Write(n.Value)
+			}
+		case *ast.AutoLink:
+			if entering {
+				para.Write(n.Label(src))
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	flush()
+	return out.String()
+}

@@ -1,0 +1,21 @@
+package retrieval
+
+import "strings"
+
+// dropGiven removes the candidates whose sentence the previous answer
+// already gave, so a follow-up ("and when was that?") adds what is new
+// instead of repeating the answer word for word. The candidates' order is
+// kept.
+func (ix *Index) dropGiven(cands []candidate, previous string) []candidate {
+	if strings.TrimSpace(previous) == "" {
+		return cands
+	}
+	out := cands[:0:0]
+	for _, c := range cands {
+		if t := strings.TrimSpace(ix.passages[c.pos].Text); t != "" && strings.Contains(previous, t) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}

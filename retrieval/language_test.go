@@ -1,0 +1,32 @@
+package retrieval
+
+import "testing"
+
+func TestLanguage(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{"Who is the new secretary-general?", "en"},
+		{"When did the ceremony take place?", "en"},
+		{"Why?", "en"},
+		{"Smith?", ""},
+		{"Wer ist der neue Generalsekretär?", "de"},
+		{"Wann hat die Zeremonie stattgefunden und wo war sie?", "de"},
+		{"Qui est le nouveau secrétaire général ?", "fr"},
+		{"Quand a eu lieu la cérémonie de passation ?", "fr"},
+		{"¿Quién es el nuevo secretario general?", "es"},
+		{"Chi è il nuovo segretario generale della alleanza?", "it"},
+		{"Wie is de nieuwe secretaris-generaal?", "nl"},
+		{"Кто новый генеральный секретарь?", "other"},
+		{"What did the Bundeskanzler say about the Zeitenwende?", "en"},
+		{"Is Rutte a good choice for the role?", "en"},
+	}
+	for _, tt := range tests {
+		if got := Language(tt.q); got != tt.want {
+			t.Errorf("Language(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+func FuzzLanguage(f *testing.F) {
+	f.Add("Wer ist der neue Generalsekretär?")
+	f.Fuzz(func(t *testing.T, q string) { _ = Language(q) })
+}
