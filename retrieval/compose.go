@@ -11,10 +11,6 @@ import (
 // not an essay.
 const maxSentences = 3
 
-// supportGap is how far below the best sentence's ranking score another
-// may fall and still be shown as support: half its softmax probability.
-const supportGap = 0.69
-
 // dontSay is the answer when the articles do not cover a question.
 const dontSay = "The articles don't say."
 
@@ -39,7 +35,7 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 	top := ranked[0].score
 	var picked []int
 	for _, c := range ranked {
-		if len(picked) == maxSentences || c.score < top-supportGap {
+		if len(picked) == maxSentences || c.score < top-ix.model.SupportGap {
 			break
 		}
 		if ix.duplicateOfAny(c.pos, picked) {

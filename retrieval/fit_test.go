@@ -204,16 +204,35 @@ type outcome struct {
 	answerable bool
 	conf       float64
 	topOK      bool
+	// scores and oks are the best maxSentences candidates' scores and
+	// whether each supports an answer.
+	scores []float64
+	oks    []bool
+}
+
+// answered reports whether an answer made of the best candidate and those
+// within gap of its score cites a supporting passage.
+func (o outcome) answered(gap float64) bool {
+	for i, s := range o.scores {
+		if s < o.scores[0]-gap {
+			break
+		}
+		if o.oks[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // objective is the share of answerable questions answered by a supporting
-// passage plus the share of unanswerable ones abstained, at threshold tau.
-func objective(os []outcome, tau float64) float64 {
+// passage plus the share of unanswerable ones abstained, at threshold tau,
+// answers showing the sentences within gap of the best.
+func objective(os []outcome, tau, gap float64) float64 {
 	var ans, ansOK, un, unOK float64
 	for _, o := range os {
 		if o.answerable {
 			ans++
-			if o.conf >= tau && o.topOK {
+			if o.conf >= tau && o.answered(gap) {
 				ansOK++
 			}
 		} else {
@@ -226,14 +245,35 @@ func objective(os []outcome, tau float64) float64 {
 	return ansOK/math.Max(ans, 1) + unOK/math.Max(un, 1)
 }
 
-func bestThreshold(os []outcome) (float64, float64) {
-	best, bestTau := -1.0, 0.5
-	for tau := 0.02; tau < 0.98; tau += 0.01 {
-		if s := objective(os, tau); s > best {
-			best, bestTau = s, tau
+// topShare is the share of answerable questions whose best passage
+// supports an answer, whatever the threshold: the ranking's ceiling.
+func topShare(os []outcome) float64 {
+	var n, ok float64
+	for _, o := range os {
+		if o.answerable {
+			n++
+			if o.topOK {
+				ok++
+			}
 		}
 	}
-	return bestTau, best
+	return ok / math.Max(n, 1)
+}
+
+// gaps are the support gaps tried: how far below the best sentence's
+// score another may fall and still be shown.
+var gaps = []float64{0, 0.35, 0.7, 1, 1.5, 2}
+
+func bestThreshold(os []outcome) (tau, gap, score float64) {
+	score = -1
+	for _, g := range gaps {
+		for t := 0.02; t < 0.98; t += 0.01 {
+			if s := objective(os, t, g); s > score {
+				score, tau, gap = s, t, g
+			}
+		}
+	}
+	return tau, gap, score
 }
 
 const cvFolds = 5
@@ -273,7 +313,12 @@ func crossValidate(qs []fitQuestion, lambda float64) []outcome {
 		for _, q := range held {
 			ranked, ok := rankWith(q, w)
 			x := answerFeatures(ranked)
-			out = append(out, outcome{answerable: q.answerable, conf: sigmoid(linear(a[:], x[:])), topOK: ok})
+			o := outcome{answerable: q.answerable, conf: sigmoid(linear(a[:], x[:])), topOK: ok}
+			for _, c := range ranked[:min(maxSentences, len(ranked))] {
+				o.scores = append(o.scores, c.score)
+				o.oks = append(o.oks, q.labels[c.pos])
+			}
+			out = append(out, o)
 		}
 	}
 	return out
@@ -288,18 +333,20 @@ func crossValidate(qs []fitQuestion, lambda float64) []outcome {
 func TestFitModel(t *testing.T) {
 	e := shippedEngine(t)
 	qs := fitData(t, e, casesIn(loadEval(t), splitDev))
-	bestLambda, bestScore, bestTau := 0.0, -1.0, 0.5
+	bestLambda, bestScore, bestTau, bestGap := 0.0, -1.0, 0.5, 0.0
 	for _, lambda := range []float64{0.1, 1, 3, 10} {
-		tau, s := bestThreshold(crossValidate(qs, lambda))
-		t.Logf("ranking L2 %-4g cross-validated objective %.3f at threshold %.2f", lambda, s, tau)
+		oof := crossValidate(qs, lambda)
+		tau, gap, s := bestThreshold(oof)
+		t.Logf("ranking L2 %-4g cross-validated objective %.3f at threshold %.2f, support gap %.2f; best passage supports %.3f of answerable questions",
+			lambda, s, tau, gap, topShare(oof))
 		if s > bestScore {
-			bestLambda, bestScore, bestTau = lambda, s, tau
+			bestLambda, bestScore, bestTau, bestGap = lambda, s, tau, gap
 		}
 	}
 	w, a := fitBoth(qs, bestLambda)
-	m := model{Rank: map[string]float64{}, Answer: map[string]float64{}, Threshold: round(bestTau, 2),
-		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f. Penalty and threshold chosen by %d-fold cross-validation grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
-			bestLambda, float64(answerLambda), bestTau, cvFolds, bestScore)}
+	m := model{Rank: map[string]float64{}, Answer: map[string]float64{}, Threshold: round(bestTau, 2), SupportGap: bestGap,
+		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f; support gap %.2f. Penalty, threshold and gap chosen by %d-fold cross-validation grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
+			bestLambda, float64(answerLambda), bestTau, bestGap, cvFolds, bestScore)}
 	for i, name := range featureNames {
 		m.Rank[name] = round(w[i], 3)
 	}
@@ -335,6 +382,9 @@ func TestFitModel(t *testing.T) {
 		if math.Abs(got.answer[i]-m.Answer[name]) > 0.01 {
 			t.Errorf("model.json answerability weight %q = %.3f, a fresh fit gives %.3f: rerun with -fit", name, got.answer[i], m.Answer[name])
 		}
+	}
+	if got.SupportGap != m.SupportGap {
+		t.Errorf("model.json support gap %.2f, a fresh fit gives %.2f: rerun with -fit", got.SupportGap, m.SupportGap)
 	}
 	if math.Abs(got.Threshold-m.Threshold) > 0.005 {
 		t.Errorf("model.json threshold %.2f, a fresh fit gives %.2f: rerun with -fit", got.Threshold, m.Threshold)

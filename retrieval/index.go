@@ -37,7 +37,8 @@ type Index struct {
 	stemOf []string // stem by ID
 	words  []string // the passages' distinct content words, for typo matching
 	expand *expander
-	remote *remote // API embeddings, when configured
+	rows   [][]int32 // each passage's words as rows of expand's matrix
+	remote *remote   // API embeddings, when configured
 	lex    *lexicon.Lexicon
 	facts  *passageFacts
 	model  *model
@@ -105,6 +106,10 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *Vectors) (*Index, e
 	}
 	sort.Strings(ix.words)
 	ix.expand = newExpander(vecs, words)
+	ix.rows = make([][]int32, len(toks))
+	for i, ts := range toks {
+		ix.rows[i] = ix.expand.rowsOf(ts)
+	}
 	ix.facts = newPassageFacts(ix, c.Quotes())
 
 	ix.vecs = make([][]float32, len(ix.passages))

@@ -52,7 +52,7 @@ var (
 	placeRe        = regexp.MustCompile(`\b(in|at|from|to|near) (the )?[A-Z][a-z]+`)
 	ageLikeRe      = regexp.MustCompile(`(?i)\b\d+[- ]years?[- ]old\b|\baged? \d+|\bborn in\b`)
 	moneyLikeRe    = regexp.MustCompile(`(?i)[$€£]\s?\d|\b\d[\d,.]* (million|billion|trillion|euros?|dollars?|pounds?)\b|\bpercent\b|%`)
-	durationLikeRe = regexp.MustCompile(`(?i)\b(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)[- ](years?|months?|weeks?|days?|hours?)\b|\bdecades?\b|\bsince (19|20)\d\d\b|\b(first|second|third|fourth|fifth) (year|month|week)\b|\bfor (a|many|several) (years?|months?|weeks?|long time)\b`)
+	durationLikeRe = regexp.MustCompile(`(?i)\b(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)[- ](years?|months?|weeks?|days?|hours?)\b|\bdecades?\b|\bsince (19|20)\d\d\b|\b(first|second|third|fourth|fifth) (year|month|week)\b|\bfor (many|several) (years|months|weeks)\b`)
 	nameRe         = regexp.MustCompile(`\b[A-Z][a-z]+ [A-Z][a-z]+\b`)
 	reasonLikeRe   = regexp.MustCompile(`(?i)\b(because|since|as a result|due to|so that|in order to|to ensure|reason|aims? to|aimed|meant to|given|amid|after)\b`)
 	futureRe       = regexp.MustCompile(`(?i)\b(will|shall|going to|upcoming|next|plans? to|expected to|future|intends? to|aims? to)\b`)
@@ -94,7 +94,8 @@ type channel int
 const (
 	chExact     channel = iota // the word, its lemma or its other spelling
 	chWordNet                  // a WordNet synonym, derivation or pertainym
-	chBroader                  // a WordNet hypernym, hyponym or part
+	chBroader                  // a WordNet hypernym or hyponym
+	chPart                     // a WordNet whole or part ("lebanon" is in the "middle east")
 	chTypo                     // a corpus word within a small edit distance
 	chDescribed                // a word the articles put before a name the sentence holds ("the norwegian")
 	chVector                   // a corpus word near in GloVe space
@@ -111,9 +112,10 @@ type alt struct {
 // term is one content word of a question.
 type term struct {
 	word   string
-	weight float64 // IDF in the corpus, of the word or of its best stand-in
-	alts   []alt   // best first; empty when the corpus has nothing for it
-	name   bool    // written capitalised by the asker, or a name in the corpus
+	vec    []float32 // unit GloVe vector, nil if the word has none
+	weight float64   // IDF in the corpus, of the word or of its best stand-in
+	alts   []alt     // best first; empty when the corpus has nothing for it
+	name   bool      // written capitalised by the asker, or a name in the corpus
 }
 
 // analysis is a question taken apart for searching and scoring.
@@ -145,11 +147,11 @@ func (ix *Index) analyse(question string) analysis {
 			continue
 		}
 		seen[t.word] = true
-		qt := term{word: t.word, alts: ix.lexicalAlts(t)}
+		qt := term{word: t.word, alts: ix.lexicalAlts(t), vec: ix.expand.unit(t.word)}
 		qt.weight = ix.stats.idf(t.stem)
 		if len(qt.alts) > 0 {
 			qt.weight = ix.idfOf(qt.alts[0].id)
-			qt.name = ix.facts.proper[qt.alts[0].id]
+			qt.name = qt.alts[0].ch == chExact && ix.facts.proper[qt.alts[0].id]
 		}
 		if capital[t.word] {
 			qt.name = true
@@ -272,8 +274,10 @@ func (ix *Index) lexicalAlts(t token) []alt {
 	for _, r := range ix.lex.Related(t.word) {
 		ch := chWordNet
 		switch r.Kind {
-		case lexicon.Hypernym, lexicon.Hyponym, lexicon.PartOf, lexicon.HasPart:
+		case lexicon.Hypernym, lexicon.Hyponym:
 			ch = chBroader
+		case lexicon.PartOf, lexicon.HasPart:
+			ch = chPart
 		}
 		for _, w := range strings.Fields(r.Word) {
 			if !isStop(w) {

@@ -18,11 +18,14 @@ const (
 	fBias         = iota
 	fCovExact     // IDF share of question words the sentence holds as such
 	fCovWordNet   // ... holds as a WordNet synonym, derivation or pertainym
-	fCovBroader   // ... holds as a broader or narrower word, or a part
+	fCovBroader   // ... holds as a broader or narrower word
+	fCovPart      // ... holds as its whole or a part of it
 	fCovTypo      // ... holds as the word a misspelling meant
 	fCovDescribed // ... holds as a name the word describes elsewhere ("the norwegian")
 	fCovVector    // ... holds as a word near in GloVe space (times the cosine)
 	fCovContext   // ... finds only in the sentences either side
+	fSoftCov      // IDF-weighted mean over question words of the closest word of the sentence in GloVe space
+	fCovContent   // IDF share of the question's words other than names that the sentence holds (any channel but vectors)
 	fFocusMiss    // the weightiest question word is nowhere near the sentence
 	fNameMiss     // IDF share of the names asked about that are not near it
 	fCosine       // embedding cosine of question and sentence
@@ -40,8 +43,8 @@ const (
 )
 
 var featureNames = [nFeatures]string{
-	"bias", "coverage exact", "coverage wordnet", "coverage broader", "coverage typo", "coverage described", "coverage vector",
-	"coverage context", "focus missing", "names missing", "cosine", "bm25", "type match", "type missing",
+	"bias", "coverage exact", "coverage wordnet", "coverage broader", "coverage part", "coverage typo", "coverage described", "coverage vector",
+	"coverage context", "soft coverage", "content coverage", "focus missing", "names missing", "cosine", "bm25", "type match", "type missing",
 	"type in neighbour", "quote", "speaker", "future missing", "unmatched words", "unknown name", "short",
 }
 
@@ -57,6 +60,9 @@ const (
 	aNameMiss    // it lacks names the question asks about
 	aFutureMiss  // it does not speak of the future asked about
 	aFocusMiss   // it lacks the question's weightiest word
+	aTypeMatch   // it holds the kind of answer asked for
+	aSoftCov     // its soft coverage
+	aContent     // its coverage of the question's words other than names
 	aUnmatched   // IDF share of question words the corpus has nothing for
 	aUnknownName // the question names someone the corpus never mentions
 	nAnswerFeatures
@@ -64,7 +70,8 @@ const (
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "margin", "top coverage", "top type missing", "top names missing",
-	"top future missing", "top focus missing", "unmatched words", "unknown name",
+	"top future missing", "top focus missing", "top type match", "top soft coverage", "top content coverage",
+	"unmatched words", "unknown name",
 }
 
 // model is fitted on the dev split (go test ./retrieval -run TestFitModel
@@ -77,9 +84,12 @@ type model struct {
 	Rank      map[string]float64 `json:"rank"`
 	Answer    map[string]float64 `json:"answer"`
 	Threshold float64            `json:"threshold"`
-	Fitted    string             `json:"fitted"` // how the figures were chosen
-	rank      [nFeatures]float64
-	answer    [nAnswerFeatures]float64
+	// SupportGap is how far below the best sentence's ranking score
+	// another may fall and still be shown with it.
+	SupportGap float64 `json:"support_gap"`
+	Fitted     string  `json:"fitted"` // how the figures were chosen
+	rank       [nFeatures]float64
+	answer     [nAnswerFeatures]float64
 }
 
 //go:embed model.json
@@ -136,13 +146,16 @@ func answerFeatures(ranked []candidate) answerVec {
 	if len(ranked) > 1 {
 		a[aMargin] = top.score - ranked[1].score
 	}
-	for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovTypo, fCovDescribed, fCovVector, fCovContext} {
+	for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovPart, fCovTypo, fCovDescribed, fCovVector, fCovContext} {
 		a[aCoverage] += top.x[f]
 	}
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aFutureMiss] = top.x[fFutureMiss]
 	a[aFocusMiss] = top.x[fFocusMiss]
+	a[aTypeMatch] = top.x[fTypeMatch]
+	a[aSoftCov] = top.x[fSoftCov]
+	a[aContent] = top.x[fCovContent]
 	a[aUnmatched] = top.x[fUnmatched]
 	a[aUnknownName] = top.x[fUnknownName]
 	return a
@@ -302,7 +315,7 @@ func (ix *Index) near(pos int, id uint32) bool {
 func (ix *Index) features(q analysis, pos int) featureVec {
 	var x featureVec
 	x[fBias] = 1
-	var total, names, namesMissing, focusW float64
+	var total, names, namesMissing, focusW, content, contentHit float64
 	focus := -1
 	for i, t := range q.terms {
 		total += t.weight
@@ -321,8 +334,20 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 			} else if a.ch != chVector && ix.near(pos, a.id) {
 				ctx = true
 			}
-			if ch > chDescribed && a.ch != chVector && ix.facts.describes(pos, a.id) {
+			if ch > chDescribed && a.ch <= chWordNet && ix.facts.describes(pos, a.id) {
 				best, ch = 1, chDescribed
+			}
+		}
+		switch {
+		case ch <= chDescribed:
+			x[fSoftCov] += t.weight
+		case t.vec != nil:
+			x[fSoftCov] += t.weight * math.Max(0, float64(ix.expand.best(t.vec, ix.rows[pos])))
+		}
+		if !t.name {
+			content += t.weight
+			if ch <= chDescribed {
+				contentHit += t.weight
 			}
 		}
 		if t.name {
@@ -338,6 +363,8 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 			x[fCovWordNet] += t.weight
 		case ch == chBroader:
 			x[fCovBroader] += t.weight
+		case ch == chPart:
+			x[fCovPart] += t.weight
 		case ch == chTypo:
 			x[fCovTypo] += t.weight
 		case ch == chDescribed:
@@ -355,9 +382,12 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		}
 	}
 	if total > 0 {
-		for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovTypo, fCovDescribed, fCovVector, fCovContext} {
+		for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovPart, fCovTypo, fCovDescribed, fCovVector, fCovContext, fSoftCov} {
 			x[f] /= total
 		}
+	}
+	if content > 0 {
+		x[fCovContent] = contentHit / content
 	}
 	if names > 0 {
 		x[fNameMiss] = namesMissing / names
