@@ -119,25 +119,3 @@ func (b *bm25) search(terms map[string]float64, k int) []scored {
 	}
 	return out
 }
-
-// scores returns the BM25 score of each passage in pool for terms.
-func (b *bm25) scores(terms map[string]float64, pool []int) []float64 {
-	at := make(map[int32]int, len(pool))
-	for i, pos := range pool {
-		at[int32(pos)] = i
-	}
-	out := make([]float64, len(pool))
-	for stem, qw := range terms {
-		idf := b.stats.idf(stem) * qw
-		for _, p := range b.postings[stem] {
-			i, ok := at[p.doc]
-			if !ok {
-				continue
-			}
-			tf := float64(p.tf)
-			l := float64(b.lengths[p.doc])
-			out[i] += idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*l/b.avgLen))
-		}
-	}
-	return out
-}

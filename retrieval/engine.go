@@ -114,11 +114,11 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		return tr, fmt.Errorf("answer: %w", err)
 	}
 	tr.pool = len(pool)
-	tr.ranked = ix.score(q, qvec, pool)
+	tr.ranked = ix.score(q, pool)
 	if n := len(req.History); n > 0 {
 		tr.ranked = ix.dropGiven(tr.ranked, req.History[n-1].Answer)
 	}
-	tr.confidence = ix.model.confidence(tr.ranked)
+	tr.confidence = ix.model.confidence(q, tr.ranked)
 	tr.context = ix.promptPassages(tr.ranked)
 	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence))
 	if e.opts.LLM != nil && !req.NoLLM {

@@ -19,6 +19,12 @@ type passageFacts struct {
 	quote  []bool   // the passage holds quotation marks
 	// names holds, per passage, the proper stems it uses.
 	names [][]uint32
+	// bigrams holds, per passage, its pairs of consecutive content stems,
+	// sorted: "prime minister" matched as a phrase, not two words.
+	bigrams [][]uint64
+	// lead marks the first sentences of each article, where news puts
+	// the main facts.
+	lead []bool
 	// described maps a stem to the names it is written right before
 	// somewhere in the articles: "Norway's Jens Stoltenberg", "Dutch
 	// diplomat Joseph Luns". A question that asks about "the Norwegian"
@@ -38,6 +44,8 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 		quote:    make([]bool, n),
 		speakers: make([][]uint32, n),
 		names:    make([][]uint32, n),
+		bigrams:  make([][]uint64, n),
+		lead:     make([]bool, n),
 	}
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -49,8 +57,12 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 			}
 			f.future[i] = futureRe.MatchString(text)
 			f.quote[i] = quoteMarkRe.MatchString(text)
+			f.bigrams[i] = ix.bigramsOf(tokenize(text), true)
 		}
 	})
+	for i, p := range ix.passages {
+		f.lead[i] = p.Kind == corpus.KindArticle && (i < leadSentences || ix.passages[i-leadSentences].Doc != p.Doc)
+	}
 	upper, lower := map[uint32]int{}, map[uint32]int{}
 	for _, p := range ix.passages {
 		// The first word of a sentence is capitalised whatever it is.
@@ -128,6 +140,32 @@ func (f *passageFacts) describes(pos int, d uint32) bool {
 		}
 	}
 	return false
+}
+
+// leadSentences is how many sentences open an article.
+const leadSentences = 3
+
+// bigramsOf returns the sorted pairs of consecutive content stems of toks.
+// known says the stems are the index's own (at build time every stem is).
+func (ix *Index) bigramsOf(toks []token, known bool) []uint64 {
+	var out []uint64
+	prev, have := uint32(0), false
+	for _, t := range toks {
+		if isStop(t.word) {
+			continue
+		}
+		id, ok := ix.vocab[t.stem]
+		if !ok {
+			have = false
+			continue
+		}
+		if have {
+			out = append(out, uint64(prev)<<32|uint64(id))
+		}
+		prev, have = id, true
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // has reports whether the passage at pos holds answer type t.

@@ -17,6 +17,7 @@ var fitModel = flag.Bool("fit", false, "refit the answer model on the dev split 
 
 // fitQuestion is one dev question's scored pool, for fitting.
 type fitQuestion struct {
+	q          analysis
 	family     string
 	answerable bool
 	xs         []featureVec
@@ -32,7 +33,7 @@ func fitData(t testing.TB, e *Engine, cases []evalCase) []fitQuestion {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fq := fitQuestion{family: c.Family, answerable: c.answerable()}
+		fq := fitQuestion{q: e.index.analyse(c.Question), family: c.Family, answerable: c.answerable()}
 		for _, cand := range tr.ranked {
 			p := e.index.passages[cand.pos]
 			fq.xs = append(fq.xs, cand.x)
@@ -103,7 +104,7 @@ func answerRows(qs []fitQuestion, w [nFeatures]float64) ([]answerVec, []bool) {
 	var ys []bool
 	for _, q := range qs {
 		ranked, ok := rankWith(q, w)
-		xs = append(xs, answerFeatures(ranked))
+		xs = append(xs, answerFeatures(q.q, ranked))
 		ys = append(ys, ok)
 	}
 	return xs, ys
@@ -312,7 +313,7 @@ func crossValidate(qs []fitQuestion, lambda float64) []outcome {
 		w, a := fitBoth(train, lambda)
 		for _, q := range held {
 			ranked, ok := rankWith(q, w)
-			x := answerFeatures(ranked)
+			x := answerFeatures(q.q, ranked)
 			o := outcome{answerable: q.answerable, conf: sigmoid(linear(a[:], x[:])), topOK: ok}
 			for _, c := range ranked[:min(maxSentences, len(ranked))] {
 				o.scores = append(o.scores, c.score)
@@ -394,4 +395,62 @@ func TestFitModel(t *testing.T) {
 func round(x float64, places int) float64 {
 	p := math.Pow(10, float64(places))
 	return math.Round(x*p) / p
+}
+
+var ablate = flag.Bool("ablate", false, "report the cross-validated objective without each feature")
+
+// TestAblation drops each feature in turn and reports the cross-validated
+// objective without it: a feature whose removal does not lower the figure
+// has not earned its place.
+//
+//	go test ./retrieval -run TestAblation -ablate -v
+func TestAblation(t *testing.T) {
+	if !*ablate {
+		t.Skip("a tool, not a test: pass -ablate")
+	}
+	e := shippedEngine(t)
+	qs := fitData(t, e, casesIn(loadEval(t), splitDev))
+	m, err := loadModel(modelJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lambda := 1.0
+	fmt.Sscanf(m.Fitted, "ranking: softmax over candidates, L2 %g", &lambda)
+	without := func(qs []fitQuestion, f int) []fitQuestion {
+		drop := make([]fitQuestion, len(qs))
+		for i, q := range qs {
+			drop[i] = q
+			drop[i].xs = make([]featureVec, len(q.xs))
+			for j, x := range q.xs {
+				x[f] = 0
+				drop[i].xs[j] = x
+			}
+		}
+		return drop
+	}
+	// Backward elimination: drop the feature whose absence scores best,
+	// while that is no worse than keeping it.
+	_, _, base := bestThreshold(crossValidate(qs, lambda))
+	t.Logf("all features: %.3f (L2 %g)", base, lambda)
+	removed := map[int]bool{}
+	for {
+		best, bestScore := -1, -1.0
+		for f := 1; f < nFeatures; f++ {
+			if removed[f] {
+				continue
+			}
+			_, _, s := bestThreshold(crossValidate(without(qs, f), lambda))
+			t.Logf("  without %-20s %.3f (%+.3f)", featureNames[f], s, s-base)
+			if s > bestScore {
+				best, bestScore = f, s
+			}
+		}
+		if best < 0 || bestScore < base {
+			break
+		}
+		removed[best] = true
+		qs = without(qs, best)
+		base = bestScore
+		t.Logf("removed %s: %.3f", featureNames[best], base)
+	}
 }

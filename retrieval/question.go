@@ -129,6 +129,9 @@ type analysis struct {
 	// unmatched is the IDF share of the question's words the corpus has
 	// nothing for, in any channel but word vectors.
 	unmatched float64
+	// bigrams are the question's pairs of consecutive content words, as
+	// stems of the index.
+	bigrams []uint64
 	// unknownName is set when the asker capitalised a word the corpus
 	// never uses: a name the articles do not mention.
 	unknownName bool
@@ -172,6 +175,7 @@ func (ix *Index) analyse(question string) analysis {
 	if total > 0 {
 		q.unmatched = unmatched / total
 	}
+	q.bigrams = ix.bigramsOf(tokenize(text), false)
 	return q
 }
 

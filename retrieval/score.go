@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/handover/handover/corpus"
@@ -17,10 +18,8 @@ import (
 const (
 	fBias         = iota
 	fCovExact     // IDF share of question words the sentence holds as such
-	fCovWordNet   // ... holds as a WordNet synonym, derivation or pertainym
 	fCovBroader   // ... holds as a broader or narrower word
 	fCovPart      // ... holds as its whole or a part of it
-	fCovTypo      // ... holds as the word a misspelling meant
 	fCovDescribed // ... holds as a name the word describes elsewhere ("the norwegian")
 	fCovVector    // ... holds as a word near in GloVe space (times the cosine)
 	fCovContext   // ... finds only in the sentences either side
@@ -28,24 +27,23 @@ const (
 	fCovContent   // IDF share of the question's words other than names that the sentence holds (any channel but vectors)
 	fFocusMiss    // the weightiest question word is nowhere near the sentence
 	fNameMiss     // IDF share of the names asked about that are not near it
-	fCosine       // embedding cosine of question and sentence
-	fBM25         // BM25, over what the question's words could score
-	fTypeMatch    // the sentence holds what the question asks for (a date, a number...)
 	fTypeMiss     // the question asks for a kind of answer the sentence lacks
 	fTypeNear     // ... but a sentence either side holds it
 	fQuote        // asked what someone said, the sentence quotes someone
 	fSpeaker      // asked about a person, the sentence quotes that person
 	fFutureMiss   // asked about the future, the sentence does not speak of it
 	fUnmatched    // IDF share of question words the corpus has nothing for
-	fUnknownName  // the question names someone the corpus never mentions
 	fShort        // the sentence has fewer than six words
+	fBigram       // share of the question's word pairs the sentence holds as pairs
+	fLead         // the sentence is among the first of its article
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{
-	"bias", "coverage exact", "coverage wordnet", "coverage broader", "coverage part", "coverage typo", "coverage described", "coverage vector",
-	"coverage context", "soft coverage", "content coverage", "focus missing", "names missing", "cosine", "bm25", "type match", "type missing",
-	"type in neighbour", "quote", "speaker", "future missing", "unmatched words", "unknown name", "short",
+	"bias", "coverage exact", "coverage broader", "coverage part", "coverage described", "coverage vector",
+	"coverage context", "soft coverage", "content coverage", "focus missing", "names missing",
+	"type missing", "type in neighbour", "quote", "speaker", "future missing", "unmatched words", "short",
+	"bigrams", "lead",
 }
 
 // The features of a question's best candidate that say whether the
@@ -60,7 +58,6 @@ const (
 	aNameMiss    // it lacks names the question asks about
 	aFutureMiss  // it does not speak of the future asked about
 	aFocusMiss   // it lacks the question's weightiest word
-	aTypeMatch   // it holds the kind of answer asked for
 	aSoftCov     // its soft coverage
 	aContent     // its coverage of the question's words other than names
 	aUnmatched   // IDF share of question words the corpus has nothing for
@@ -70,7 +67,7 @@ const (
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "margin", "top coverage", "top type missing", "top names missing",
-	"top future missing", "top focus missing", "top type match", "top soft coverage", "top content coverage",
+	"top future missing", "top focus missing", "top soft coverage", "top content coverage",
 	"unmatched words", "unknown name",
 }
 
@@ -134,7 +131,7 @@ func linear(w, x []float64) float64 {
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // answerFeatures describes the best of the ranked candidates.
-func answerFeatures(ranked []candidate) answerVec {
+func answerFeatures(q analysis, ranked []candidate) answerVec {
 	var a answerVec
 	a[aBias] = 1
 	if len(ranked) == 0 {
@@ -146,25 +143,26 @@ func answerFeatures(ranked []candidate) answerVec {
 	if len(ranked) > 1 {
 		a[aMargin] = top.score - ranked[1].score
 	}
-	for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovPart, fCovTypo, fCovDescribed, fCovVector, fCovContext} {
+	for _, f := range []int{fCovExact, fCovBroader, fCovPart, fCovDescribed, fCovVector, fCovContext} {
 		a[aCoverage] += top.x[f]
 	}
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aFutureMiss] = top.x[fFutureMiss]
 	a[aFocusMiss] = top.x[fFocusMiss]
-	a[aTypeMatch] = top.x[fTypeMatch]
 	a[aSoftCov] = top.x[fSoftCov]
 	a[aContent] = top.x[fCovContent]
-	a[aUnmatched] = top.x[fUnmatched]
-	a[aUnknownName] = top.x[fUnknownName]
+	a[aUnmatched] = q.unmatched
+	if q.unknownName {
+		a[aUnknownName] = 1
+	}
 	return a
 }
 
 // confidence is the probability that the best candidate answers the
 // question.
-func (m *model) confidence(ranked []candidate) float64 {
-	a := answerFeatures(ranked)
+func (m *model) confidence(q analysis, ranked []candidate) float64 {
+	a := answerFeatures(q, ranked)
 	return sigmoid(linear(m.answer[:], a[:]))
 }
 
@@ -182,8 +180,8 @@ func (m *model) blame(got, top featureVec) string {
 
 // weakest names the answerability feature that pulls the confidence down
 // most.
-func (m *model) weakest(ranked []candidate) string {
-	a := answerFeatures(ranked)
+func (m *model) weakest(q analysis, ranked []candidate) string {
+	a := answerFeatures(q, ranked)
 	worst, name := 0.0, "no single feature"
 	for i, v := range a {
 		if c := m.answer[i] * v; c < worst && i != aBias {
@@ -261,23 +259,10 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 
 // score computes the features of each pooled passage and ranks them by
 // the model's score, ties broken by position.
-func (ix *Index) score(q analysis, qvec []float32, pool []int) []candidate {
-	stems := ix.queryStems(q)
-	bm := ix.bm25.scores(stems, pool)
-	// BM25 over the most the question's words could score (each once, in
-	// a passage of average length): comparable across questions, unlike
-	// a share of the pool's best.
-	maxBM := 0.0
-	for st := range stems {
-		maxBM += ix.stats.idf(st)
-	}
+func (ix *Index) score(q analysis, pool []int) []candidate {
 	out := make([]candidate, len(pool))
 	for i, pos := range pool {
 		x := ix.features(q, pos)
-		x[fCosine] = float64(dot(qvec, ix.vecs[pos]))
-		if maxBM > 0 {
-			x[fBM25] = bm[i] / maxBM
-		}
 		out[i] = candidate{pos: pos, x: x, score: ix.model.score(x)}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -286,19 +271,6 @@ func (ix *Index) score(q analysis, qvec []float32, pool []int) []candidate {
 		}
 		return out[i].pos < out[j].pos
 	})
-	return out
-}
-
-// queryStems are the question's own stems, for BM25 as a feature.
-func (ix *Index) queryStems(q analysis) map[string]float64 {
-	out := map[string]float64{}
-	for _, t := range q.terms {
-		for _, a := range t.alts {
-			if a.ch == chExact {
-				out[ix.stemOf[a.id]] = 1
-			}
-		}
-	}
 	return out
 }
 
@@ -359,14 +331,10 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		switch {
 		case ch == chExact:
 			x[fCovExact] += t.weight
-		case ch == chWordNet:
-			x[fCovWordNet] += t.weight
 		case ch == chBroader:
 			x[fCovBroader] += t.weight
 		case ch == chPart:
 			x[fCovPart] += t.weight
-		case ch == chTypo:
-			x[fCovTypo] += t.weight
 		case ch == chDescribed:
 			x[fCovDescribed] += t.weight
 		case ch == chVector:
@@ -382,7 +350,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		}
 	}
 	if total > 0 {
-		for _, f := range []int{fCovExact, fCovWordNet, fCovBroader, fCovPart, fCovTypo, fCovDescribed, fCovVector, fCovContext, fSoftCov} {
+		for _, f := range []int{fCovExact, fCovBroader, fCovPart, fCovDescribed, fCovVector, fCovContext, fSoftCov} {
 			x[f] /= total
 		}
 	}
@@ -395,7 +363,6 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 	if q.atype != typeOther {
 		switch {
 		case ix.facts.has(pos, q.atype):
-			x[fTypeMatch] = 1
 		case ix.neighbourHas(pos, q.atype):
 			x[fTypeNear] = 1
 		default:
@@ -409,11 +376,20 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		x[fFutureMiss] = 1
 	}
 	x[fUnmatched] = q.unmatched
-	if q.unknownName {
-		x[fUnknownName] = 1
-	}
 	if len(ix.stems[pos]) < 6 {
 		x[fShort] = 1
+	}
+	if len(q.bigrams) > 0 {
+		n := 0
+		for _, b := range q.bigrams {
+			if _, ok := slices.BinarySearch(ix.facts.bigrams[pos], b); ok {
+				n++
+			}
+		}
+		x[fBigram] = float64(n) / float64(len(q.bigrams))
+	}
+	if ix.facts.lead[pos] {
+		x[fLead] = 1
 	}
 	return x
 }
