@@ -52,22 +52,17 @@ var featureNames = [nFeatures]string{
 const (
 	aBias        = iota
 	aTopScore    // the best candidate's ranking score
-	aMargin      // how far it leads the second
-	aCoverage    // its coverage in every channel
+	aMargin      // how far it stands above the rest of the pool
 	aTypeMiss    // it lacks the kind of answer asked for
 	aNameMiss    // it lacks names the question asks about
 	aFutureMiss  // it does not speak of the future asked about
-	aFocusMiss   // it lacks the question's weightiest word
-	aSoftCov     // its soft coverage
-	aContent     // its coverage of the question's words other than names
 	aUnmatched   // IDF share of question words the corpus has nothing for
 	aUnknownName // the question names someone the corpus never mentions
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
-	"bias", "top score", "margin", "top coverage", "top type missing", "top names missing",
-	"top future missing", "top focus missing", "top soft coverage", "top content coverage",
+	"bias", "top score", "margin", "top type missing", "top names missing", "top future missing",
 	"unmatched words", "unknown name",
 }
 
@@ -135,23 +130,23 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	var a answerVec
 	a[aBias] = 1
 	if len(ranked) == 0 {
-		a[aTypeMiss], a[aNameMiss], a[aFocusMiss] = 1, 1, 1
+		a[aTypeMiss], a[aNameMiss] = 1, 1
 		return a
 	}
 	top := ranked[0]
 	a[aTopScore] = top.score
 	if len(ranked) > 1 {
-		a[aMargin] = top.score - ranked[1].score
-	}
-	for _, f := range []int{fCovExact, fCovBroader, fCovPart, fCovDescribed, fCovVector, fCovContext} {
-		a[aCoverage] += top.x[f]
+		// Against the pool's mean, not the runner-up: articles that tell
+		// the same fact tie at the top, which is no doubt at all.
+		mean := 0.0
+		for _, c := range ranked[1:] {
+			mean += c.score
+		}
+		a[aMargin] = top.score - mean/float64(len(ranked)-1)
 	}
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aFutureMiss] = top.x[fFutureMiss]
-	a[aFocusMiss] = top.x[fFocusMiss]
-	a[aSoftCov] = top.x[fSoftCov]
-	a[aContent] = top.x[fCovContent]
 	a[aUnmatched] = q.unmatched
 	if q.unknownName {
 		a[aUnknownName] = 1
