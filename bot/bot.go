@@ -54,6 +54,10 @@ type Options struct {
 	// turned away.
 	MaxConcurrent int
 	QueueSize     int
+	// GlobalRateLimit is the REST requests per second the bot allows
+	// itself beside interaction callbacks (default DefaultGlobalRateLimit,
+	// Discord's limit). Tests against a faster fake raise it.
+	GlobalRateLimit int
 	// ShardID and ShardCount (default 1) shard the gateway connection.
 	ShardID, ShardCount int
 	// LLM says a model is configured: answers stream, and extractive
@@ -163,6 +167,10 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 	if err != nil {
 		return nil, fmt.Errorf("new bot: %w", err)
 	}
+	// The limiter bounds each attempt itself; a client timeout would also
+	// cut short waiting out a rate limit.
+	client.Transport = newLimiter(client.Transport, logger, opts.GlobalRateLimit)
+	client.Timeout = 0
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = 4
 	}
@@ -257,6 +265,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("discord session: %w", err)
 	}
 	s.Client = b.client
+	// The client's limiter waits out 429s and retries what is safe to
+	// retry; discordgo's own retries would only repeat it.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
 	s.StateEnabled = false // handover needs no guild cache
 	s.ShardID, s.ShardCount = b.opts.ShardID, b.opts.ShardCount
 	s.Identify.Intents = b.intents
