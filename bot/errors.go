@@ -99,8 +99,13 @@ func redact(err error) error {
 
 // isUnknownInteraction reports Discord's 10062.
 func isUnknownInteraction(err error) bool {
+	return isRESTCode(err, discordgo.ErrCodeUnknownInteraction)
+}
+
+// isRESTCode reports a Discord error response with that JSON error code.
+func isRESTCode(err error, code int) bool {
 	var re *discordgo.RESTError
-	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownInteraction
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == code
 }
 
 // permissionHint says what to fix when Discord refuses for lack of access,

@@ -55,9 +55,14 @@ func (ic *interaction) callback(ctx context.Context, resp *discordgo.Interaction
 	if ic.state != notAcked {
 		return fmt.Errorf("interaction %s: already acknowledged", ic.i.ID)
 	}
-	err := redact(ic.s.InteractionRespond(ic.i, resp, discordgo.WithContext(ctx)))
+	err := redact(interactionCallback(ctx, ic.s, ic.i, resp))
 	if isUnknownInteraction(err) {
 		return errExpired
+	}
+	if isRESTCode(err, discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged) {
+		// Only a retried callback whose first try got through, unseen,
+		// meets this: the bot sends one callback per interaction.
+		err = nil
 	}
 	if err != nil {
 		return fmt.Errorf("acknowledge interaction %s: %w", ic.i.ID, err)
@@ -120,12 +125,12 @@ func (ic *interaction) deliver(ctx context.Context, msgs []Message, ephemeral bo
 
 func (ic *interaction) editOriginal(ctx context.Context, m Message) (*discordgo.Message, error) {
 	embeds, components := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
-	msg, err := ic.s.InteractionResponseEdit(ic.i, &discordgo.WebhookEdit{
+	msg, err := interactionEdit(ctx, ic.s, ic.i, &discordgo.WebhookEdit{
 		Content:         &m.Content,
 		Embeds:          &embeds,
 		Components:      &components,
 		AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
+	})
 	err = redact(err)
 	if isUnknownInteraction(err) {
 		return nil, errExpired
@@ -146,7 +151,7 @@ func (ic *interaction) followup(ctx context.Context, m Message, ephemeral bool) 
 	if ephemeral {
 		p.Flags = discordgo.MessageFlagsEphemeral
 	}
-	msg, err := ic.s.FollowupMessageCreate(ic.i, true, p, discordgo.WithContext(ctx))
+	msg, err := interactionFollowup(ctx, ic.s, ic.i, p)
 	err = redact(err)
 	if isUnknownInteraction(err) {
 		return nil, errExpired
@@ -176,16 +181,20 @@ func (ic *interaction) fail(ctx context.Context, err error) error {
 		_, err := ic.editOriginal(ctx, Message{Content: text})
 		return err
 	case state == deferred:
-		if err := redact(ic.s.InteractionResponseDelete(ic.i, discordgo.WithContext(ctx))); err != nil {
-			if isUnknownInteraction(err) {
+		// The private note goes first: the "thinking…" message is removed
+		// only once its replacement is delivered.
+		if _, err := ic.followup(ctx, Message{Content: text}, true); err != nil {
+			if errors.Is(err, errExpired) {
 				return nil
 			}
 			// Better a plain public note than a "thinking…" that never ends.
 			_, err := ic.editOriginal(ctx, Message{Content: text})
 			return err
 		}
-		_, err := ic.followup(ctx, Message{Content: text}, true)
-		return err
+		if err := redact(interactionDelete(ctx, ic.s, ic.i)); err != nil && !isUnknownInteraction(err) {
+			return fmt.Errorf("delete deferred response to interaction %s: %w", ic.i.ID, err)
+		}
+		return nil
 	default:
 		_, err := ic.followup(ctx, Message{Content: text}, true)
 		return err

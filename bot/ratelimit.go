@@ -116,6 +116,7 @@ func isCallback(method, p string) bool {
 func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 	ctx := r.Context()
 	key := routeKey(r.Method, r.URL.Path)
+	logKey := tokenPathRE.ReplaceAllString(key, "${1}<token>") // tokens never reach a log
 	exempt := isCallback(r.Method, r.URL.Path)
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody {
@@ -158,14 +159,14 @@ func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 			if err == nil {
 				status = resp.Status
 			}
-			l.logger.Debug("discord request failed; retrying", "route", key, "status", status, "err", err, "retry", serverRetries)
+			l.logger.Debug("discord request failed; retrying", "route", logKey, "status", status, "err", err, "retry", serverRetries)
 			if err := sleep(ctx, backoff(l.retryBase, serverRetries)); err != nil {
 				return nil, err
 			}
 			continue
 		case resp.StatusCode == http.StatusTooManyRequests:
 			after, global := l.limited(b, resp, data)
-			l.logger.Debug("discord rate limit", "route", key, "retry_after", after, "global", global)
+			l.logger.Debug("discord rate limit", "route", logKey, "retry_after", after, "global", global)
 			continue
 		}
 		if err != nil {
