@@ -20,6 +20,7 @@ var (
 	errPanic        = errors.New("handler panicked")
 	errAnswerGone   = errors.New("answer no longer in memory")
 	errUnknownInput = errors.New("unknown command or button")
+	errMalformed    = errors.New("interaction did not decode")
 	// errExpired is Discord's 10062 Unknown interaction: the token is dead
 	// (acknowledged too late, or already answered elsewhere). Nothing can be
 	// sent for it, so it is logged and dropped, never retried.
@@ -54,6 +55,8 @@ func userMessage(err error) string {
 		return "I'm restarting. Please ask again in a minute."
 	case errors.Is(err, errAnswerGone):
 		return "I no longer have that answer in memory (I may have restarted). Ask the question again to see its sources."
+	case errors.Is(err, errMalformed):
+		return "Sorry, I couldn't read that request. Please try again, or use `/help`."
 	case errors.Is(err, errUnknownInput):
 		return "I don't know that command. Try `/help`."
 	case errors.Is(err, context.DeadlineExceeded):

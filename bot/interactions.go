@@ -204,7 +204,20 @@ func (ic *interaction) fail(ctx context.Context, err error) error {
 // onInteraction handles every interaction: it recovers panics, logs once
 // with IDs and latency, and makes sure the user hears back.
 func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreate) {
-	ic := &interaction{s: s, i: ev.Interaction, metrics: b.metrics, received: time.Now()}
+	// discordgo runs each handler in its own goroutine with no recover: a
+	// panic anywhere here, before the handler's own recover below included,
+	// would end the process.
+	defer b.recoverEvent("interaction")
+	received := time.Now()
+	if ev == nil || ev.Interaction == nil || ev.ID == "" || ev.Token == "" {
+		b.logger.Warn("interaction without an ID or token dropped: discordgo could not decode it")
+		return
+	}
+	ic := &interaction{s: s, i: ev.Interaction, metrics: b.metrics, received: received}
+	if reason := malformed(ev.Interaction); reason != "" {
+		b.refuseMalformed(ic, reason)
+		return
+	}
 	log := b.logger.With("interaction_id", ic.i.ID, "user_id", ic.userID(), "guild_id", ic.i.GuildID, "channel_id", ic.i.ChannelID, "kind", interactionKind(ic.i))
 	ctx, ok := b.begin()
 	if !ok {
@@ -249,6 +262,47 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 			log.Warn("tell user about failure", "err", redact(ferr))
 		}
 	}
+}
+
+// recoverEvent is the first defer of every event handler: the last line of
+// defence, behind each handler's own recover that tells the user.
+func (b *Bot) recoverEvent(event string) {
+	if r := recover(); r != nil {
+		b.metrics.panics.Add(1)
+		b.logger.Error("panic in event handler", "event", event, "panic", r, "stack", string(debug.Stack()))
+	}
+}
+
+// malformed says why discordgo could not decode an interaction's data, or
+// "" when it could. discordgo dispatches an event even when decoding failed
+// (a custom_id that is a number, options that are not a list), leaving
+// Data nil; its ApplicationCommandData and MessageComponentData then panic.
+func malformed(i *discordgo.Interaction) string {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		if _, ok := i.Data.(discordgo.ApplicationCommandInteractionData); !ok {
+			return "command data did not decode"
+		}
+	case discordgo.InteractionMessageComponent:
+		if _, ok := i.Data.(discordgo.MessageComponentInteractionData); !ok {
+			return "component data did not decode"
+		}
+	}
+	return ""
+}
+
+// refuseMalformed logs an interaction that did not decode, once at Warn,
+// and tells its user privately when it can carry a message.
+func (b *Bot) refuseMalformed(ic *interaction, reason string) {
+	log := b.logger.With("interaction_id", ic.i.ID, "type", int(ic.i.Type), "user_id", ic.userID(), "channel_id", ic.i.ChannelID)
+	if ic.i.Type != discordgo.InteractionApplicationCommand && ic.i.Type != discordgo.InteractionMessageComponent {
+		log.Warn("malformed interaction dropped", "reason", reason)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	defer cancel()
+	err := ic.fail(ctx, errMalformed)
+	log.Warn("malformed interaction refused", "reason", reason, "told", err == nil, "err", redact(err))
 }
 
 // isUserError reports errors that are the user's doing or expected load,

@@ -28,9 +28,16 @@ const (
 // (itself included, so two bots can never talk each other into a loop) and
 // messages it has already seen.
 func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
+	defer b.recoverEvent("message") // see onInteraction
 	received := time.Now()
+	if ev == nil || ev.Message == nil || ev.ID == "" || ev.ChannelID == "" || ev.Author == nil {
+		// Discord always sends these; discordgo leaves them empty when
+		// the event did not decode.
+		b.logger.Warn("malformed message dropped: discordgo could not decode it")
+		return
+	}
 	m := ev.Message
-	if m == nil || m.Author == nil || m.Author.Bot || m.WebhookID != "" || m.Author.System {
+	if m.Author.Bot || m.WebhookID != "" || m.Author.System {
 		return
 	}
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {

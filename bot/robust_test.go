@@ -1,0 +1,59 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/handover/handover/bot/discordtest"
+)
+
+// TestMalformedEvents sends events discordgo cannot decode. None may crash
+// the bot; those with an interaction token get a private apology; each is
+// logged once at Warn; the bot answers normally afterwards.
+func TestMalformedEvents(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{RespondToMentions: true}, nil, nil)
+	tests := []struct {
+		name     string
+		in       discordtest.Interaction
+		wantTold bool
+	}{
+		{"button custom_id is a number", discordtest.Interaction{Type: discordgo.InteractionMessageComponent, CustomID: "sources:1",
+			Malform: func(p map[string]any) { p["data"].(map[string]any)["custom_id"] = 12345 }}, true},
+		{"options are not a list", discordtest.Interaction{Name: cmdAsk,
+			Malform: func(p map[string]any) { p["data"].(map[string]any)["options"] = "who?" }}, true},
+		{"autocomplete options are not a list", discordtest.Interaction{Type: discordgo.InteractionApplicationCommandAutocomplete, Name: cmdQuote,
+			Malform: func(p map[string]any) { p["data"].(map[string]any)["options"] = 7 }}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sent := h.interact(tt.in)
+			h.logs.wait(t, "interaction_id="+sent.ID)
+			if !tt.wantTold {
+				return
+			}
+			_, resp := h.callback(sent)
+			if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || !strings.Contains(resp.Data.Content, "couldn't read") {
+				t.Errorf("malformed interaction answered %+v, want a private apology", resp.Data)
+			}
+		})
+	}
+	p := map[string]any{"id": "1", "channel_id": discordtest.DefaultChannelID, "content": "hi", "author": "not a user"}
+	if err := h.srv.Dispatch("MESSAGE_CREATE", p); err != nil {
+		t.Fatal(err)
+	}
+	h.logs.wait(t, "malformed message dropped")
+
+	sent := h.ask(user(1), "Who took over?")
+	h.webhook(sent, discordtest.RouteEditOriginal, nil)
+	if n := h.metrics.panics.Load(); n != 0 {
+		t.Errorf("%d panics recovered, want none", n)
+	}
+	for _, line := range strings.Split(h.logs.String(), "\n") {
+		if strings.Contains(line, "malformed") && !strings.Contains(line, "level=WARN") {
+			t.Errorf("malformed event logged as %q, want Warn", line)
+		}
+	}
+}
