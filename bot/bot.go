@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -49,9 +50,10 @@ type Options struct {
 	RespondToMentions bool
 	// Cooldown is how long one user waits between questions; 0 disables it.
 	Cooldown time.Duration
-	// MaxConcurrent questions are answered at once (default 4); up to
-	// QueueSize more wait (default 8 per MaxConcurrent), then new ones are
-	// turned away.
+	// MaxConcurrent questions are answered at once (default: the CPUs
+	// Go may use, at least 2); up to QueueSize more wait (default 64 per
+	// MaxConcurrent), then new ones are turned away. A slot is held while
+	// an answer is computed, not while Discord delivers it.
 	MaxConcurrent int
 	QueueSize     int
 	// GlobalRateLimit is the REST requests per second the bot allows
@@ -117,6 +119,12 @@ const (
 	// sendTimeout bounds sending what is already decided, an answer or an
 	// apology, once the question's own deadline may have passed.
 	sendTimeout = 10 * time.Second
+	// messageReplyWorth is how long after a message a reply to it is still
+	// worth delivering, however long Discord's limits make it wait.
+	messageReplyWorth = 10 * time.Minute
+	// interactionReplyWorth leaves a margin before an interaction's token
+	// dies.
+	interactionReplyWorth = interactionTokenLife - 30*time.Second
 	// minHintInterval spaces the "how to ask me" hints to one user.
 	minHintInterval = 30 * time.Second
 )
@@ -172,10 +180,12 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 	client.Transport = newLimiter(client.Transport, logger, opts.GlobalRateLimit)
 	client.Timeout = 0
 	if opts.MaxConcurrent <= 0 {
-		opts.MaxConcurrent = 4
+		opts.MaxConcurrent = max(2, runtime.GOMAXPROCS(0))
 	}
 	if opts.QueueSize <= 0 {
-		opts.QueueSize = 8 * opts.MaxConcurrent
+		// A waiting question costs a goroutine; turning it away costs the
+		// asker.
+		opts.QueueSize = 64 * opts.MaxConcurrent
 	}
 	if opts.ShardCount <= 0 {
 		opts.ShardCount = 1
@@ -443,13 +453,17 @@ func (b *Bot) token() string {
 // answer puts q to the answerer and delivers the result through out,
 // streaming previews while a model writes. It returns the IDs of the
 // messages that hold the answer. The caller holds a slot: the answer's
-// time, AnswerTimeout, starts now.
+// time, AnswerTimeout, starts now. Once the answer is computed, answer
+// calls computed, which gives the slot back: delivering may wait on
+// Discord's rate limits, and must not hold up other questions' answers.
+// Delivery runs under dctx, which lasts as long as the answer is worth
+// delivering.
 //
 // With quiet set, an abstention is not delivered (no message, no IDs): a
 // message in a listed channel that is not a question ("hi everyone")
 // should not get a public "The articles don't say.". Nothing is streamed
 // then, since the preview could be that abstention.
-func (b *Bot) answer(ctx context.Context, out output, q string, history []retrieval.Turn, key string, quiet bool) ([]string, retrieval.Answer, error) {
+func (b *Bot) answer(ctx, dctx context.Context, out output, q string, history []retrieval.Turn, key string, quiet bool, computed func()) ([]string, retrieval.Answer, error) {
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	req := retrieval.Request{Question: q, History: history}
@@ -462,6 +476,7 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 	if st != nil {
 		st.stop()
 	}
+	computed()
 	if err != nil {
 		return nil, a, fmt.Errorf("answer: %w", err)
 	}
@@ -472,13 +487,11 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 		return nil, a, nil
 	}
 	b.answers.put(key, storedAnswer{citations: a.Citations, mode: a.Mode, questionLen: len(q)})
-	// An answer in hand is delivered even if the deadline has just passed:
-	// the engine returns its fallback answer exactly then.
-	sctx, cancelSend := sendContext(ctx)
-	defer cancelSend()
-	ids, err := out.final(sctx, FormatAnswer(a, key))
+	// An answer in hand is delivered even if the answer's deadline has
+	// just passed: the engine returns its fallback answer exactly then.
+	ids, err := out.final(dctx, FormatAnswer(a, key))
 	if err != nil {
-		return ids, a, fmt.Errorf("send answer: %w", err)
+		return ids, a, fmt.Errorf("send answer: %w: %w", errUndelivered, err)
 	}
 	turns := append(append([]retrieval.Turn(nil), history...), retrieval.Turn{Question: q, Answer: a.Text})
 	if len(turns) > maxHistoryTurns {
@@ -488,6 +501,14 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 		b.convos.put(id, turns)
 	}
 	return ids, a, nil
+}
+
+// deliveryContext is for delivering an answer to a question received at
+// received: it ends when the answer is no longer worth delivering, or when
+// shutdown gives up on work in flight, but not with the handler's own
+// deadline. Waiting for a channel's rate limit can take minutes.
+func deliveryContext(work context.Context, received time.Time, worth time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(work, received.Add(worth))
 }
 
 // modelFailed reports an answer that should have come from the model but

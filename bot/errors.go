@@ -21,6 +21,8 @@ var (
 	errAnswerGone   = errors.New("answer no longer in memory")
 	errUnknownInput = errors.New("unknown command or button")
 	errMalformed    = errors.New("interaction did not decode")
+	// errUndelivered marks an answer computed but never delivered.
+	errUndelivered = errors.New("answer not delivered")
 	// errExpired is Discord's 10062 Unknown interaction: the token is dead
 	// (acknowledged too late, or already answered elsewhere). Nothing can be
 	// sent for it, so it is logged and dropped, never retried.
@@ -133,6 +135,8 @@ func outcomeOf(err error) string {
 		return outcomeCooldown
 	case errors.Is(err, retrieval.ErrEmptyQuestion), errors.Is(err, retrieval.ErrQuestionTooLong):
 		return outcomeRejected
+	case errors.Is(err, errUndelivered):
+		return outcomeUndelivered
 	case errors.Is(err, errBusy), errors.Is(err, errClosing):
 		return outcomeBusy
 	default:

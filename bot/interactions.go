@@ -31,6 +31,7 @@ type interaction struct {
 	i        *discordgo.Interaction
 	metrics  *Metrics
 	received time.Time
+	work     context.Context // the bot's work: deliveries end with it
 
 	mu        sync.Mutex
 	state     ackState
@@ -229,6 +230,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 		return
 	}
 	defer b.end()
+	ic.work = ctx
 	ctx, cancel := context.WithTimeout(ctx, b.handlerTimeout())
 	defer cancel()
 	defer func() {
@@ -246,7 +248,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	latency := time.Since(ic.received)
 	switch {
 	case err == nil:
-	case errors.Is(err, errExpired):
+	case errors.Is(err, errExpired) && !errors.Is(err, errUndelivered):
 		log.Warn("interaction expired before handover could respond; dropped", "latency", latency)
 	default:
 		if isUserError(err) {
@@ -258,7 +260,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 		// handler's deadline.
 		fctx, cancel := sendContext(ctx)
 		defer cancel()
-		if ferr := ic.fail(fctx, err); ferr != nil && !errors.Is(ferr, errExpired) {
+		ferr := ic.fail(fctx, err)
+		b.countTold(err, ferr)
+		if ferr != nil && !errors.Is(ferr, errExpired) {
 			log.Warn("tell user about failure", "err", redact(ferr))
 		}
 	}
@@ -409,23 +413,27 @@ func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, 
 		err = b.admit(ic.userID(), true)
 	}
 	if err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.leave()
+	leave := sync.OnceFunc(b.gate.leave)
+	defer leave()
 	if err := ic.deferReply(ctx); err != nil {
 		b.metrics.question("", outcomeError)
 		return err
 	}
 	if err := b.waitTurn(ctx); err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.release()
-	_, a, err := b.answer(ctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID, false)
+	release := sync.OnceFunc(b.gate.release)
+	defer release()
+	dctx, cancel := deliveryContext(ic.work, ic.received, interactionReplyWorth)
+	defer cancel()
+	_, a, err := b.answer(ctx, dctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID, false, func() { release(); leave() })
 	latency := time.Since(ic.received)
 	if err != nil {
-		b.metrics.question(a.Mode, outcomeError)
+		b.metrics.question(a.Mode, outcomeOf(err))
 		return err
 	}
 	b.metrics.question(a.Mode, outcome(a))
@@ -433,6 +441,28 @@ func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, 
 	log.Info("answered", "question_len", len(q), "mode", a.Mode, "abstained", a.Abstained, "citations", len(a.Citations), "latency", latency)
 	log.Debug("question", "text", q)
 	return nil
+}
+
+// countRefusal counts a question refused before it was answered. A busy
+// refusal is counted by the handler once the notice has reached the asker
+// (tellBusy), so that "busy" never counts a notice nobody saw.
+func (b *Bot) countRefusal(err error) {
+	if !errors.Is(err, errBusy) {
+		b.metrics.question("", outcomeOf(err))
+	}
+}
+
+// countTold counts a busy refusal once telling the asker has succeeded or
+// failed.
+func (b *Bot) countTold(err, tellErr error) {
+	if !errors.Is(err, errBusy) {
+		return
+	}
+	if tellErr != nil {
+		b.metrics.question("", outcomeUndelivered)
+		return
+	}
+	b.metrics.question("", outcomeBusy)
 }
 
 // admit applies the cooldown and takes a place in the queue. On success the

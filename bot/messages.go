@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"strings"
@@ -66,6 +67,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		return
 	}
 	defer b.end()
+	work := ctx
 	ctx, cancel := context.WithTimeout(ctx, b.handlerTimeout())
 	defer cancel()
 	defer func() {
@@ -79,7 +81,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 			}
 		}
 	}()
-	err := b.handleMessage(ctx, s, m, kind, botID, received, log)
+	err := b.handleMessage(ctx, work, s, m, kind, botID, received, log)
 	latency := time.Since(received)
 	var quiet errQuiet
 	switch {
@@ -96,7 +98,9 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		}
 		fctx, cancel := sendContext(ctx)
 		defer cancel()
-		if rerr := b.replyText(fctx, s, m, userMessage(err)); rerr != nil {
+		rerr := b.tell(fctx, s, m, err)
+		b.countTold(err, rerr)
+		if rerr != nil {
 			log.Warn("tell user about failure", "err", rerr, "hint", permissionHint(rerr))
 		}
 	}
@@ -137,7 +141,7 @@ const mentionHint = "Ask me about the NATO handover from Stoltenberg to Rutte ‚Ä
 // the bot, and a reply with its ping turned off does not.
 const unreadReplyHint = "I can't read replies that don't mention me in this server. Turn the reply's **@ mention** on, mention me with your question, or use `/ask`."
 
-func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
+func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
 	q, err := retrieval.CheckQuestion(stripMention(m.Content, botID))
 	if errors.Is(err, retrieval.ErrEmptyQuestion) {
 		if kind == kindChannel {
@@ -159,28 +163,32 @@ func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discor
 		err = b.admit(m.Author.ID, false)
 	}
 	if err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.leave()
+	leave := sync.OnceFunc(b.gate.leave)
+	defer leave()
 
 	typing := b.startTyping(ctx, s, m.ChannelID, log)
 	defer typing.stop()
 	if err := b.waitTurn(ctx); err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.release()
+	release := sync.OnceFunc(b.gate.release)
+	defer release()
 
 	var history []retrieval.Turn
 	if kind == kindReply {
 		history = b.history(ctx, s, m.ReferencedMessage, botID, log)
 	}
 	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference(), beforeSend: typing.stop}
-	ids, a, err := b.answer(ctx, out, q, history, m.ID, kind == kindChannel && !looksLikeQuestion(q))
+	dctx, cancel := deliveryContext(work, received, messageReplyWorth)
+	defer cancel()
+	ids, a, err := b.answer(ctx, dctx, out, q, history, m.ID, kind == kindChannel && !looksLikeQuestion(q), func() { release(); leave() })
 	latency := time.Since(received)
 	if err != nil {
-		b.metrics.question(a.Mode, outcomeError)
+		b.metrics.question(a.Mode, outcomeOf(err))
 		if out.sentID != "" {
 			// A streamed preview is showing: turn it into the apology
 			// rather than leave a draft forever and reply again.
@@ -262,6 +270,22 @@ func (b *Bot) history(ctx context.Context, s *discordgo.Session, answer *discord
 		return nil
 	}
 	return []retrieval.Turn{turn}
+}
+
+// busyReaction tells an asker the bot is too busy: a reaction, because a
+// reply would spend the channel's message budget (5 per 5 s) that queued
+// answers are waiting for.
+const busyReaction = "‚è≥"
+
+// tell tells the asker of m why their question failed.
+func (b *Bot) tell(ctx context.Context, s *discordgo.Session, m *discordgo.Message, err error) error {
+	if errors.Is(err, errBusy) {
+		if rerr := react(ctx, s, m.ChannelID, m.ID, busyReaction); rerr != nil {
+			return fmt.Errorf("react to message %s: %w", m.ID, rerr)
+		}
+		return nil
+	}
+	return b.replyText(ctx, s, m, userMessage(err))
 }
 
 // replyText replies to m with plain text.

@@ -19,8 +19,11 @@ const (
 	outcomeAbstained = "abstained" // the articles do not say
 	outcomeRejected  = "rejected"  // empty or too long
 	outcomeCooldown  = "cooldown"  // the user asked again too soon
-	outcomeBusy      = "busy"      // the queue was full
-	outcomeError     = "error"     // anything else, panics included
+	outcomeBusy      = "busy"      // the queue was full, and the asker was told
+	// undelivered: an answer or a busy notice Discord never took, at the
+	// end of every retry and rate-limit wait.
+	outcomeUndelivered = "undelivered"
+	outcomeError       = "error" // anything else, panics included
 )
 
 // Metrics counts what the bot does and knows whether it is healthy. Its

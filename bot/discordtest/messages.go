@@ -97,6 +97,27 @@ func (s *Server) messageOp(c *call, m map[string]any) (int, any) {
 
 func (s *Server) typing(*call) (int, any) { return http.StatusNoContent, nil }
 
+// addReaction adds the bot's reaction to a stored message, counted in the
+// message's reactions as on Discord.
+func (s *Server) addReaction(c *call) (int, any) {
+	m := s.messages[c.req.Params["message"]]
+	if m == nil || m["channel_id"] != c.req.Params["channel"] {
+		return apiError(http.StatusNotFound, 10008, "Unknown Message")
+	}
+	emoji := c.req.Params["emoji"]
+	list, _ := m["reactions"].([]any)
+	for _, r := range list {
+		if rm, _ := r.(map[string]any); rm["emoji"].(map[string]any)["name"] == emoji {
+			if rm["me"] != true {
+				rm["me"], rm["count"] = true, rm["count"].(int)+1
+			}
+			return http.StatusNoContent, nil
+		}
+	}
+	m["reactions"] = append(list, map[string]any{"emoji": map[string]any{"id": nil, "name": emoji}, "count": 1, "me": true})
+	return http.StatusNoContent, nil
+}
+
 // newBotMessage builds and stores a message the bot sent. s.mu must be held.
 func (s *Server) newBotMessage(channelID string, body map[string]any, files []File) map[string]any {
 	content, _ := body["content"].(string)

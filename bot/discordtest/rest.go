@@ -44,6 +44,7 @@ const (
 	RouteEditMessage         = "PATCH /channels/{channel}/messages/{message}"
 	RouteDeleteMessage       = "DELETE /channels/{channel}/messages/{message}"
 	RouteTyping              = "POST /channels/{channel}/typing"
+	RouteAddReaction         = "PUT /channels/{channel}/messages/{message}/reactions/{emoji}/@me"
 )
 
 // Request is one REST request the fake received, with its answer. Its maps
@@ -228,6 +229,7 @@ func (s *Server) routes() http.Handler {
 		{RouteEditMessage, true, (*Server).channelMessage},
 		{RouteDeleteMessage, true, (*Server).channelMessage},
 		{RouteTyping, true, (*Server).typing},
+		{RouteAddReaction, true, (*Server).addReaction},
 	} {
 		method, p, _ := strings.Cut(rt.pattern, " ")
 		mux.HandleFunc(method+" /api/{version}"+p, func(w http.ResponseWriter, r *http.Request) {
