@@ -1,10 +1,12 @@
 package discordtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +30,23 @@ func (s *Server) createMessage(c *call) (int, any) {
 	if empty {
 		return s.rejectEmpty(c)
 	}
+	// With enforce_nonce, Discord answers a repeated nonce with the message
+	// it already created, so a retried send never posts twice.
+	nonce, _ := c.body["nonce"].(string)
+	enforce := nonce != "" && c.body["enforce_nonce"] == true
+	nonceKey := c.req.Params["channel"] + "/" + nonce
+	if enforce {
+		if m := s.messages[s.nonces[nonceKey]]; m != nil {
+			return http.StatusOK, m
+		}
+	}
 	m := s.newBotMessage(c.req.Params["channel"], c.body, c.req.Files)
+	if nonce != "" {
+		m["nonce"] = nonce
+	}
+	if enforce {
+		s.nonces[nonceKey] = m["id"].(string)
+	}
 	s.echo(m)
 	return http.StatusOK, m
 }
@@ -62,6 +80,25 @@ func (s *Server) echo(m map[string]any) {
 		}
 		return raw
 	})
+}
+
+// Posted returns the content of every message the bot created in a
+// channel and did not delete, oldest first: what the channel shows.
+func (s *Server) Posted(channelID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for id, m := range s.messages {
+		if a, _ := m["author"].(map[string]any); a["id"] == s.cfg.bot.ID && m["channel_id"] == channelID && m["webhook_id"] == nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b)) })
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i], _ = s.messages[id]["content"].(string)
+	}
+	return out
 }
 
 func (s *Server) channelMessage(c *call) (int, any) {
