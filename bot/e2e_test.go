@@ -52,10 +52,17 @@ type harness struct {
 func startBot(t *testing.T, opts Options, lib *fakeLibrary, proxy func(*discordtest.Server) string) *harness {
 	t.Helper()
 	srv := discordtest.NewServer(t, discordtest.WithToken(testToken))
+	return startBotOn(t, srv, opts, lib, proxy, newLogSink())
+}
+
+// startBotOn is startBot against a fake of the test's making, logging to
+// logs.
+func startBotOn(t *testing.T, srv *discordtest.Server, opts Options, lib *fakeLibrary, proxy func(*discordtest.Server) string, logs *logSink) *harness {
+	t.Helper()
 	if lib == nil {
 		lib = &fakeLibrary{}
 	}
-	h := &harness{t: t, srv: srv, ans: newFakeAnswerer(), lib: lib, clock: newFakeClock(), logs: newLogSink(), metrics: NewMetrics(), done: make(chan error, 1)}
+	h := &harness{t: t, srv: srv, ans: newFakeAnswerer(), lib: lib, clock: newFakeClock(), logs: logs, metrics: NewMetrics(), done: make(chan error, 1)}
 	opts.Token = testToken
 	opts.APIBaseURL = srv.URL()
 	if proxy != nil {

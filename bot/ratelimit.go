@@ -41,7 +41,8 @@ const (
 // limits, in place of discordgo's own limiter, which sleeps without a
 // context, holds interaction callbacks behind the global limit (Discord
 // exempts them), files every interaction edit under one bucket, and
-// retries only 502.
+// retries only 502. Requests on one route go one at a time, as with
+// discordgo, but a context can abandon the queue.
 //
 // It waits before a request when the route's bucket or the global limit
 // is spent, and after a 429 for as long as Discord says; every wait ends
@@ -108,16 +109,38 @@ func routeKey(method, p string) string {
 	return method + " /" + strings.Join(segs, "/")
 }
 
-// isCallback reports an interaction callback, exempt from the global limit.
-func isCallback(method, p string) bool {
-	return method == http.MethodPost && strings.HasPrefix(apiPrefixRE.ReplaceAllString(p, ""), "/interactions/") && strings.HasSuffix(p, "/callback")
+// globalExemption is how far a request is exempt from the global limit.
+type globalExemption int
+
+const (
+	notExempt globalExemption = iota
+	// uncounted requests do not count towards the 50 per second, but wait
+	// out a global 429: interaction edits and followups, which
+	// authenticate with the interaction's token, not the bot's, and which
+	// Discord lists among the interaction endpoints outside the global
+	// limit.
+	uncounted
+	// exempt requests never wait for the global limit: interaction
+	// callbacks, which must beat Discord's 3 seconds.
+	exempt
+)
+
+func exemption(method, p string) globalExemption {
+	p = apiPrefixRE.ReplaceAllString(p, "")
+	switch {
+	case method == http.MethodPost && strings.HasPrefix(p, "/interactions/") && strings.HasSuffix(p, "/callback"):
+		return exempt
+	case strings.HasPrefix(p, "/webhooks/") && strings.Count(p, "/") >= 3:
+		return uncounted
+	}
+	return notExempt
 }
 
 func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 	ctx := r.Context()
 	key := routeKey(r.Method, r.URL.Path)
 	logKey := tokenPathRE.ReplaceAllString(key, "${1}<token>") // tokens never reach a log
-	exempt := isCallback(r.Method, r.URL.Path)
+	ex := exemption(r.Method, r.URL.Path)
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody {
 		b, err := io.ReadAll(r.Body)
@@ -127,7 +150,7 @@ func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
-	retrySafe := r.Method != http.MethodPost || exempt || bytes.Contains(body, []byte(`"enforce_nonce":true`))
+	retrySafe := r.Method != http.MethodPost || ex == exempt || bytes.Contains(body, []byte(`"enforce_nonce":true`))
 
 	b := l.bucket(key)
 	select {
@@ -139,7 +162,7 @@ func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
 
 	serverRetries := 0
 	for attempt := 1; ; attempt++ {
-		if err := l.waitTurn(ctx, b, exempt); err != nil {
+		if err := l.waitTurn(ctx, b, ex); err != nil {
 			return nil, err
 		}
 		resp, data, err := l.attempt(r, body)
@@ -221,9 +244,9 @@ func (l *limiter) bucket(key string) *bucket {
 	return b
 }
 
-// waitTurn waits until the route's bucket, and unless exempt the global
-// limit, allow one more request, and takes it.
-func (l *limiter) waitTurn(ctx context.Context, b *bucket, exempt bool) error {
+// waitTurn waits until the route's bucket, and the global limit as far as
+// the request is subject to it, allow one more request, and takes it.
+func (l *limiter) waitTurn(ctx context.Context, b *bucket, ex globalExemption) error {
 	for {
 		l.mu.Lock()
 		now := l.now()
@@ -231,9 +254,10 @@ func (l *limiter) waitTurn(ctx context.Context, b *bucket, exempt bool) error {
 		switch {
 		case b.remaining == 0 && now.Before(b.reset):
 			wait = b.reset.Sub(now)
-		case exempt:
+		case ex == exempt:
 		case now.Before(l.globalUntil):
 			wait = l.globalUntil.Sub(now)
+		case ex == uncounted:
 		default:
 			if now.Sub(l.window) >= time.Second {
 				l.window, l.windowUsed = now, 0

@@ -17,7 +17,9 @@ import (
 type Limits struct {
 	// Global is the requests per second one bot may make across all
 	// routes; 0 means no global limit. Interaction callbacks are exempt,
-	// as on Discord.
+	// as on Discord, even from a global 429 in force; interaction edits
+	// and followups (webhook routes with the interaction's token, not the
+	// bot's) do not count, but are held by a global 429.
 	Global int
 	// ChannelMessages is the messages a bot may create per channel per
 	// ChannelWindow (Discord: 5 per 5 s); 0 means no limit.
@@ -109,6 +111,9 @@ func (s *Server) limit(req *Request, h http.Header, status *int, resp *any) bool
 			return true
 		}
 		w := &s.global
+		if req.Params["token"] != "" {
+			goto route // authenticated by the interaction's token
+		}
 		if now.Sub(w.start) >= s.cfg.scale(time.Second) {
 			*w = window{start: now}
 		}
@@ -121,6 +126,7 @@ func (s *Server) limit(req *Request, h http.Header, status *int, resp *any) bool
 		}
 		w.used++
 	}
+route:
 	limit, span := l.PerRoute, l.RouteWindow
 	if req.Route == RouteCreateMessage && l.ChannelMessages > 0 {
 		limit, span = l.ChannelMessages, l.ChannelWindow
