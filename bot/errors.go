@@ -21,6 +21,7 @@ var (
 	errAnswerGone   = errors.New("answer no longer in memory")
 	errUnknownInput = errors.New("unknown command or button")
 	errMalformed    = errors.New("interaction did not decode")
+	errUnreadable   = errors.New("question holds control characters")
 	// errUndelivered marks an answer computed but never delivered.
 	errUndelivered = errors.New("answer not delivered")
 	// errExpired is Discord's 10062 Unknown interaction: the token is dead
@@ -57,6 +58,8 @@ func userMessage(err error) string {
 		return "I'm restarting. Please ask again in a minute."
 	case errors.Is(err, errAnswerGone):
 		return "I no longer have that answer in memory (I may have restarted). Ask the question again to see its sources."
+	case errors.Is(err, errUnreadable):
+		return "That question has characters I can't read. Please type it again."
 	case errors.Is(err, errMalformed):
 		return "Sorry, I couldn't read that request. Please try again, or use `/help`."
 	case errors.Is(err, errUnknownInput):
@@ -133,7 +136,7 @@ func outcomeOf(err error) string {
 	switch {
 	case errors.As(err, &cd):
 		return outcomeCooldown
-	case errors.Is(err, retrieval.ErrEmptyQuestion), errors.Is(err, retrieval.ErrQuestionTooLong):
+	case errors.Is(err, retrieval.ErrEmptyQuestion), errors.Is(err, retrieval.ErrQuestionTooLong), errors.Is(err, errUnreadable):
 		return outcomeRejected
 	case errors.Is(err, errUndelivered):
 		return outcomeUndelivered

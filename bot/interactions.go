@@ -251,7 +251,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	case errors.Is(err, errExpired) && !errors.Is(err, errUndelivered):
 		log.Warn("interaction expired before handover could respond; dropped", "latency", latency)
 	default:
-		if isUserError(err) {
+		if errors.Is(err, errUnreadable) {
+			log.Warn("interaction refused", "reason", err, "latency", latency)
+		} else if isUserError(err) {
 			log.Info("interaction refused", "reason", err, "latency", latency)
 		} else {
 			log.Error("interaction failed", "err", err, "latency", latency)
@@ -408,7 +410,7 @@ func withoutComments(evs []retrieval.Event, keep bool) []retrieval.Event {
 // response is deferred at once, because an answer can take longer than the
 // 3 seconds Discord allows.
 func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, question string) error {
-	q, err := retrieval.CheckQuestion(question)
+	q, err := checkQuestion(question)
 	if err == nil {
 		err = b.admit(ic.userID(), true)
 	}

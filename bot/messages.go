@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -91,7 +92,9 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	case errors.As(err, &quiet):
 		log.Error("answer message", "err", err, "latency", latency)
 	default:
-		if isUserError(err) {
+		if errors.Is(err, errUnreadable) {
+			log.Warn("message refused", "reason", err, "latency", latency)
+		} else if isUserError(err) {
 			log.Info("message refused", "reason", err, "latency", latency)
 		} else {
 			log.Error("answer message", "err", err, "latency", latency, "hint", permissionHint(err))
@@ -123,14 +126,26 @@ func (b *Bot) classify(m *discordgo.Message, botID string) string {
 	return ""
 }
 
-// stripMention removes mentions of the bot from a question.
-func stripMention(content, botID string) string {
-	if botID == "" {
-		return strings.TrimSpace(content)
+// userOrRoleMentionRE matches <@id>, <@!id> and <@&id>.
+var userOrRoleMentionRE = regexp.MustCompile(`<@[!&]?[0-9]+>`)
+
+// stripMention removes user and role mentions, the bot's among them, from
+// a question: they say who is asked or told, not what, and would only
+// confuse the search.
+func stripMention(content string) string {
+	return strings.TrimSpace(userOrRoleMentionRE.ReplaceAllString(content, " "))
+}
+
+// checkQuestion cleans and checks a question's text: mentions go, and text
+// holding a NUL or another control character, which no keyboard types, is
+// refused as unreadable rather than failing deep in the answerer.
+func checkQuestion(raw string) (string, error) {
+	for _, r := range raw {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return "", errUnreadable
+		}
 	}
-	content = strings.ReplaceAll(content, "<@"+botID+">", " ")
-	content = strings.ReplaceAll(content, "<@!"+botID+">", " ")
-	return strings.TrimSpace(content)
+	return retrieval.CheckQuestion(stripMention(raw))
 }
 
 // mentionHint answers a bare mention.
@@ -142,7 +157,7 @@ const mentionHint = "Ask me about the NATO handover from Stoltenberg to Rutte â€
 const unreadReplyHint = "I can't read replies that don't mention me in this server. Turn the reply's **@ mention** on, mention me with your question, or use `/ask`."
 
 func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
-	q, err := retrieval.CheckQuestion(stripMention(m.Content, botID))
+	q, err := checkQuestion(m.Content)
 	if errors.Is(err, retrieval.ErrEmptyQuestion) {
 		if kind == kindChannel {
 			return nil // an image or sticker in a listed channel is not a question
@@ -263,7 +278,7 @@ func (b *Bot) history(ctx context.Context, s *discordgo.Session, answer *discord
 		if err != nil {
 			log.Debug("fetch the question an earlier answer replied to", "err", err)
 		} else {
-			turn.Question = stripMention(qm.Content, botID)
+			turn.Question = stripMention(qm.Content)
 		}
 	}
 	if turn.Question == "" && strings.TrimSpace(turn.Answer) == "" {

@@ -57,3 +57,33 @@ func TestMalformedEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionText: a NUL byte is refused as unreadable at Warn; mentions of
+// users and roles never reach the answerer.
+func TestQuestionText(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, Options{RespondToMentions: true}, nil, nil)
+	sent := h.ask(user(1), "who\x00 took over?")
+	_, resp := h.callback(sent)
+	if resp.Data == nil || !strings.Contains(resp.Data.Content, "characters I can't read") {
+		t.Errorf("NUL question answered %+v", resp.Data)
+	}
+	h.logs.wait(t, "level=WARN msg=\"interaction refused\" interaction_id="+sent.ID)
+
+	m := h.mention(user(2), "<@&777> who took over from <@!888> and <@999>?")
+	h.reply(m.ID)
+	h.ans.mu.Lock()
+	defer h.ans.mu.Unlock()
+	found := false
+	for _, r := range h.ans.requests {
+		if strings.Contains(r.Question, "took over from") {
+			found = true
+			if strings.Contains(r.Question, "<@") || strings.Contains(r.Question, "888") {
+				t.Errorf("question %q still holds a mention", r.Question)
+			}
+		}
+	}
+	if !found {
+		t.Error("the answerer never saw the question")
+	}
+}
