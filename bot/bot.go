@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -298,8 +300,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 
-	if err := b.open(s); err != nil {
+	if err := b.connect(ctx, s); err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		b.logger.Info("shut down before connecting to discord")
+		return nil
 	}
 	botID, appID := selfIDs(s)
 	b.logger.Info("connected to discord", "bot_id", botID, "shard", b.opts.ShardID, "shards", b.opts.ShardCount,
@@ -313,6 +319,60 @@ func (b *Bot) Run(ctx context.Context) error {
 	<-ctx.Done()
 	b.shutdown(s, cancelWork)
 	return nil
+}
+
+// Waits between attempts to reach an unreachable Discord.
+const (
+	connectRetryBase = time.Second
+	connectRetryCap  = 30 * time.Second
+)
+
+// connect opens the gateway connection, retrying with backoff while
+// Discord (or the configured api_base_url) cannot be reached: a restart
+// during a network outage should wait for the network, not exit. Refusals
+// (a bad token, intents, shards) are final. It returns nil without
+// connecting when ctx ends first.
+func (b *Bot) connect(ctx context.Context, s *discordgo.Session) error {
+	for attempt := 1; ; attempt++ {
+		err := b.open(s)
+		if err == nil || !unreachable(err) {
+			return err
+		}
+		wait := min(connectRetryCap, connectRetryBase<<min(attempt-1, 5))
+		b.logger.Warn("cannot reach discord; retrying", "api_base_url", b.baseURL(), "attempt", attempt, "retry_in", wait, "err", err)
+		if sleep(ctx, wait) != nil {
+			return nil
+		}
+	}
+}
+
+// unreachable reports a connection failure worth retrying: no answer, or a
+// server error, rather than a refusal.
+func unreachable(err error) bool {
+	if closeCode(err) != 0 {
+		return false
+	}
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode >= 500 || re.Response.StatusCode == http.StatusTooManyRequests
+	}
+	return true
+}
+
+// baseURL is the configured api_base_url for messages, any password in it
+// hidden.
+func (b *Bot) baseURL() string {
+	return RedactURL(cmp.Or(b.opts.APIBaseURL, "https://"+discordHost))
+}
+
+// RedactURL returns u with any password in it replaced, for messages and
+// logs; text that does not parse as a URL is returned as a placeholder.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return p.Redacted()
 }
 
 // open connects to the gateway. If Discord refuses the Message Content
@@ -340,7 +400,7 @@ func (b *Bot) open(s *discordgo.Session) error {
 	case closeInvalidShard, closeShardingRequired:
 		return fmt.Errorf("connect to discord: check discord.shard_id and discord.shard_count: %w", err)
 	}
-	return fmt.Errorf("connect to discord: %w", err)
+	return fmt.Errorf("connect to discord at %s (api_base_url): %w", b.baseURL(), err)
 }
 
 // selfIDs are the bot's user ID and its application's ID, from READY.

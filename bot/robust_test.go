@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -85,5 +86,30 @@ func TestQuestionText(t *testing.T) {
 	}
 	if !found {
 		t.Error("the answerer never saw the question")
+	}
+}
+
+// TestUnreachableDiscord: a bot that cannot reach Discord retries, names
+// the base URL it tries without its password, and stops when told to.
+func TestUnreachableDiscord(t *testing.T) {
+	t.Parallel()
+	logs := newLogSink()
+	b, err := New(logs.logger(), Options{Token: testToken, APIBaseURL: "http://user:s3cret@127.0.0.1:1"}, newFakeAnswerer(), &fakeLibrary{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	logs.wait(t, "cannot reach discord; retrying")
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v after cancel while retrying, want nil", err)
+	}
+	if out := logs.String(); strings.Contains(out, "s3cret") || !strings.Contains(out, "127.0.0.1:1") {
+		t.Errorf("log hides the base URL or shows its password:\n%s", out)
+	}
+	if _, err := New(logs.logger(), Options{Token: testToken, APIBaseURL: "ftp://user:s3cret@host"}, newFakeAnswerer(), &fakeLibrary{}); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("bad base URL: %v", err)
 	}
 }
