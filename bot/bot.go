@@ -1,11 +1,14 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -49,11 +52,16 @@ type Options struct {
 	RespondToMentions bool
 	// Cooldown is how long one user waits between questions; 0 disables it.
 	Cooldown time.Duration
-	// MaxConcurrent questions are answered at once (default 4); up to
-	// QueueSize more wait (default 8 per MaxConcurrent), then new ones are
-	// turned away.
+	// MaxConcurrent questions are answered at once (default: the CPUs
+	// Go may use, at least 2); up to QueueSize more wait (default 64 per
+	// MaxConcurrent), then new ones are turned away. A slot is held while
+	// an answer is computed, not while Discord delivers it.
 	MaxConcurrent int
 	QueueSize     int
+	// GlobalRateLimit is the REST requests per second the bot allows
+	// itself beside interaction callbacks (default DefaultGlobalRateLimit,
+	// Discord's limit). Tests against a faster fake raise it.
+	GlobalRateLimit int
 	// ShardID and ShardCount (default 1) shard the gateway connection.
 	ShardID, ShardCount int
 	// LLM says a model is configured: answers stream, and extractive
@@ -113,6 +121,12 @@ const (
 	// sendTimeout bounds sending what is already decided, an answer or an
 	// apology, once the question's own deadline may have passed.
 	sendTimeout = 10 * time.Second
+	// messageReplyWorth is how long after a message a reply to it is still
+	// worth delivering, however long Discord's limits make it wait.
+	messageReplyWorth = 10 * time.Minute
+	// interactionReplyWorth leaves a margin before an interaction's token
+	// dies.
+	interactionReplyWorth = interactionTokenLife - 30*time.Second
 	// minHintInterval spaces the "how to ask me" hints to one user.
 	minHintInterval = 30 * time.Second
 )
@@ -163,11 +177,17 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 	if err != nil {
 		return nil, fmt.Errorf("new bot: %w", err)
 	}
+	// The limiter bounds each attempt itself; a client timeout would also
+	// cut short waiting out a rate limit.
+	client.Transport = newLimiter(client.Transport, logger, opts.GlobalRateLimit)
+	client.Timeout = 0
 	if opts.MaxConcurrent <= 0 {
-		opts.MaxConcurrent = 4
+		opts.MaxConcurrent = max(2, runtime.GOMAXPROCS(0))
 	}
 	if opts.QueueSize <= 0 {
-		opts.QueueSize = 8 * opts.MaxConcurrent
+		// A waiting question costs a goroutine; turning it away costs the
+		// asker.
+		opts.QueueSize = 64 * opts.MaxConcurrent
 	}
 	if opts.ShardCount <= 0 {
 		opts.ShardCount = 1
@@ -257,6 +277,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("discord session: %w", err)
 	}
 	s.Client = b.client
+	// The client's limiter waits out 429s and retries what is safe to
+	// retry; discordgo's own retries would only repeat it.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
 	s.StateEnabled = false // handover needs no guild cache
 	s.ShardID, s.ShardCount = b.opts.ShardID, b.opts.ShardCount
 	s.Identify.Intents = b.intents
@@ -276,8 +300,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 
-	if err := b.open(s); err != nil {
+	if err := b.connect(ctx, s); err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		b.logger.Info("shut down before connecting to discord")
+		return nil
 	}
 	botID, appID := selfIDs(s)
 	b.logger.Info("connected to discord", "bot_id", botID, "shard", b.opts.ShardID, "shards", b.opts.ShardCount,
@@ -291,6 +319,60 @@ func (b *Bot) Run(ctx context.Context) error {
 	<-ctx.Done()
 	b.shutdown(s, cancelWork)
 	return nil
+}
+
+// Waits between attempts to reach an unreachable Discord.
+const (
+	connectRetryBase = time.Second
+	connectRetryCap  = 30 * time.Second
+)
+
+// connect opens the gateway connection, retrying with backoff while
+// Discord (or the configured api_base_url) cannot be reached: a restart
+// during a network outage should wait for the network, not exit. Refusals
+// (a bad token, intents, shards) are final. It returns nil without
+// connecting when ctx ends first.
+func (b *Bot) connect(ctx context.Context, s *discordgo.Session) error {
+	for attempt := 1; ; attempt++ {
+		err := b.open(s)
+		if err == nil || !unreachable(err) {
+			return err
+		}
+		wait := min(connectRetryCap, connectRetryBase<<min(attempt-1, 5))
+		b.logger.Warn("cannot reach discord; retrying", "api_base_url", b.baseURL(), "attempt", attempt, "retry_in", wait, "err", err)
+		if sleep(ctx, wait) != nil {
+			return nil
+		}
+	}
+}
+
+// unreachable reports a connection failure worth retrying: no answer, or a
+// server error, rather than a refusal.
+func unreachable(err error) bool {
+	if closeCode(err) != 0 {
+		return false
+	}
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode >= 500 || re.Response.StatusCode == http.StatusTooManyRequests
+	}
+	return true
+}
+
+// baseURL is the configured api_base_url for messages, any password in it
+// hidden.
+func (b *Bot) baseURL() string {
+	return RedactURL(cmp.Or(b.opts.APIBaseURL, "https://"+discordHost))
+}
+
+// RedactURL returns u with any password in it replaced, for messages and
+// logs; text that does not parse as a URL is returned as a placeholder.
+func RedactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return p.Redacted()
 }
 
 // open connects to the gateway. If Discord refuses the Message Content
@@ -318,7 +400,7 @@ func (b *Bot) open(s *discordgo.Session) error {
 	case closeInvalidShard, closeShardingRequired:
 		return fmt.Errorf("connect to discord: check discord.shard_id and discord.shard_count: %w", err)
 	}
-	return fmt.Errorf("connect to discord: %w", err)
+	return fmt.Errorf("connect to discord at %s (api_base_url): %w", b.baseURL(), err)
 }
 
 // selfIDs are the bot's user ID and its application's ID, from READY.
@@ -431,13 +513,17 @@ func (b *Bot) token() string {
 // answer puts q to the answerer and delivers the result through out,
 // streaming previews while a model writes. It returns the IDs of the
 // messages that hold the answer. The caller holds a slot: the answer's
-// time, AnswerTimeout, starts now.
+// time, AnswerTimeout, starts now. Once the answer is computed, answer
+// calls computed, which gives the slot back: delivering may wait on
+// Discord's rate limits, and must not hold up other questions' answers.
+// Delivery runs under dctx, which lasts as long as the answer is worth
+// delivering.
 //
 // With quiet set, an abstention is not delivered (no message, no IDs): a
 // message in a listed channel that is not a question ("hi everyone")
 // should not get a public "The articles don't say.". Nothing is streamed
 // then, since the preview could be that abstention.
-func (b *Bot) answer(ctx context.Context, out output, q string, history []retrieval.Turn, key string, quiet bool) ([]string, retrieval.Answer, error) {
+func (b *Bot) answer(ctx, dctx context.Context, out output, q string, history []retrieval.Turn, key string, quiet bool, computed func()) ([]string, retrieval.Answer, error) {
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	req := retrieval.Request{Question: q, History: history}
@@ -450,6 +536,7 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 	if st != nil {
 		st.stop()
 	}
+	computed()
 	if err != nil {
 		return nil, a, fmt.Errorf("answer: %w", err)
 	}
@@ -460,13 +547,11 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 		return nil, a, nil
 	}
 	b.answers.put(key, storedAnswer{citations: a.Citations, mode: a.Mode, questionLen: len(q)})
-	// An answer in hand is delivered even if the deadline has just passed:
-	// the engine returns its fallback answer exactly then.
-	sctx, cancelSend := sendContext(ctx)
-	defer cancelSend()
-	ids, err := out.final(sctx, FormatAnswer(a, key))
+	// An answer in hand is delivered even if the answer's deadline has
+	// just passed: the engine returns its fallback answer exactly then.
+	ids, err := out.final(dctx, FormatAnswer(a, key))
 	if err != nil {
-		return ids, a, fmt.Errorf("send answer: %w", err)
+		return ids, a, fmt.Errorf("send answer: %w: %w", errUndelivered, err)
 	}
 	turns := append(append([]retrieval.Turn(nil), history...), retrieval.Turn{Question: q, Answer: a.Text})
 	if len(turns) > maxHistoryTurns {
@@ -476,6 +561,14 @@ func (b *Bot) answer(ctx context.Context, out output, q string, history []retrie
 		b.convos.put(id, turns)
 	}
 	return ids, a, nil
+}
+
+// deliveryContext is for delivering an answer to a question received at
+// received: it ends when the answer is no longer worth delivering, or when
+// shutdown gives up on work in flight, but not with the handler's own
+// deadline. Waiting for a channel's rate limit can take minutes.
+func deliveryContext(work context.Context, received time.Time, worth time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithDeadline(work, received.Add(worth))
 }
 
 // modelFailed reports an answer that should have come from the model but

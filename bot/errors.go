@@ -20,6 +20,10 @@ var (
 	errPanic        = errors.New("handler panicked")
 	errAnswerGone   = errors.New("answer no longer in memory")
 	errUnknownInput = errors.New("unknown command or button")
+	errMalformed    = errors.New("interaction did not decode")
+	errUnreadable   = errors.New("question holds control characters")
+	// errUndelivered marks an answer computed but never delivered.
+	errUndelivered = errors.New("answer not delivered")
 	// errExpired is Discord's 10062 Unknown interaction: the token is dead
 	// (acknowledged too late, or already answered elsewhere). Nothing can be
 	// sent for it, so it is logged and dropped, never retried.
@@ -54,6 +58,10 @@ func userMessage(err error) string {
 		return "I'm restarting. Please ask again in a minute."
 	case errors.Is(err, errAnswerGone):
 		return "I no longer have that answer in memory (I may have restarted). Ask the question again to see its sources."
+	case errors.Is(err, errUnreadable):
+		return "That question has characters I can't read. Please type it again."
+	case errors.Is(err, errMalformed):
+		return "Sorry, I couldn't read that request. Please try again, or use `/help`."
 	case errors.Is(err, errUnknownInput):
 		return "I don't know that command. Try `/help`."
 	case errors.Is(err, context.DeadlineExceeded):
@@ -99,8 +107,13 @@ func redact(err error) error {
 
 // isUnknownInteraction reports Discord's 10062.
 func isUnknownInteraction(err error) bool {
+	return isRESTCode(err, discordgo.ErrCodeUnknownInteraction)
+}
+
+// isRESTCode reports a Discord error response with that JSON error code.
+func isRESTCode(err error, code int) bool {
 	var re *discordgo.RESTError
-	return errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownInteraction
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == code
 }
 
 // permissionHint says what to fix when Discord refuses for lack of access,
@@ -123,8 +136,10 @@ func outcomeOf(err error) string {
 	switch {
 	case errors.As(err, &cd):
 		return outcomeCooldown
-	case errors.Is(err, retrieval.ErrEmptyQuestion), errors.Is(err, retrieval.ErrQuestionTooLong):
+	case errors.Is(err, retrieval.ErrEmptyQuestion), errors.Is(err, retrieval.ErrQuestionTooLong), errors.Is(err, errUnreadable):
 		return outcomeRejected
+	case errors.Is(err, errUndelivered):
+		return outcomeUndelivered
 	case errors.Is(err, errBusy), errors.Is(err, errClosing):
 		return outcomeBusy
 	default:

@@ -260,12 +260,13 @@ func (c *fakeClock) tick(d time.Duration) {
 
 // logSink collects log output and lets a test wait for a line.
 type logSink struct {
+	level   slog.Level // the least level kept; Debug unless set
 	mu      sync.Mutex
 	buf     strings.Builder
 	changed chan struct{}
 }
 
-func newLogSink() *logSink { return &logSink{changed: make(chan struct{})} }
+func newLogSink() *logSink { return &logSink{level: slog.LevelDebug, changed: make(chan struct{})} }
 
 func (l *logSink) Write(p []byte) (int, error) {
 	l.mu.Lock()
@@ -302,7 +303,7 @@ func (l *logSink) wait(t *testing.T, s string) {
 }
 
 func (l *logSink) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: l.level}))
 }
 
 func testContext(t *testing.T) context.Context {

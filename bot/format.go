@@ -58,14 +58,18 @@ func noMentions() *discordgo.MessageAllowedMentions {
 
 var (
 	massMentionRE = regexp.MustCompile(`(?i)@(everyone|here)`)
-	mentionOpener = strings.NewReplacer("<@", "<@\u200b")
+	// "](" escaped as "]\(" is shown as typed: a masked link
+	// [text](url) becomes plain text with its address in view.
+	defuser = strings.NewReplacer("<@", "<@\u200b", "](", "]\\(")
 )
 
-// Neutralise defuses mentions in text echoed from a question or an article:
-// @everyone, @here and <@id> get a zero-width space after the @, so they
-// neither ping (allowed mentions already stop that) nor look like pings.
+// Neutralise defuses mentions and masked links in text echoed from a
+// question, an article or a model: @everyone, @here and <@id> get a
+// zero-width space after the @, so they neither ping (allowed mentions
+// already stop that) nor look like pings; a masked link [text](url), which
+// shows text and hides where it leads, is shown as typed.
 func Neutralise(s string) string {
-	s = mentionOpener.Replace(s)
+	s = defuser.Replace(s)
 	return massMentionRE.ReplaceAllString(s, "@\u200b$1")
 }
 

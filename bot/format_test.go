@@ -206,6 +206,8 @@ func TestNeutralise(t *testing.T) {
 		{"<@&456>", "<@\u200b&456>"},
 		{"email@example.com", "email@example.com"},
 		{"<#789> is a channel", "<#789> is a channel"},
+		{"see [the memo](https://evil.example/x)", `see [the memo]\(https://evil.example/x)`},
+		{"[1] (Reuters) and [2]", "[1] (Reuters) and [2]"},
 	}
 	for _, tt := range tests {
 		if got := Neutralise(tt.in); got != tt.want {

@@ -31,6 +31,7 @@ type interaction struct {
 	i        *discordgo.Interaction
 	metrics  *Metrics
 	received time.Time
+	work     context.Context // the bot's work: deliveries end with it
 
 	mu        sync.Mutex
 	state     ackState
@@ -55,9 +56,14 @@ func (ic *interaction) callback(ctx context.Context, resp *discordgo.Interaction
 	if ic.state != notAcked {
 		return fmt.Errorf("interaction %s: already acknowledged", ic.i.ID)
 	}
-	err := redact(ic.s.InteractionRespond(ic.i, resp, discordgo.WithContext(ctx)))
+	err := redact(interactionCallback(ctx, ic.s, ic.i, resp))
 	if isUnknownInteraction(err) {
 		return errExpired
+	}
+	if isRESTCode(err, discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged) {
+		// Only a retried callback whose first try got through, unseen,
+		// meets this: the bot sends one callback per interaction.
+		err = nil
 	}
 	if err != nil {
 		return fmt.Errorf("acknowledge interaction %s: %w", ic.i.ID, err)
@@ -120,12 +126,12 @@ func (ic *interaction) deliver(ctx context.Context, msgs []Message, ephemeral bo
 
 func (ic *interaction) editOriginal(ctx context.Context, m Message) (*discordgo.Message, error) {
 	embeds, components := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
-	msg, err := ic.s.InteractionResponseEdit(ic.i, &discordgo.WebhookEdit{
+	msg, err := interactionEdit(ctx, ic.s, ic.i, &discordgo.WebhookEdit{
 		Content:         &m.Content,
 		Embeds:          &embeds,
 		Components:      &components,
 		AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
+	})
 	err = redact(err)
 	if isUnknownInteraction(err) {
 		return nil, errExpired
@@ -146,7 +152,7 @@ func (ic *interaction) followup(ctx context.Context, m Message, ephemeral bool) 
 	if ephemeral {
 		p.Flags = discordgo.MessageFlagsEphemeral
 	}
-	msg, err := ic.s.FollowupMessageCreate(ic.i, true, p, discordgo.WithContext(ctx))
+	msg, err := interactionFollowup(ctx, ic.s, ic.i, p)
 	err = redact(err)
 	if isUnknownInteraction(err) {
 		return nil, errExpired
@@ -176,16 +182,20 @@ func (ic *interaction) fail(ctx context.Context, err error) error {
 		_, err := ic.editOriginal(ctx, Message{Content: text})
 		return err
 	case state == deferred:
-		if err := redact(ic.s.InteractionResponseDelete(ic.i, discordgo.WithContext(ctx))); err != nil {
-			if isUnknownInteraction(err) {
+		// The private note goes first: the "thinking…" message is removed
+		// only once its replacement is delivered.
+		if _, err := ic.followup(ctx, Message{Content: text}, true); err != nil {
+			if errors.Is(err, errExpired) {
 				return nil
 			}
 			// Better a plain public note than a "thinking…" that never ends.
 			_, err := ic.editOriginal(ctx, Message{Content: text})
 			return err
 		}
-		_, err := ic.followup(ctx, Message{Content: text}, true)
-		return err
+		if err := redact(interactionDelete(ctx, ic.s, ic.i)); err != nil && !isUnknownInteraction(err) {
+			return fmt.Errorf("delete deferred response to interaction %s: %w", ic.i.ID, err)
+		}
+		return nil
 	default:
 		_, err := ic.followup(ctx, Message{Content: text}, true)
 		return err
@@ -195,7 +205,20 @@ func (ic *interaction) fail(ctx context.Context, err error) error {
 // onInteraction handles every interaction: it recovers panics, logs once
 // with IDs and latency, and makes sure the user hears back.
 func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreate) {
-	ic := &interaction{s: s, i: ev.Interaction, metrics: b.metrics, received: time.Now()}
+	// discordgo runs each handler in its own goroutine with no recover: a
+	// panic anywhere here, before the handler's own recover below included,
+	// would end the process.
+	defer b.recoverEvent("interaction")
+	received := time.Now()
+	if ev == nil || ev.Interaction == nil || ev.ID == "" || ev.Token == "" {
+		b.logger.Warn("interaction without an ID or token dropped: discordgo could not decode it")
+		return
+	}
+	ic := &interaction{s: s, i: ev.Interaction, metrics: b.metrics, received: received}
+	if reason := malformed(ev.Interaction); reason != "" {
+		b.refuseMalformed(ic, reason)
+		return
+	}
 	log := b.logger.With("interaction_id", ic.i.ID, "user_id", ic.userID(), "guild_id", ic.i.GuildID, "channel_id", ic.i.ChannelID, "kind", interactionKind(ic.i))
 	ctx, ok := b.begin()
 	if !ok {
@@ -207,6 +230,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 		return
 	}
 	defer b.end()
+	ic.work = ctx
 	ctx, cancel := context.WithTimeout(ctx, b.handlerTimeout())
 	defer cancel()
 	defer func() {
@@ -224,10 +248,12 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	latency := time.Since(ic.received)
 	switch {
 	case err == nil:
-	case errors.Is(err, errExpired):
+	case errors.Is(err, errExpired) && !errors.Is(err, errUndelivered):
 		log.Warn("interaction expired before handover could respond; dropped", "latency", latency)
 	default:
-		if isUserError(err) {
+		if errors.Is(err, errUnreadable) {
+			log.Warn("interaction refused", "reason", err, "latency", latency)
+		} else if isUserError(err) {
 			log.Info("interaction refused", "reason", err, "latency", latency)
 		} else {
 			log.Error("interaction failed", "err", err, "latency", latency)
@@ -236,10 +262,53 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 		// handler's deadline.
 		fctx, cancel := sendContext(ctx)
 		defer cancel()
-		if ferr := ic.fail(fctx, err); ferr != nil && !errors.Is(ferr, errExpired) {
+		ferr := ic.fail(fctx, err)
+		b.countTold(err, ferr)
+		if ferr != nil && !errors.Is(ferr, errExpired) {
 			log.Warn("tell user about failure", "err", redact(ferr))
 		}
 	}
+}
+
+// recoverEvent is the first defer of every event handler: the last line of
+// defence, behind each handler's own recover that tells the user.
+func (b *Bot) recoverEvent(event string) {
+	if r := recover(); r != nil {
+		b.metrics.panics.Add(1)
+		b.logger.Error("panic in event handler", "event", event, "panic", r, "stack", string(debug.Stack()))
+	}
+}
+
+// malformed says why discordgo could not decode an interaction's data, or
+// "" when it could. discordgo dispatches an event even when decoding failed
+// (a custom_id that is a number, options that are not a list), leaving
+// Data nil; its ApplicationCommandData and MessageComponentData then panic.
+func malformed(i *discordgo.Interaction) string {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		if _, ok := i.Data.(discordgo.ApplicationCommandInteractionData); !ok {
+			return "command data did not decode"
+		}
+	case discordgo.InteractionMessageComponent:
+		if _, ok := i.Data.(discordgo.MessageComponentInteractionData); !ok {
+			return "component data did not decode"
+		}
+	}
+	return ""
+}
+
+// refuseMalformed logs an interaction that did not decode, once at Warn,
+// and tells its user privately when it can carry a message.
+func (b *Bot) refuseMalformed(ic *interaction, reason string) {
+	log := b.logger.With("interaction_id", ic.i.ID, "type", int(ic.i.Type), "user_id", ic.userID(), "channel_id", ic.i.ChannelID)
+	if ic.i.Type != discordgo.InteractionApplicationCommand && ic.i.Type != discordgo.InteractionMessageComponent {
+		log.Warn("malformed interaction dropped", "reason", reason)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	defer cancel()
+	err := ic.fail(ctx, errMalformed)
+	log.Warn("malformed interaction refused", "reason", reason, "told", err == nil, "err", redact(err))
 }
 
 // isUserError reports errors that are the user's doing or expected load,
@@ -341,28 +410,32 @@ func withoutComments(evs []retrieval.Event, keep bool) []retrieval.Event {
 // response is deferred at once, because an answer can take longer than the
 // 3 seconds Discord allows.
 func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, question string) error {
-	q, err := retrieval.CheckQuestion(question)
+	q, err := checkQuestion(question)
 	if err == nil {
 		err = b.admit(ic.userID(), true)
 	}
 	if err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.leave()
+	leave := sync.OnceFunc(b.gate.leave)
+	defer leave()
 	if err := ic.deferReply(ctx); err != nil {
 		b.metrics.question("", outcomeError)
 		return err
 	}
 	if err := b.waitTurn(ctx); err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.release()
-	_, a, err := b.answer(ctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID, false)
+	release := sync.OnceFunc(b.gate.release)
+	defer release()
+	dctx, cancel := deliveryContext(ic.work, ic.received, interactionReplyWorth)
+	defer cancel()
+	_, a, err := b.answer(ctx, dctx, &interactionOutput{ic: ic}, q, nil, ic.i.ID, false, func() { release(); leave() })
 	latency := time.Since(ic.received)
 	if err != nil {
-		b.metrics.question(a.Mode, outcomeError)
+		b.metrics.question(a.Mode, outcomeOf(err))
 		return err
 	}
 	b.metrics.question(a.Mode, outcome(a))
@@ -370,6 +443,28 @@ func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, 
 	log.Info("answered", "question_len", len(q), "mode", a.Mode, "abstained", a.Abstained, "citations", len(a.Citations), "latency", latency)
 	log.Debug("question", "text", q)
 	return nil
+}
+
+// countRefusal counts a question refused before it was answered. A busy
+// refusal is counted by the handler once the notice has reached the asker
+// (tellBusy), so that "busy" never counts a notice nobody saw.
+func (b *Bot) countRefusal(err error) {
+	if !errors.Is(err, errBusy) {
+		b.metrics.question("", outcomeOf(err))
+	}
+}
+
+// countTold counts a busy refusal once telling the asker has succeeded or
+// failed.
+func (b *Bot) countTold(err, tellErr error) {
+	if !errors.Is(err, errBusy) {
+		return
+	}
+	if tellErr != nil {
+		b.metrics.question("", outcomeUndelivered)
+		return
+	}
+	b.metrics.question("", outcomeBusy)
 }
 
 // admit applies the cooldown and takes a place in the queue. On success the

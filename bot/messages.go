@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -28,9 +30,16 @@ const (
 // (itself included, so two bots can never talk each other into a loop) and
 // messages it has already seen.
 func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
+	defer b.recoverEvent("message") // see onInteraction
 	received := time.Now()
+	if ev == nil || ev.Message == nil || ev.ID == "" || ev.ChannelID == "" || ev.Author == nil {
+		// Discord always sends these; discordgo leaves them empty when
+		// the event did not decode.
+		b.logger.Warn("malformed message dropped: discordgo could not decode it")
+		return
+	}
 	m := ev.Message
-	if m == nil || m.Author == nil || m.Author.Bot || m.WebhookID != "" || m.Author.System {
+	if m.Author.Bot || m.WebhookID != "" || m.Author.System {
 		return
 	}
 	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
@@ -59,6 +68,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		return
 	}
 	defer b.end()
+	work := ctx
 	ctx, cancel := context.WithTimeout(ctx, b.handlerTimeout())
 	defer cancel()
 	defer func() {
@@ -72,7 +82,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 			}
 		}
 	}()
-	err := b.handleMessage(ctx, s, m, kind, botID, received, log)
+	err := b.handleMessage(ctx, work, s, m, kind, botID, received, log)
 	latency := time.Since(received)
 	var quiet errQuiet
 	switch {
@@ -82,14 +92,18 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	case errors.As(err, &quiet):
 		log.Error("answer message", "err", err, "latency", latency)
 	default:
-		if isUserError(err) {
+		if errors.Is(err, errUnreadable) {
+			log.Warn("message refused", "reason", err, "latency", latency)
+		} else if isUserError(err) {
 			log.Info("message refused", "reason", err, "latency", latency)
 		} else {
 			log.Error("answer message", "err", err, "latency", latency, "hint", permissionHint(err))
 		}
 		fctx, cancel := sendContext(ctx)
 		defer cancel()
-		if rerr := b.replyText(fctx, s, m, userMessage(err)); rerr != nil {
+		rerr := b.tell(fctx, s, m, err)
+		b.countTold(err, rerr)
+		if rerr != nil {
 			log.Warn("tell user about failure", "err", rerr, "hint", permissionHint(rerr))
 		}
 	}
@@ -112,14 +126,26 @@ func (b *Bot) classify(m *discordgo.Message, botID string) string {
 	return ""
 }
 
-// stripMention removes mentions of the bot from a question.
-func stripMention(content, botID string) string {
-	if botID == "" {
-		return strings.TrimSpace(content)
+// userOrRoleMentionRE matches <@id>, <@!id> and <@&id>.
+var userOrRoleMentionRE = regexp.MustCompile(`<@[!&]?[0-9]+>`)
+
+// stripMention removes user and role mentions, the bot's among them, from
+// a question: they say who is asked or told, not what, and would only
+// confuse the search.
+func stripMention(content string) string {
+	return strings.TrimSpace(userOrRoleMentionRE.ReplaceAllString(content, " "))
+}
+
+// checkQuestion cleans and checks a question's text: mentions go, and text
+// holding a NUL or another control character, which no keyboard types, is
+// refused as unreadable rather than failing deep in the answerer.
+func checkQuestion(raw string) (string, error) {
+	for _, r := range raw {
+		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
+			return "", errUnreadable
+		}
 	}
-	content = strings.ReplaceAll(content, "<@"+botID+">", " ")
-	content = strings.ReplaceAll(content, "<@!"+botID+">", " ")
-	return strings.TrimSpace(content)
+	return retrieval.CheckQuestion(stripMention(raw))
 }
 
 // mentionHint answers a bare mention.
@@ -130,8 +156,8 @@ const mentionHint = "Ask me about the NATO handover from Stoltenberg to Rutte ‚Ä
 // the bot, and a reply with its ping turned off does not.
 const unreadReplyHint = "I can't read replies that don't mention me in this server. Turn the reply's **@ mention** on, mention me with your question, or use `/ask`."
 
-func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
-	q, err := retrieval.CheckQuestion(stripMention(m.Content, botID))
+func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
+	q, err := checkQuestion(m.Content)
 	if errors.Is(err, retrieval.ErrEmptyQuestion) {
 		if kind == kindChannel {
 			return nil // an image or sticker in a listed channel is not a question
@@ -152,28 +178,32 @@ func (b *Bot) handleMessage(ctx context.Context, s *discordgo.Session, m *discor
 		err = b.admit(m.Author.ID, false)
 	}
 	if err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.leave()
+	leave := sync.OnceFunc(b.gate.leave)
+	defer leave()
 
 	typing := b.startTyping(ctx, s, m.ChannelID, log)
 	defer typing.stop()
 	if err := b.waitTurn(ctx); err != nil {
-		b.metrics.question("", outcomeOf(err))
+		b.countRefusal(err)
 		return err
 	}
-	defer b.gate.release()
+	release := sync.OnceFunc(b.gate.release)
+	defer release()
 
 	var history []retrieval.Turn
 	if kind == kindReply {
 		history = b.history(ctx, s, m.ReferencedMessage, botID, log)
 	}
 	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference(), beforeSend: typing.stop}
-	ids, a, err := b.answer(ctx, out, q, history, m.ID, kind == kindChannel && !looksLikeQuestion(q))
+	dctx, cancel := deliveryContext(work, received, messageReplyWorth)
+	defer cancel()
+	ids, a, err := b.answer(ctx, dctx, out, q, history, m.ID, kind == kindChannel && !looksLikeQuestion(q), func() { release(); leave() })
 	latency := time.Since(received)
 	if err != nil {
-		b.metrics.question(a.Mode, outcomeError)
+		b.metrics.question(a.Mode, outcomeOf(err))
 		if out.sentID != "" {
 			// A streamed preview is showing: turn it into the apology
 			// rather than leave a draft forever and reply again.
@@ -248,13 +278,29 @@ func (b *Bot) history(ctx context.Context, s *discordgo.Session, answer *discord
 		if err != nil {
 			log.Debug("fetch the question an earlier answer replied to", "err", err)
 		} else {
-			turn.Question = stripMention(qm.Content, botID)
+			turn.Question = stripMention(qm.Content)
 		}
 	}
 	if turn.Question == "" && strings.TrimSpace(turn.Answer) == "" {
 		return nil
 	}
 	return []retrieval.Turn{turn}
+}
+
+// busyReaction tells an asker the bot is too busy: a reaction, because a
+// reply would spend the channel's message budget (5 per 5 s) that queued
+// answers are waiting for.
+const busyReaction = "‚è≥"
+
+// tell tells the asker of m why their question failed.
+func (b *Bot) tell(ctx context.Context, s *discordgo.Session, m *discordgo.Message, err error) error {
+	if errors.Is(err, errBusy) {
+		if rerr := react(ctx, s, m.ChannelID, m.ID, busyReaction); rerr != nil {
+			return fmt.Errorf("react to message %s: %w", m.ID, rerr)
+		}
+		return nil
+	}
+	return b.replyText(ctx, s, m, userMessage(err))
 }
 
 // replyText replies to m with plain text.

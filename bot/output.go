@@ -76,13 +76,13 @@ func (o *channelOutput) final(ctx context.Context, msgs []Message) ([]string, er
 
 func (o *channelOutput) send(ctx context.Context, m Message, ref *discordgo.MessageReference) (*discordgo.Message, error) {
 	o.sending()
-	msg, err := o.s.ChannelMessageSendComplex(o.channelID, &discordgo.MessageSend{
+	msg, err := sendMessage(ctx, o.s, o.channelID, &discordgo.MessageSend{
 		Content:         m.Content,
 		Embeds:          m.Embeds,
 		Components:      m.Components,
 		Reference:       ref,
 		AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("send message to channel %s: %w", o.channelID, err)
 	}
@@ -92,14 +92,12 @@ func (o *channelOutput) send(ctx context.Context, m Message, ref *discordgo.Mess
 func (o *channelOutput) edit(ctx context.Context, id string, m Message) error {
 	o.sending()
 	embeds, components := nonNilEmbeds(m.Embeds), nonNilComponents(m.Components)
-	_, err := o.s.ChannelMessageEditComplex(&discordgo.MessageEdit{
-		ID:              id,
-		Channel:         o.channelID,
+	err := editMessage(ctx, o.s, o.channelID, id, &discordgo.WebhookEdit{
 		Content:         &m.Content,
 		Embeds:          &embeds,
 		Components:      &components,
 		AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
+	})
 	if err != nil {
 		return fmt.Errorf("edit message %s: %w", id, err)
 	}

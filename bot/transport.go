@@ -50,7 +50,7 @@ func NewHTTPClient(apiBaseURL string) (*http.Client, error) {
 	}
 	u, err := url.Parse(apiBaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("discord api base url %q: want http(s)://host", apiBaseURL)
+		return nil, fmt.Errorf("discord api base url %q: want http(s)://host", RedactURL(apiBaseURL))
 	}
 	if strings.EqualFold(u.Host, discordHost) && u.Scheme == "https" && strings.Trim(u.Path, "/") == "" {
 		return c, nil

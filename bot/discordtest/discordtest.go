@@ -5,8 +5,11 @@
 // the fake's gateway through GET /gateway.
 //
 // The fake records every request, enforces Discord's message and interaction
-// limits (answering 400 like Discord does), injects rate limits and errors on
-// demand, and dispatches realistic gateway events built from the payloads in
+// limits (answering 400 like Discord does), applies Discord's rate limits
+// when asked (WithLimits: a global bucket that exempts interaction
+// callbacks, per-route buckets with X-RateLimit-* headers, 5 messages per 5 s
+// per channel, all on a configurable time scale), injects 429s, 5xx and
+// malformed events on demand, honours enforce_nonce, and dispatches realistic gateway events built from the payloads in
 // testdata. It is used by the bot's tests and by tests that run the real
 // handover binary; production code must never import it. It imports discordgo
 // only for a few constants and result types, and nothing from handover.
@@ -34,6 +37,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -90,6 +94,8 @@ type config struct {
 	token             string
 	heartbeatInterval int
 	ackDeadline       time.Duration
+	limits            Limits
+	seed              uint64
 }
 
 // WithBot sets the bot user's ID and username. The application ID follows the
@@ -155,6 +161,15 @@ type Server struct {
 	conns          map[*gwConn]bool
 	gw             GatewayState
 	rejectIdentify int
+
+	// Rate limits and faults.
+	rng         *mrand.Rand
+	stats       Stats
+	global      window
+	globalUntil time.Time // a global 429 is in force
+	buckets     map[string]*window
+	nonces      map[string]string // channel/nonce to message ID, for enforce_nonce
+	lastFault   *Fault            // the fault matched for the request being served
 }
 
 // NewServer starts a fake Discord on a loopback port and closes it when the
@@ -183,6 +198,9 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		channels:     map[string]string{DefaultChannelID: DefaultGuildID, DefaultDMChannelID: ""},
 		interactions: map[string]*interactionState{},
 		conns:        map[*gwConn]bool{},
+		rng:          mrand.New(mrand.NewPCG(cfg.seed, 1)),
+		buckets:      map[string]*window{},
+		nonces:       map[string]string{},
 	}
 	s.hs = httptest.NewServer(s.routes())
 	u, err := url.Parse(s.hs.URL)

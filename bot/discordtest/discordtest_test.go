@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -597,5 +599,92 @@ func TestMessageContentIntent(t *testing.T) {
 				t.Errorf("content = %q, want %q", m.Content, tt.want)
 			}
 		})
+	}
+}
+
+// post sends a raw REST request to the fake, as a bot that ignores rate
+// limits would.
+func post(t *testing.T, srv *discordtest.Server, method, p, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(testContext(t), method, "https://discord.com/api/v10"+p, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bot "+token)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func TestRateLimits(t *testing.T) {
+	srv := discordtest.NewServer(t, discordtest.WithLimits(discordtest.Limits{
+		Global: 3, ChannelMessages: 2, ChannelWindow: time.Hour, PerRoute: 1, RouteWindow: time.Hour,
+	}))
+	msgs := "/channels/" + discordtest.DefaultChannelID + "/messages"
+	type want struct {
+		status    int
+		remaining string
+		global    string
+	}
+	steps := []struct {
+		name         string
+		method, path string
+		body         string
+		want         want
+	}{
+		{"first message", "POST", msgs, `{"content":"a"}`, want{200, "1", ""}},
+		{"second message", "POST", msgs, `{"content":"b"}`, want{200, "0", ""}},
+		{"third message over the channel limit", "POST", msgs, `{"content":"c"}`, want{429, "0", ""}},
+		{"global limit spent", "POST", "/channels/9/typing", ``, want{429, "0", "true"}},
+		{"callbacks exempt from the global limit", "POST", "/interactions/1/x/callback", `{"type":5}`, want{404, "", ""}},
+	}
+	for _, st := range steps {
+		resp := post(t, srv, st.method, st.path, st.body)
+		got := want{resp.StatusCode, resp.Header.Get("X-RateLimit-Remaining"), resp.Header.Get("X-RateLimit-Global")}
+		if got != st.want {
+			t.Errorf("%s: got %+v, want %+v", st.name, got, st.want)
+		}
+		if got.status == 429 && resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: 429 without Retry-After", st.name)
+		}
+	}
+	if st := srv.Stats(); st.RateLimited != 2 || st.CallbacksWhileGlobal != 1 {
+		t.Errorf("stats %+v, want 2 rate limited and 1 callback while global", st)
+	}
+}
+
+func TestFaultsAndNonces(t *testing.T) {
+	srv := discordtest.NewServer(t)
+	msgs := "/channels/" + discordtest.DefaultChannelID + "/messages"
+	for _, body := range []string{`{"content":"once","nonce":"42","enforce_nonce":true}`, `{"content":"twice"}`} {
+		srv.Inject(discordtest.Fault{Method: "POST", Path: "/channels/*/messages", Status: 500, Apply: true})
+		if resp := post(t, srv, "POST", msgs, body); resp.StatusCode != 500 {
+			t.Fatalf("status %d, want the injected 500", resp.StatusCode)
+		}
+		if resp := post(t, srv, "POST", msgs, body); resp.StatusCode != 200 {
+			t.Fatalf("retry status %d", resp.StatusCode)
+		}
+	}
+	if got, want := srv.Posted(discordtest.DefaultChannelID), []string{"once", "twice", "twice"}; !slices.Equal(got, want) {
+		t.Errorf("channel shows %q, want %q: a nonce makes a retry safe, its absence posts twice", got, want)
+	}
+	var created int
+	srv.Inject(discordtest.Fault{Rate: 1, Status: 503})
+	for range 3 {
+		if post(t, srv, "POST", "/channels/1/typing", ``).StatusCode == 503 {
+			created++
+		}
+	}
+	srv.ClearFaults()
+	if created != 3 || post(t, srv, "POST", "/channels/1/typing", ``).StatusCode != 204 {
+		t.Errorf("rate fault answered %d of 3, and must stop when cleared", created)
+	}
+	if n := srv.Stats().Faulted; n != 5 {
+		t.Errorf("faulted %d, want 5", n)
 	}
 }

@@ -154,6 +154,12 @@ type Interaction struct {
 	DM        bool
 	User      User   // zero means the default user
 	Locale    string // "" means en-US
+
+	// Malform, if set, changes the payload just before dispatch, to send
+	// what a client library may fail to decode: a custom_id that is a
+	// number, options that are not a list. The fake still accepts the
+	// interaction's callback.
+	Malform func(payload map[string]any)
 }
 
 // CommandOption is an option value in a command or autocomplete interaction.
@@ -246,6 +252,9 @@ func (s *Server) SendInteraction(in Interaction) (Sent, error) {
 			data["guild_id"] = cmdGuild
 		}
 		p["data"] = data
+	}
+	if in.Malform != nil {
+		in.Malform(p)
 	}
 	raw, err := json.Marshal(p)
 	if err != nil {

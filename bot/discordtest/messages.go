@@ -1,10 +1,12 @@
 package discordtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +30,23 @@ func (s *Server) createMessage(c *call) (int, any) {
 	if empty {
 		return s.rejectEmpty(c)
 	}
+	// With enforce_nonce, Discord answers a repeated nonce with the message
+	// it already created, so a retried send never posts twice.
+	nonce, _ := c.body["nonce"].(string)
+	enforce := nonce != "" && c.body["enforce_nonce"] == true
+	nonceKey := c.req.Params["channel"] + "/" + nonce
+	if enforce {
+		if m := s.messages[s.nonces[nonceKey]]; m != nil {
+			return http.StatusOK, m
+		}
+	}
 	m := s.newBotMessage(c.req.Params["channel"], c.body, c.req.Files)
+	if nonce != "" {
+		m["nonce"] = nonce
+	}
+	if enforce {
+		s.nonces[nonceKey] = m["id"].(string)
+	}
 	s.echo(m)
 	return http.StatusOK, m
 }
@@ -64,6 +82,25 @@ func (s *Server) echo(m map[string]any) {
 	})
 }
 
+// Posted returns the content of every message the bot created in a
+// channel and did not delete, oldest first: what the channel shows.
+func (s *Server) Posted(channelID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []string
+	for id, m := range s.messages {
+		if a, _ := m["author"].(map[string]any); a["id"] == s.cfg.bot.ID && m["channel_id"] == channelID && m["webhook_id"] == nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b)) })
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i], _ = s.messages[id]["content"].(string)
+	}
+	return out
+}
+
 func (s *Server) channelMessage(c *call) (int, any) {
 	m := s.messages[c.req.Params["message"]]
 	if m == nil || m["channel_id"] != c.req.Params["channel"] {
@@ -96,6 +133,27 @@ func (s *Server) messageOp(c *call, m map[string]any) (int, any) {
 }
 
 func (s *Server) typing(*call) (int, any) { return http.StatusNoContent, nil }
+
+// addReaction adds the bot's reaction to a stored message, counted in the
+// message's reactions as on Discord.
+func (s *Server) addReaction(c *call) (int, any) {
+	m := s.messages[c.req.Params["message"]]
+	if m == nil || m["channel_id"] != c.req.Params["channel"] {
+		return apiError(http.StatusNotFound, 10008, "Unknown Message")
+	}
+	emoji := c.req.Params["emoji"]
+	list, _ := m["reactions"].([]any)
+	for _, r := range list {
+		if rm, _ := r.(map[string]any); rm["emoji"].(map[string]any)["name"] == emoji {
+			if rm["me"] != true {
+				rm["me"], rm["count"] = true, rm["count"].(int)+1
+			}
+			return http.StatusNoContent, nil
+		}
+	}
+	m["reactions"] = append(list, map[string]any{"emoji": map[string]any{"id": nil, "name": emoji}, "count": 1, "me": true})
+	return http.StatusNoContent, nil
+}
 
 // newBotMessage builds and stores a message the bot sent. s.mu must be held.
 func (s *Server) newBotMessage(channelID string, body map[string]any, files []File) map[string]any {

@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +43,7 @@ const (
 	RouteEditMessage         = "PATCH /channels/{channel}/messages/{message}"
 	RouteDeleteMessage       = "DELETE /channels/{channel}/messages/{message}"
 	RouteTyping              = "POST /channels/{channel}/typing"
+	RouteAddReaction         = "PUT /channels/{channel}/messages/{message}/reactions/{emoji}/@me"
 )
 
 // Request is one REST request the fake received, with its answer. Its maps
@@ -100,13 +100,19 @@ func (v Violation) String() string {
 }
 
 // Fault replaces the fake's answer to the next Times requests that match
-// Method and Path.
+// Method and Path, or to a random share of them (Rate).
 type Fault struct {
 	Method string // "" matches every method
 	// Path is a path.Match pattern for Request.Path, e.g.
-	// "/channels/*/messages" or "/interactions/*/*/callback".
-	Path  string
-	Times int // how many requests to fault; 0 means 1
+	// "/channels/*/messages" or "/interactions/*/*/callback"; "" matches
+	// every path.
+	Path string
+	// Times is how many requests to fault; 0 means 1, or every matching
+	// request when Rate is set.
+	Times int
+	// Rate, if set, faults each matching request with this probability,
+	// drawn from the seed of WithSeed.
+	Rate float64
 	// Status is the HTTP status; 0 means 429, which is answered like
 	// Discord's rate limiter with RetryAfter. Any other status is answered
 	// with a JSON error carrying Code and Message, e.g. 404 with 10062
@@ -114,13 +120,24 @@ type Fault struct {
 	Status     int
 	Code       int
 	Message    string
-	RetryAfter time.Duration // 0 means 50ms
+	RetryAfter time.Duration // 0 means 50ms; scaled by Limits.TimeScale
+	// Global makes a 429 global: every request but interaction callbacks
+	// then waits RetryAfter. A global fault never matches a callback,
+	// which Discord exempts from the global limit.
+	Global bool
+	// Apply makes the request take effect before the fault replaces its
+	// answer, like a 500 after the write: a bot that retries a new message
+	// without enforce_nonce then posts it twice.
+	Apply bool
 }
 
 // Inject arranges for f to answer the next matching requests.
 func (s *Server) Inject(f Fault) {
 	if f.Times <= 0 {
 		f.Times = 1
+		if f.Rate > 0 {
+			f.Times = math.MaxInt
+		}
 	}
 	if f.Status == 0 {
 		f.Status = http.StatusTooManyRequests
@@ -131,6 +148,13 @@ func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
 }
 
 // Requests returns every REST request received so far, oldest first.
@@ -228,6 +252,7 @@ func (s *Server) routes() http.Handler {
 		{RouteEditMessage, true, (*Server).channelMessage},
 		{RouteDeleteMessage, true, (*Server).channelMessage},
 		{RouteTyping, true, (*Server).typing},
+		{RouteAddReaction, true, (*Server).addReaction},
 	} {
 		method, p, _ := strings.Cut(rt.pattern, " ")
 		mux.HandleFunc(method+" /api/{version}"+p, func(w http.ResponseWriter, r *http.Request) {
@@ -283,14 +308,25 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, rt route) {
 	s.mu.Lock()
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
+	var f *Fault
 	switch {
 	case status != 0:
-	case s.fault(req, h, &status, &resp):
+	case s.limit(req, h, &status, &resp):
+	case s.matchFault(req) != nil && !s.lastFault.Apply:
+		f = s.lastFault
 	case rt.needAuth && s.cfg.token != "" && r.Header.Get("Authorization") != "Bot "+s.cfg.token:
 		status, resp = apiError(http.StatusUnauthorized, 0, "401: Unauthorized")
 	default:
 		status, resp = rt.h(s, c)
+		if s.lastFault != nil {
+			f = s.lastFault // applied, then answered as the fault says
+		}
 	}
+	if f != nil {
+		s.stats.Faulted++
+		s.answerFault(f, req, h, &status, &resp)
+	}
+	s.lastFault = nil
 	var out []byte
 	if resp != nil {
 		out, err = json.Marshal(resp)
@@ -312,34 +348,42 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request, rt route) {
 	w.Write(out)
 }
 
-// fault applies the first matching injected fault. s.mu must be held.
-func (s *Server) fault(req *Request, h http.Header, status *int, resp *any) bool {
+// matchFault finds the first injected fault for req, uses one of its
+// Times, and leaves it in s.lastFault. s.mu must be held.
+func (s *Server) matchFault(req *Request) *Fault {
+	s.lastFault = nil
 	for i, f := range s.faults {
 		if f.Method != "" && f.Method != req.Method {
 			continue
 		}
-		if ok, _ := path.Match(f.Path, req.Path); !ok {
+		if ok, _ := path.Match(f.Path, req.Path); f.Path != "" && !ok {
+			continue
+		}
+		if f.Global && f.Status == http.StatusTooManyRequests && isCallbackRoute(req.Route) {
+			continue
+		}
+		if f.Rate > 0 && s.rng.Float64() >= f.Rate {
 			continue
 		}
 		if f.Times--; f.Times <= 0 {
 			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
 		}
-		if f.Status != http.StatusTooManyRequests {
-			*status, *resp = apiError(f.Status, f.Code, f.Message)
-			return true
-		}
-		secs := f.RetryAfter.Seconds()
-		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(secs))))
-		h.Set("X-RateLimit-Limit", "5")
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', -1, 64))
-		h.Set("X-RateLimit-Bucket", "fake"+randomHex(8))
-		h.Set("X-RateLimit-Scope", "user")
-		*status = http.StatusTooManyRequests
-		*resp = map[string]any{"message": "You are being rate limited.", "retry_after": secs, "global": false}
-		return true
+		s.lastFault = f
+		return f
 	}
-	return false
+	return nil
+}
+
+// answerFault answers req as f says. s.mu must be held.
+func (s *Server) answerFault(f *Fault, req *Request, h http.Header, status *int, resp *any) {
+	if f.Status != http.StatusTooManyRequests {
+		*status, *resp = apiError(f.Status, f.Code, f.Message)
+		return
+	}
+	s.tooMany(h, status, resp, s.cfg.scale(f.RetryAfter), f.Global, "")
+	if !f.Global {
+		h.Set("X-RateLimit-Limit", "5")
+	}
 }
 
 func readBody(r *http.Request) (json.RawMessage, []File, error) {

@@ -132,6 +132,9 @@ func checkMessage(m map[string]any, prefix []string, create, hasFiles bool) (err
 	if flags&flagComponentsV2 == 0 {
 		errs = append(errs, checkComponents(components, at(prefix, "components"))...)
 	}
+	if n, ok := m["nonce"].(string); ok && len(n) > 25 {
+		errs = append(errs, tooLong(at(prefix, "nonce"), 25))
+	}
 	if create {
 		attachments, _ := m["attachments"].([]any)
 		stickers, _ := m["sticker_ids"].([]any)

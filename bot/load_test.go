@@ -1,0 +1,331 @@
+package bot
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/handover/handover/bot/discordtest"
+)
+
+// loadCase is one load scenario: questions from distinct users, sent
+// evenly over a few seconds, against a fake Discord with the given limits
+// and faults.
+type loadCase struct {
+	name      string
+	srvOpts   []discordtest.Option
+	opts      Options
+	asks      int // /ask interactions
+	mentions  int // mentions, spread over channels
+	channels  int
+	malformed int // interactions discordgo cannot decode
+	over      time.Duration
+	faults    []discordtest.Fault
+	check     func(t *testing.T, r *loadResult)
+}
+
+// question is what became of one question.
+type question struct {
+	sent     time.Time
+	token    string
+	acked    time.Duration // -1 until acknowledged
+	answered time.Time     // zero unless answered
+	told     bool          // an apology, busy notice or refusal reached the asker
+}
+
+type loadResult struct {
+	asks, mentions map[string]*question // by interaction or message ID
+	byToken        map[string]*question
+	limited        *question // the /ask whose edit was rate limited, if any
+	replies        map[string]int
+}
+
+func (r *loadResult) all() []*question {
+	var qs []*question
+	for _, m := range []map[string]*question{r.asks, r.mentions} {
+		for _, q := range m {
+			qs = append(qs, q)
+		}
+	}
+	return qs
+}
+
+func (r *loadResult) counts() (answered, told, lost int) {
+	for _, q := range r.all() {
+		switch {
+		case !q.answered.IsZero():
+			answered++
+		case q.told:
+			told++
+		default:
+			lost++
+		}
+	}
+	return answered, told, lost
+}
+
+func (r *loadResult) ackP99() time.Duration {
+	var acks []time.Duration
+	for _, q := range r.asks {
+		if q.acked >= 0 {
+			acks = append(acks, q.acked)
+		}
+	}
+	if len(acks) == 0 {
+		return 0
+	}
+	slices.Sort(acks)
+	return acks[min(len(acks)-1, len(acks)*99/100)]
+}
+
+// see updates the result with one request the bot made.
+func (r *loadResult) see(req discordtest.Request) {
+	body := decodeBody(req)
+	ok := req.Status/100 == 2
+	answer := strings.Contains(content(body), "[1]")
+	switch req.Route {
+	case discordtest.RouteInteractionCallback:
+		q := r.asks[req.Params["interaction"]]
+		// A 500 injected with Apply took effect: the interaction is
+		// acknowledged, and the retry is refused with 40060.
+		if q == nil || req.Status == http.StatusTooManyRequests || req.Status == http.StatusNotFound {
+			return
+		}
+		if q.acked < 0 {
+			q.acked = req.At.Sub(q.sent)
+		}
+		if !ok {
+			return
+		}
+		if typ, _ := body["type"].(float64); typ == 4 {
+			q.told = true
+		}
+	case discordtest.RouteEditOriginal, discordtest.RouteCreateFollowup:
+		q := r.byToken[req.Params["token"]]
+		if q == nil || !ok {
+			return
+		}
+		if answer && req.Route == discordtest.RouteEditOriginal {
+			if q.answered.IsZero() {
+				q.answered = req.At
+			}
+		} else {
+			q.told = true
+		}
+	case discordtest.RouteCreateMessage:
+		ref, _ := body["message_reference"].(map[string]any)
+		id, _ := ref["message_id"].(string)
+		q := r.mentions[id]
+		if q == nil || !ok {
+			return
+		}
+		r.replies[id]++
+		if answer && q.answered.IsZero() {
+			q.answered = req.At
+		} else if !answer {
+			q.told = true
+		}
+	case discordtest.RouteAddReaction:
+		if q := r.mentions[req.Params["message"]]; q != nil && ok {
+			q.told = true
+		}
+	}
+}
+
+func (r *loadResult) resolved() bool {
+	for _, q := range r.all() {
+		if q.answered.IsZero() && !q.told {
+			return false
+		}
+	}
+	return true
+}
+
+// TestLoad runs the bot under Discord's limits and faults and prints, for
+// each case, how many questions were answered, told (an apology or busy
+// notice reached the asker) and lost. Run it with
+//
+//	go test -run Load -v ./bot/
+//
+// Long waits are scaled down with the fake's TimeScale: the case names say
+// what the scaled times stand for.
+func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test")
+	}
+	// Under the race detector the bot is several times slower; the cases
+	// send a quarter of the questions so that acknowledgements still
+	// measure the bot, not the detector.
+	n := func(k int) int {
+		if raceEnabled {
+			return max(1, k/4)
+		}
+		return k
+	}
+	const discordScale = 1.0 / 50 // Discord's 1 s and 5 s windows become 20 ms and 100 ms
+	limits := discordtest.Limits{Global: 50, ChannelMessages: 5, ChannelWindow: 5 * time.Second,
+		PerRoute: 5, RouteWindow: time.Second, TimeScale: discordScale}
+	cases := []loadCase{
+		{name: "no limits: 1000 /ask in 3 s", asks: n(1000), over: 3 * time.Second,
+			check: func(t *testing.T, r *loadResult) {
+				if p := r.ackP99(); p > 3*time.Second {
+					t.Errorf("acks p99 %v", p)
+				}
+			}},
+		{name: "Discord's limits (50/s global, 5 msgs/5 s/channel; time ×1/50): 200 /ask + 300 mentions over 3 channels in 3 s",
+			srvOpts: []discordtest.Option{discordtest.WithLimits(limits)},
+			opts:    Options{GlobalRateLimit: int(50 / discordScale)},
+			asks:    n(200), mentions: n(300), channels: 3, over: 3 * time.Second},
+		{name: "global 429 on 2% of REST calls, retry_after 4 s (×1/20), max_concurrent 64: 500 /ask in 3 s",
+			srvOpts: []discordtest.Option{discordtest.WithLimits(discordtest.Limits{TimeScale: 1.0 / 20})},
+			opts:    Options{MaxConcurrent: 64},
+			asks:    n(500), over: 3 * time.Second,
+			faults: []discordtest.Fault{{Rate: 0.02, Global: true, RetryAfter: 4 * time.Second}}},
+		{name: "one 429 with retry_after 60 s (×1/30) on one interaction edit: 50 /ask",
+			srvOpts: []discordtest.Option{discordtest.WithLimits(discordtest.Limits{TimeScale: 1.0 / 30})},
+			asks:    50, over: 500 * time.Millisecond,
+			faults: []discordtest.Fault{{Method: http.MethodPatch, Path: "/webhooks/*/*/messages/@original", RetryAfter: time.Minute}},
+			check: func(t *testing.T, r *loadResult) {
+				if r.limited == nil {
+					t.Fatal("no edit was rate limited")
+				}
+				before := 0
+				for _, q := range r.asks {
+					if q != r.limited && !q.answered.IsZero() && q.answered.Before(r.limited.answered) {
+						before++
+					}
+				}
+				t.Logf("answered while the rate-limited edit waited: %d of %d", before, len(r.asks)-1)
+			}},
+		{name: "10% of REST calls answer 500 (after taking effect): 100 /ask + 100 mentions",
+			asks: n(100), mentions: n(100), channels: 1, over: time.Second,
+			faults: []discordtest.Fault{{Rate: 0.1, Status: http.StatusInternalServerError, Message: "500: Internal Server Error", Apply: true}},
+			check: func(t *testing.T, r *loadResult) {
+				for id, n := range r.replies {
+					if n > 1 {
+						t.Errorf("mention %s answered %d times: a retried send posted twice", id, n)
+					}
+				}
+			}},
+		{name: "malformed interactions: 50 undecodable + 50 /ask",
+			asks: 50, malformed: 50, over: time.Second},
+	}
+	fmt.Printf("\n%-120s %8s %5s %4s %9s %6s\n", "case", "answered", "told", "lost", "ack p99", "429s")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			runLoad(t, c)
+		})
+	}
+}
+
+func runLoad(t *testing.T, c loadCase) {
+	srv := discordtest.NewServer(t, append([]discordtest.Option{discordtest.WithToken(testToken), discordtest.WithSeed(10)}, c.srvOpts...)...)
+	logs := newLogSink()
+	logs.level = slog.LevelInfo
+	c.opts.RespondToMentions = true
+	c.opts.GuildID = discordtest.DefaultGuildID
+	h := startBotOn(t, srv, c.opts, nil, nil, logs)
+	for _, f := range c.faults {
+		srv.Inject(f)
+	}
+	r := &loadResult{asks: map[string]*question{}, mentions: map[string]*question{}, byToken: map[string]*question{}, replies: map[string]int{}}
+	total := c.asks + c.mentions + c.malformed
+	tick := time.NewTicker(c.over / time.Duration(total))
+	defer tick.Stop()
+	// Questions are interleaved: every kind arrives throughout.
+	var kinds []int
+	for i := range total {
+		switch {
+		case i < c.asks:
+			kinds = append(kinds, 0)
+		case i < c.asks+c.mentions:
+			kinds = append(kinds, 1)
+		default:
+			kinds = append(kinds, 2)
+		}
+	}
+	for i := range kinds {
+		j := (i * 7919) % len(kinds) // a fixed shuffle
+		kinds[i], kinds[j] = kinds[j], kinds[i]
+	}
+	start := time.Now()
+	for i, kind := range kinds {
+		u := discordtest.User{ID: user(i)}
+		var sent discordtest.Sent
+		var err error
+		switch kind {
+		case 0:
+			sent, err = srv.SendInteraction(discordtest.Interaction{Name: cmdAsk, User: u,
+				Options: []discordtest.CommandOption{{Name: optQuestion, Value: "Who took over?"}}})
+		case 1:
+			sent, err = srv.SendMessage(discordtest.Message{Author: u, ChannelID: fmt.Sprintf("12300000000000010%02d", i%c.channels),
+				Content: "<@" + discordtest.DefaultBotID + "> who took over?"})
+		case 2:
+			sent, err = srv.SendInteraction(discordtest.Interaction{Type: discordgo.InteractionMessageComponent, CustomID: "sources:x", User: u,
+				Malform: func(p map[string]any) { p["data"].(map[string]any)["custom_id"] = i }})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := &question{sent: sent.At, token: sent.Token, acked: -1}
+		if kind == 1 {
+			r.mentions[sent.ID] = q
+		} else {
+			r.asks[sent.ID] = q
+			r.byToken[sent.Token] = q
+		}
+		<-tick.C
+	}
+	sending := time.Since(start)
+	_, err := srv.WaitRequest(testContext(t), func(req discordtest.Request) bool {
+		r.see(req)
+		if req.Status == http.StatusTooManyRequests && req.Route == discordtest.RouteEditOriginal && r.limited == nil {
+			r.limited = r.byToken[req.Params["token"]]
+		}
+		return r.resolved()
+	})
+	answered, told, lost := r.counts()
+	st := srv.Stats()
+	fmt.Printf("%-120s %8d %5d %4d %9s %6d\n", c.name, answered, told, lost, r.ackP99().Round(time.Millisecond), countFaults(srv, http.StatusTooManyRequests))
+	t.Logf("sent %d questions in %v; resolved %v after the first; requests %d, rate limited %d, faulted %d, callbacks during a global 429 %d",
+		total, sending.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), st.Requests, st.RateLimited, st.Faulted, st.CallbacksWhileGlobal)
+	if err != nil || lost > 0 {
+		t.Errorf("%d of %d questions lost (never answered, never told): %v", lost, total, err)
+	}
+	for _, q := range r.asks {
+		if q.acked < 0 && !q.told {
+			t.Errorf("an interaction was never acknowledged")
+			break
+		}
+		if q.acked > discordtest.DefaultAckDeadline {
+			t.Errorf("an interaction was acknowledged after %v", q.acked)
+			break
+		}
+	}
+	if c.malformed == 0 && answered != total {
+		t.Errorf("answered %d of %d", answered, total)
+	}
+	if n := h.metrics.panics.Load(); n != 0 {
+		t.Errorf("%d panics", n)
+	}
+	if c.check != nil {
+		c.check(t, r)
+	}
+	srv.ClearFaults()
+}
+
+func countFaults(srv *discordtest.Server, status int) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Status == status {
+			n++
+		}
+	}
+	return n
+}
