@@ -332,9 +332,9 @@ func TestQuestionFiles(t *testing.T) {
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
 const (
-	floorAnswered  = 0.42
-	floorAbstained = 0.55
-	floorRecall    = 0.83
+	floorAnswered  = 0.32
+	floorAbstained = 0.70
+	floorRecall    = 0.88
 )
 
 // TestEval runs the real offline pipeline over the questions. It prints

@@ -265,11 +265,22 @@ func topShare(os []outcome) float64 {
 // score another may fall and still be shown.
 var gaps = []float64{0, 0.35, 0.7, 1, 1.5, 2}
 
+// bestThreshold picks the threshold and gap with the best objective.
+// Between settings within half a question's worth of each other it keeps
+// the lower threshold and the smaller gap: when abstaining buys nothing,
+// answer, and in as few sentences as serve.
 func bestThreshold(os []outcome) (tau, gap, score float64) {
+	var ans float64
+	for _, o := range os {
+		if o.answerable {
+			ans++
+		}
+	}
+	eps := 0.5 / math.Max(ans, 1)
 	score = -1
 	for _, g := range gaps {
 		for t := 0.02; t < 0.98; t += 0.01 {
-			if s := objective(os, t, g); s > score {
+			if s := objective(os, t, g); s > score+eps {
 				score, tau, gap = s, t, g
 			}
 		}

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"math"
 	"regexp"
 	"strings"
 	"unicode"
@@ -275,17 +276,23 @@ func (ix *Index) lexicalAlts(t token) []alt {
 	for _, v := range lexicon.SpellingVariants(t.word) {
 		add(v, chExact, 1)
 	}
+	qv := ix.expand.unit(t.word)
 	for _, r := range ix.lex.Related(t.word) {
 		ch := chWordNet
 		switch r.Kind {
 		case lexicon.Hypernym, lexicon.Hyponym:
+			// A famous general is an instance of "general", not a word
+			// for one.
+			if ix.lex.Proper(r.Word) && !ix.lex.Proper(t.word) {
+				continue
+			}
 			ch = chBroader
 		case lexicon.PartOf, lexicon.HasPart:
 			ch = chPart
 		}
 		for _, w := range strings.Fields(r.Word) {
 			if !isStop(w) {
-				add(w, ch, 1)
+				add(w, ch, ix.relatedness(qv, w))
 			}
 		}
 	}
@@ -298,6 +305,19 @@ func (ix *Index) lexicalAlts(t token) []alt {
 		add(nb.word, chVector, float64(nb.sim))
 	}
 	return out
+}
+
+// relatedness is the credit a WordNet relation earns: the GloVe cosine of
+// the two words, so that the sense the articles use counts more than a
+// rare one ("succeed" → "follow" over "succeed" → "win"), floored so that
+// no relation counts for nothing, and a fixed half when either word has
+// no vector.
+func (ix *Index) relatedness(qv []float32, w string) float64 {
+	wv := ix.expand.unit(w)
+	if qv == nil || wv == nil {
+		return 0.5
+	}
+	return math.Max(0.2, float64(dot(qv, wv)))
 }
 
 // minVectorSim is the least GloVe cosine for a corpus word to stand in for

@@ -307,14 +307,14 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		}
 		switch {
 		case ch <= chDescribed:
-			x[fSoftCov] += t.weight
+			x[fSoftCov] += t.weight * best
 		case t.vec != nil:
 			x[fSoftCov] += t.weight * math.Max(0, float64(ix.expand.best(t.vec, ix.rows[pos])))
 		}
 		if !t.name {
 			content += t.weight
 			if ch <= chDescribed {
-				contentHit += t.weight
+				contentHit += t.weight * best
 			}
 		}
 		if t.name {
