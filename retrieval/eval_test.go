@@ -332,8 +332,8 @@ func TestQuestionFiles(t *testing.T) {
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
 const (
-	floorAnswered  = 0.32
-	floorAbstained = 0.70
+	floorAnswered  = 0.30
+	floorAbstained = 0.75
 	floorRecall    = 0.88
 )
 
@@ -358,6 +358,15 @@ func TestEval(t *testing.T) {
 		}
 	}
 	runEval(t, e, shared, false).report(t, "shared_dev")
+	// The legacy questions are those the first version's rules were
+	// written against: without them, test compares fairly with it.
+	var fresh []evalCase
+	for _, c := range casesIn(cases, splitTest) {
+		if c.File != "legacy" {
+			fresh = append(fresh, c)
+		}
+	}
+	runEval(t, e, fresh, false).report(t, "test-new")
 	got := ratio(test.total.answered, test.total.answerable)
 	abst := ratio(test.total.abstained, test.total.unanswerable)
 	recall := ratio(test.recall, test.recallOf)

@@ -255,10 +255,15 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 // score computes the features of each pooled passage and ranks them by
 // the model's score, ties broken by position.
 func (ix *Index) score(q analysis, pool []int) []candidate {
-	out := make([]candidate, len(pool))
-	for i, pos := range pool {
+	out := make([]candidate, 0, len(pool))
+	for _, pos := range pool {
 		x := ix.features(q, pos)
-		out[i] = candidate{pos: pos, x: x, score: ix.model.score(x)}
+		if strictTypes[q.atype] && x[fTypeMiss] == 1 {
+			// A sentence without a date does not say when; one without
+			// a number does not say how many.
+			continue
+		}
+		out = append(out, candidate{pos: pos, x: x, score: ix.model.score(x)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].score != out[j].score {
@@ -267,6 +272,12 @@ func (ix *Index) score(q analysis, pool []int) []candidate {
 		return out[i].pos < out[j].pos
 	})
 	return out
+}
+
+// strictTypes are the kinds of answer a sentence must hold (or a sentence
+// beside it) to answer at all.
+var strictTypes = map[answerType]bool{
+	typeWhen: true, typeNumber: true, typeAge: true, typeMoney: true, typeDuration: true, typeTime: true, typeOrdinal: true,
 }
 
 // near reports whether the passage before or after pos, in the same
