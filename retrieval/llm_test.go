@@ -318,7 +318,7 @@ func TestLLMAnswers(t *testing.T) {
 	base := shippedEngine(t)
 	for _, stream := range []bool{false, true} {
 		t.Run(fmt.Sprintf("stream=%v", stream), func(t *testing.T) {
-			f := newFakeOpenAI(t, replyText("Mark Rutte took over from Jens Stoltenberg on 1 October 2024 [3][1], after a ceremony in Brussels [3, 9]."))
+			f := newFakeOpenAI(t, replyText("Mark Rutte took over from Jens Stoltenberg on 1 October 2024 [3][1], after a ceremony in Brussels [3, 29]."))
 			tl := newLLMFixture(t, base, f, LLMConfig{APIKey: llmTestKey})
 			var partials []string
 			req := Request{Question: llmQuestion}
@@ -356,7 +356,7 @@ func TestLLMAnswers(t *testing.T) {
 						t.Errorf("partial %d %q does not extend %q", i, partials[i], partials[i-1])
 					}
 				}
-				if last := partials[len(partials)-1]; !strings.HasPrefix(last, "Mark Rutte took over") || !strings.HasSuffix(last, "[3, 9].") {
+				if last := partials[len(partials)-1]; !strings.HasPrefix(last, "Mark Rutte took over") || !strings.HasSuffix(last, "[3, 29].") {
 					t.Errorf("last partial = %q, want the whole model text", last)
 				}
 			} else if len(partials) != 0 {
@@ -532,11 +532,11 @@ func TestLLMCitationChecks(t *testing.T) {
 		wantMode     string
 		wantNote     string
 	}{
-		{name: "fabricated citation removed", model: "Rutte took over on 1 October [9]. He was Dutch prime minister [2].",
+		{name: "fabricated citation removed", model: "Rutte took over on 1 October [29]. He was Dutch prime minister [2].",
 			wantText: "Rutte took over on 1 October. He was Dutch prime minister [1].", wantCites: 1, wantMode: ModeLLM},
 		{name: "range", model: "Rutte succeeded Stoltenberg [1-3].",
 			wantText: "Rutte succeeded Stoltenberg [1][2][3].", wantCites: 3, wantMode: ModeLLM},
-		{name: "no valid citation", model: "Rutte took over on 1 October [12].",
+		{name: "no valid citation", model: "Rutte took over on 1 October [42].",
 			wantText: "Rutte took over on 1 October.", wantCites: -1, wantUnverify: true, wantMode: ModeLLM, wantNote: noteUnverified},
 		{name: "no citation at all", model: "Rutte took over on 1 October.",
 			wantText: "Rutte took over on 1 October.", wantCites: -1, wantUnverify: true, wantMode: ModeLLM, wantNote: noteUnverified},
