@@ -200,20 +200,6 @@ func expandRange(a, b int) []int {
 	return out
 }
 
-// mentionRe matches what Discord turns into a ping: @everyone, @here and
-// user, nickname and role mentions (<@id>, <@!id>, <@&id>).
-var mentionRe = regexp.MustCompile(`(?i)@(everyone|here)|<@([!&]?\d)`)
-
-// defuseMentions puts a zero-width space after the @ of every mention, so
-// model output cannot ping anyone even if the sender forgets to turn
-// mentions off. The text reads the same.
-func defuseMentions(s string) string {
-	return mentionRe.ReplaceAllStringFunc(s, func(m string) string {
-		at := strings.IndexByte(m, '@')
-		return m[:at+1] + "\u200b" + m[at+1:]
-	})
-}
-
 // thinkRe matches the reasoning some local models (Qwen3, DeepSeek-R1)
 // write before their answer.
 var thinkRe = regexp.MustCompile(`(?s)<think>.*?</think>`)

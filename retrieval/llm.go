@@ -374,7 +374,7 @@ func (l *LLM) stream(ctx context.Context, req openai.ChatCompletionRequest, onPa
 				c.finish = string(ch.FinishReason)
 			}
 		}
-		if v := defuseMentions(visibleText(b.String())); v != shown && v != "" {
+		if v := visibleText(b.String()); v != shown && v != "" {
 			shown = v
 			onPartial(v)
 		}
@@ -512,7 +512,7 @@ func (ix *Index) checkAnswer(raw string, passages []int, fallback Answer) (Answe
 		return abstain, "abstained"
 	}
 	out, cited := checkCitations(text, len(passages))
-	out = defuseMentions(strings.TrimSpace(out))
+	out = strings.TrimSpace(out)
 	if len(cited) == 0 {
 		switch {
 		case isDontSay(text, true):

@@ -546,8 +546,10 @@ func TestLLMCitationChecks(t *testing.T) {
 			wantText: dontSay, wantAbstain: true, wantMode: ModeLLM},
 		{name: "uncited answer to an unanswerable question", question: llmUnanswerable, model: "Lima.",
 			wantText: dontSay, wantAbstain: true, wantMode: ModeExtractive, wantNote: noteUncited},
-		{name: "mentions neutralised", model: "@everyone Rutte took over [1]. Ask <@123> or <@!45> or <@&6> @here.",
-			wantText: "@\u200beveryone Rutte took over [1]. Ask <@\u200b123> or <@\u200b!45> or <@\u200b&6> @\u200bhere.", wantCites: 1, wantMode: ModeLLM},
+		// Mentions are the bot's to neutralise (bot/format.go): the
+		// answer keeps the model's words.
+		{name: "mentions kept as written", model: "@everyone Rutte took over [1]. Ask <@123> @here.",
+			wantText: "@everyone Rutte took over [1]. Ask <@123> @here.", wantCites: 1, wantMode: ModeLLM},
 		{name: "reasoning removed", model: "<think>The passages say [1] is right.</think>\nRutte took over [2].",
 			wantText: "Rutte took over [1].", wantCites: 1, wantMode: ModeLLM},
 	}
@@ -581,8 +583,8 @@ func TestLLMCitationChecks(t *testing.T) {
 					t.Errorf("got %d citations, want %d: %+v", len(got.Citations), tt.wantCites, got.Citations)
 				}
 				for _, p := range partials {
-					if mentionRe.MatchString(p) || strings.Contains(p, "<think>") {
-						t.Errorf("partial text %q pings someone or shows reasoning", p)
+					if strings.Contains(p, "<think>") {
+						t.Errorf("partial text %q shows reasoning", p)
 					}
 				}
 			})
