@@ -15,8 +15,8 @@ import (
 )
 
 // The benchmarks measure the offline engine on the shipped corpus and on
-// synthetic archives (synth_test.go) of growing size. PERFORMANCE.md lists
-// the commands and the figures.
+// synthetic archives (synth_test.go) of growing size. README.md's
+// Performance section lists the commands and the figures.
 //
 //	go test ./retrieval -run '^$' -bench . -benchtime 2s
 
@@ -193,7 +193,8 @@ func BenchmarkAskParallel(b *testing.B) {
 
 // BenchmarkFirstAnswer is the in-process part of a cold start on the
 // shipped corpus: load the articles and the word vectors, build the index,
-// answer one question. (PERFORMANCE.md times the whole process too.)
+// answer one question. (README.md's Performance section times the whole
+// process too.)
 func BenchmarkFirstAnswer(b *testing.B) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()

@@ -475,7 +475,7 @@ func askFacts(tb testing.TB, e *Engine, facts []plantedFact) factResult {
 }
 
 var (
-	synthDir = flag.String("synth.dir", "", "write a synthetic archive into this folder (see PERFORMANCE.md)")
+	synthDir = flag.String("synth.dir", "", "write a synthetic archive into this folder (see README.md, Performance)")
 	synthN   = flag.Int("synth.n", 100_000, "passages in the archive -synth.dir writes, shipped articles included")
 )
 
@@ -487,7 +487,7 @@ var (
 //
 // TestWriteSynthetic writes a synthetic archive as files and loads it back
 // as `--corpus` would. With -synth.dir it writes the full -synth.n archive
-// there, for measuring the whole process (see PERFORMANCE.md); without, a
+// there, for measuring the whole process (see README.md, Performance); without, a
 // small one to a temporary folder.
 func TestWriteSynthetic(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))

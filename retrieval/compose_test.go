@@ -1,0 +1,132 @@
+package retrieval
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/handover/handover/corpus"
+)
+
+// fixtureIndex indexes articles given as file name → text.
+func fixtureIndex(t *testing.T, files map[string]string) *Index {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, text := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	c, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := BuildIndex(context.Background(), c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// posOf returns the position of the passage holding text.
+func posOf(t *testing.T, ix *Index, text string) int {
+	t.Helper()
+	for i, p := range ix.passages {
+		if strings.Contains(p.Text, text) {
+			return i
+		}
+	}
+	t.Fatalf("no passage holds %q", text)
+	return -1
+}
+
+func TestQuoteRun(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nA bridge opened in Lisbon.\n\n" +
+			"“The bridge is open. It took ten years,” the mayor said. Traffic was light.\n\n" +
+			"The mayor said: “We waited long. Now we drive.” Crowds cheered.\n",
+	})
+	tests := []struct {
+		name string
+		at   string
+		want []string
+	}{
+		{"a sentence that opens a quote is finished by the next", "The bridge is open.", []string{"The bridge is open.", "It took ten years"}},
+		{"a sentence that closes a quote is started by the one before", "It took ten years", []string{"The bridge is open.", "It took ten years"}},
+		{"a sentence without quotes stands alone", "Traffic was light.", []string{"Traffic was light."}},
+		{"a quote after a colon runs to its end", "We waited long.", []string{"We waited long.", "Now we drive."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := ix.quoteRun(posOf(t, ix, tt.at))
+			if len(run) != len(tt.want) {
+				t.Fatalf("quoteRun(%q) gave %d sentences, want %d", tt.at, len(run), len(tt.want))
+			}
+			for i, pos := range run {
+				if !strings.Contains(ix.passages[pos].Text, tt.want[i]) {
+					t.Errorf("sentence %d = %q, want one holding %q", i, ix.passages[pos].Text, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestStartsWithPronoun(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"He succeeds the outgoing chief.", true},
+		{"“They will stay,” she said.", true},
+		{"Her term ends in May.", true},
+		{"Hereford is a city.", false},
+		{"The mayor said so.", false},
+	}
+	for _, tt := range tests {
+		if got := startsWithPronoun(tt.s); got != tt.want {
+			t.Errorf("startsWithPronoun(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestComposeNumbersByArticle checks that two sentences of one article
+// share its number and that every citation's number matches its article.
+func TestComposeNumbersByArticle(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nThe bridge opened on Monday. It cost two million euros.\n",
+		"b.txt": "More bridge news\n\nCrowds cheered as the bridge opened.\n",
+	})
+	first, second := posOf(t, ix, "opened on Monday"), posOf(t, ix, "two million")
+	other := posOf(t, ix, "Crowds cheered")
+	a := ix.compose("when did the bridge open?", false, []evidence{
+		{pos: first, sources: []int{first, other}},
+		{pos: second, sources: []int{second}},
+	})
+	want := "The bridge opened on Monday. [1][2] It cost two million euros. [1]"
+	if a.Text != want || a.Abstained {
+		t.Errorf("text = %q, want %q", a.Text, want)
+	}
+	byDoc := map[string]int{}
+	for _, c := range a.Citations {
+		if n, ok := byDoc[c.Doc]; ok && n != c.N {
+			t.Errorf("article %s cited as [%d] and [%d]", c.Doc, n, c.N)
+		}
+		byDoc[c.Doc] = c.N
+	}
+	if len(a.Citations) != 3 || len(byDoc) != 2 {
+		t.Errorf("got %d citations over %d articles, want 3 over 2: %+v", len(a.Citations), len(byDoc), a.Citations)
+	}
+}
+
+func TestComposeAbstainsAndLabelsOpinions(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n"})
+	if a := ix.compose("who built it?", false, nil); !a.Abstained || a.Text != dontSay || len(a.Citations) != 0 {
+		t.Errorf("no evidence: got %+v, want an abstention", a)
+	}
+	pos := posOf(t, ix, "bridge")
+	a := ix.compose("what do readers think?", true, []evidence{{pos: pos, sources: []int{pos}}})
+	if !strings.HasPrefix(a.Text, opinionLabel) || !strings.Contains(a.Text, "“The bridge opened on Monday.”") {
+		t.Errorf("opinion answer = %q, want the label and the comment in quotes", a.Text)
+	}
+}

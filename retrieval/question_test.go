@@ -1,0 +1,107 @@
+package retrieval
+
+import "testing"
+
+func TestQuestionType(t *testing.T) {
+	tests := []struct {
+		q    string
+		want answerType
+	}{
+		{"When did the bridge open?", typeWhen},
+		{"and when was that?", typeWhen},
+		{"what was going on when he arrived", typeOther},
+		{"What year did it open?", typeWhen},
+		{"How long did the works last?", typeDuration},
+		{"How many lanes does it have?", typeNumber},
+		{"how big is the city", typeNumber},
+		{"How old is the mayor?", typeAge},
+		{"How much did it cost?", typeMoney},
+		{"Which number bridge is this?", typeOrdinal},
+		{"what number of cars cross it", typeNumber},
+		{"Where is the bridge?", typeWhere},
+		{"In which city is it?", typeWhere},
+		{"Who built the bridge?", typeWho},
+		{"why was it late?", typeWhy},
+		{"how come it was late", typeWhy},
+		{"What did the mayor say?", typeOther},
+	}
+	for _, tt := range tests {
+		if got := questionType(tt.q); got != tt.want {
+			t.Errorf("questionType(%q) = %d, want %d", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestMatchesType(t *testing.T) {
+	tests := []struct {
+		name string
+		t    answerType
+		text string
+		want bool
+	}{
+		{"date", typeWhen, "It opened on Monday, 3 May.", true},
+		{"year", typeWhen, "It opened in 1998.", true},
+		{"no date", typeWhen, "It opened to traffic.", false},
+		{"duration", typeDuration, "The works took 14 years.", true},
+		{"a long time is no duration", typeDuration, "The works took a long time.", false},
+		{"number", typeNumber, "It has four lanes.", true},
+		{"money", typeMoney, "It cost €2 million.", true},
+		{"age", typeAge, "The 54-year-old mayor spoke.", true},
+		{"place", typeWhere, "The ceremony was held in Lisbon.", true},
+		{"person", typeWho, "Mayor Ana Costa spoke.", true},
+		{"reason", typeWhy, "It was late because of rain.", true},
+		{"ordinal", typeOrdinal, "It is the city's 13th bridge.", true},
+	}
+	for _, tt := range tests {
+		if got := matchesType(tt.t, tt.text); got != tt.want {
+			t.Errorf("%s: matchesType(%d, %q) = %v, want %v", tt.name, tt.t, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestAnalyse(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge in Lisbon on Monday.\n\nThe bridge took fourteen years to build.\n",
+	})
+	tests := []struct {
+		name        string
+		q           string
+		word        string // a term of the question
+		wantAlt     string // a corpus stem standing for it
+		wantCh      channel
+		unknownName bool
+	}{
+		{"the word itself", "who opened the bridge?", "bridge", "bridg", chExact, false},
+		{"an inflected form by its lemma", "who opens bridges?", "bridges", "bridg", chExact, false},
+		{"a misspelt name", "when did costta open it?", "costta", "costa", chTypo, false},
+		{"a chat abbreviation expanded", "when was the bridge opened w/ the mayor", "mayor", "mayor", chExact, false},
+		{"a capitalised name the corpus never uses", "What did Smithers say?", "smithers", "", chCount, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := ix.analyse(tt.q)
+			if q.unknownName != tt.unknownName {
+				t.Errorf("unknownName = %v, want %v", q.unknownName, tt.unknownName)
+			}
+			for _, term := range q.terms {
+				if term.word != tt.word {
+					continue
+				}
+				if tt.wantAlt == "" {
+					if len(term.alts) > 0 && term.alts[0].ch != chVector {
+						t.Errorf("term %q has alts %v, want none", term.word, term.alts)
+					}
+					return
+				}
+				for _, a := range term.alts {
+					if ix.stemOf[a.id] == tt.wantAlt && a.ch == tt.wantCh {
+						return
+					}
+				}
+				t.Errorf("term %q: no alt %q by channel %d in %+v", term.word, tt.wantAlt, tt.wantCh, term.alts)
+				return
+			}
+			t.Errorf("no term %q in %q", tt.word, tt.q)
+		})
+	}
+}
