@@ -258,3 +258,38 @@ func BenchmarkVectorSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAnswerVsChromem answers questions over a large synthetic archive
+// and, in the same run, times chromem-go's exhaustive query over the same
+// collection: ratio is the whole answer's median over the query's median.
+//
+//	go test ./retrieval -run '^$' -bench AnswerVsChromem -benchtime 200x
+func BenchmarkAnswerVsChromem(b *testing.B) {
+	const n = 100_000
+	e, facts := benchEngine(b, n)
+	qs := benchQuestions(b, facts)
+	qv := queryVectors(b, e.index, qs)
+	warmUp(b, e, qs)
+	ctx := context.Background()
+	var answer, query []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := e.Answer(ctx, Request{Question: qs[i%len(qs)]}); err != nil {
+			b.Fatal(err)
+		}
+		answer = append(answer, time.Since(start))
+		start = time.Now()
+		if _, err := e.index.coll.QueryEmbedding(ctx, qv[i%len(qv)], vectorK, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		query = append(query, time.Since(start))
+		i++
+	}
+	slices.Sort(answer)
+	slices.Sort(query)
+	a, q := answer[len(answer)/2], query[len(query)/2]
+	b.ReportMetric(float64(a.Nanoseconds())/1e6, "answer-p50-ms")
+	b.ReportMetric(float64(q.Nanoseconds())/1e6, "chromem-p50-ms")
+	b.ReportMetric(float64(a)/float64(q), "ratio")
+}

@@ -226,13 +226,19 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 			pool = append(pool, pos)
 		}
 	}
-	for _, h := range ix.scan.search(qvec, vectorK) {
-		add(h.doc)
+	hits, err := ix.vectorSearch(ctx, qvec, vectorK)
+	if err != nil {
+		return nil, err
 	}
 	if extra != nil {
-		for _, h := range ix.scan.search(extra, vectorK/2) {
-			add(h.doc)
+		more, err := ix.vectorSearch(ctx, extra, vectorK/2)
+		if err != nil {
+			return nil, err
 		}
+		hits = append(hits, more...)
+	}
+	for _, h := range hits {
+		add(h.doc)
 	}
 	for _, h := range ix.remoteHits(ctx, q.text, vectorK) {
 		add(h.doc)
