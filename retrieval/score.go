@@ -302,7 +302,10 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 	var total, names, namesMissing, focusW, content, contentHit float64
 	focus := -1
 	for i, t := range q.terms {
-		total += t.weight
+		if len(t.alts) > 0 {
+			// A word the corpus has nothing for is no sentence's loss.
+			total += t.weight
+		}
 		if t.weight > focusW {
 			focus, focusW = i, t.weight
 		}
