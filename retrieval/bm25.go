@@ -2,7 +2,7 @@ package retrieval
 
 import (
 	"math"
-	"sort"
+	"sync"
 )
 
 // termStats holds document frequencies over the passages, by stem.
@@ -40,6 +40,9 @@ func (ix *Index) idfOf(id uint32) float64 { return ix.stats.idf(ix.stemOf[id]) }
 
 // bm25 is an inverted index over stemmed passages.
 type bm25 struct {
+	// accs holds score arrays for search to reuse: one is as long as the
+	// collection, too big to allocate per question.
+	accs     sync.Pool
 	stats    *termStats
 	postings map[string][]posting
 	lengths  []int
@@ -89,9 +92,17 @@ type scored struct {
 // search scores every passage that holds a query term and returns the best
 // k, highest first, ties broken by passage order so results are stable.
 // terms maps a stem to its weight (1 for the question's own words, less for
-// expansions).
+// expansions). Scores add up in a dense array, and a bounded heap keeps the
+// best k: at 100,000 passages a map and a full sort cost more than the
+// rest of the answer.
 func (b *bm25) search(terms map[string]float64, k int) []scored {
-	acc := map[int32]float64{}
+	accp, _ := b.accs.Get().(*[]float64)
+	if accp == nil || len(*accp) != len(b.lengths) {
+		acc := make([]float64, len(b.lengths))
+		accp = &acc
+	}
+	acc := *accp
+	var touched []int32
 	for stem, qw := range terms {
 		ps := b.postings[stem]
 		if len(ps) == 0 {
@@ -101,21 +112,17 @@ func (b *bm25) search(terms map[string]float64, k int) []scored {
 		for _, p := range ps {
 			tf := float64(p.tf)
 			l := float64(b.lengths[p.doc])
+			if acc[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
 			acc[p.doc] += idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*l/b.avgLen))
 		}
 	}
-	out := make([]scored, 0, len(acc))
-	for d, s := range acc {
-		out = append(out, scored{doc: int(d), score: s})
+	var h topK
+	for _, d := range touched {
+		h.offer(scored{doc: int(d), score: acc[d]}, k)
+		acc[d] = 0
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
-		}
-		return out[i].doc < out[j].doc
-	})
-	if len(out) > k {
-		out = out[:k]
-	}
-	return out
+	b.accs.Put(accp)
+	return h.sorted()
 }

@@ -301,6 +301,12 @@ func (ix *Index) lexicalAlts(t token) []alt {
 			add(w, chTypo, 1)
 		}
 	}
+	if len(out) > 0 && out[0].ch == chExact {
+		// The articles use the word itself: its vector neighbours add
+		// little, and at scale finding them costs more than the rest of
+		// the analysis.
+		return out
+	}
 	for _, nb := range ix.expand.similar(t.word, 3, minVectorSim) {
 		add(nb.word, chVector, float64(nb.sim))
 	}
