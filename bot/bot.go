@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -377,16 +376,6 @@ func unreachable(err error) bool {
 // hidden.
 func (b *Bot) baseURL() string {
 	return RedactURL(cmp.Or(b.opts.APIBaseURL, "https://"+discordHost))
-}
-
-// RedactURL returns u with any password in it replaced, for messages and
-// logs; text that does not parse as a URL is returned as a placeholder.
-func RedactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return p.Redacted()
 }
 
 // openWithin is open, abandoned when ctx ends first: discordgo's Open

@@ -142,17 +142,25 @@ func TestConfigEnv(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	tests := map[string]string{
-		`Post "https://bob:hunter2@x.example/v1/chat": EOF`: `Post "https://bob:xxxxx@x.example/v1/chat": EOF`,
-		"http://token@x.example/":                           "http://xxxxx@x.example/",
-		"no url here: a@b":                                  "no url here: a@b",
-		"https://x.example/a@b":                             "https://x.example/a@b",
+// TestBadURLSecrets: a base URL that fails validation is named in the
+// error without any credential it holds, however oddly it is written.
+func TestBadURLSecrets(t *testing.T) {
+	tests := []struct {
+		name, url, secret string
+	}{
+		{"password holding @", "ftp://user:p@ss@host/v1", "ss@host"},
+		{"password holding /", "https://key:abc/def+ghi@proxy/v1", "abc/def"},
+		{"no scheme separator", "http//user:sk-secret@host", "sk-secret"},
+		{"lone user name", "ftp://sk-token@host/v1", "sk-token"},
 	}
-	for in, want := range tests {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"HANDOVER_LLM_BASE_URL": tt.url, "HANDOVER_LLM_MODEL": "m"}
+			_, errOut, code := runCLI(t, "", env, "sources")
+			if code != 2 || !strings.Contains(errOut, "llm.base_url") || strings.Contains(errOut, tt.secret) {
+				t.Errorf("base_url %q: exit %d, stderr %q; want exit 2 naming llm.base_url without %q", tt.url, code, errOut, tt.secret)
+			}
+		})
 	}
 }
 

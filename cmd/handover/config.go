@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/handover/handover/bot"
 )
 
 // config is the YAML configuration file. config.example.yaml documents
@@ -337,7 +339,8 @@ func (c config) validate() error {
 		}
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("%s: %q is not an http(s) URL", key, redact(v))
+			// Never the value itself: it may carry a key.
+			bad("%s: %s is not an http(s) URL", key, bot.RedactURL(v))
 		}
 	}
 	checkURL("embeddings.base_url", c.Embeddings.BaseURL)
