@@ -71,8 +71,8 @@ func TestAskStdin(t *testing.T) {
 	in := "who succeeded Stoltenberg?\n" + strings.Repeat("y", 2<<20) + "\nwhere was the ceremony?\n"
 	out, errOut, code = runCLI(t, in, nil, "ask", "--json")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || len(lines) != 3 {
-		t.Fatalf("exit %d, stderr %q, %d lines", code, errOut, len(lines))
+	if code != 2 || len(lines) != 3 {
+		t.Fatalf("exit %d, stderr %q, %d lines; want 2 and 3", code, errOut, len(lines))
 	}
 	var bad lineError
 	if err := json.Unmarshal([]byte(lines[1]), &bad); err != nil || bad.Line != 2 || !strings.Contains(bad.Error, "2000") || len(bad.Question) > 400 {
@@ -82,7 +82,7 @@ func TestAskStdin(t *testing.T) {
 		t.Errorf("the question after the long line = %.300s", lines[2])
 	}
 	out, errOut, code = runCLI(t, "who succeeded Stoltenberg?\n"+strings.Repeat("z", 3000)+"\n", nil, "ask")
-	if code != 0 || !strings.Contains(errOut, "line 2") || !strings.Contains(out, "Rutte") {
+	if code != 2 || !strings.Contains(errOut, "line 2") || !strings.Contains(out, "Rutte") {
 		t.Errorf("human mode, long line: exit %d, stderr %q, stdout %s", code, errOut, out)
 	}
 }

@@ -91,8 +91,8 @@ func TestAskJSON(t *testing.T) {
 func TestAskJSONLines(t *testing.T) {
 	in := "Who succeeded Jens Stoltenberg?\n\nWhat is the capital of Australia?\n" + strings.Repeat("x", 2001) + "\n\xff\xfe\nWhere was the ceremony?\n"
 	out, errOut, code := runCLI(t, in, nil, "ask", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d, stderr %q", code, errOut)
+	if code != 2 || !strings.Contains(errOut, "2 of 5 questions could not be asked") {
+		t.Fatalf("exit %d, stderr %q; want 2, counting the two bad lines", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 5 {
@@ -120,6 +120,47 @@ func TestAskJSONLines(t *testing.T) {
 	}
 }
 
+// TestAskLinesStatus: a batch with a bad line still prints every good
+// answer, but exits 2; blank lines are skipped silently; input without a
+// question is a usage error.
+func TestAskLinesStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         string
+		wantCode   int
+		wantOut    []string
+		wantErrOut []string
+	}{
+		{"all good, blank lines skipped", "who succeeded Stoltenberg?\n\n  \nwhere was the ceremony?\n", 0, []string{"Rutte", "Brussels"}, nil},
+		{"only blank lines", "\n\n", 2, nil, []string{"needs a question"}},
+		{"nothing", "", 2, nil, []string{"needs a question"}},
+		{"a NUL line", "who\x00 took over?\nwhere was the ceremony?\n", 2, []string{"Brussels"},
+			[]string{"line 1: the question contains characters that can't be read (control characters)", "1 of 2 questions could not be asked"}},
+		{"not UTF-8", "\xff\xfe who?\nwhere was the ceremony?\n", 2, []string{"Brussels"}, []string{"line 1: the question is not valid UTF-8"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, tt.in, nil, "ask")
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr %q", code, tt.wantCode, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErrOut {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			if strings.Contains(errOut, "UTF-8") && !strings.Contains(tt.in, "\xff") {
+				t.Errorf("valid UTF-8 reported as invalid: %s", errOut)
+			}
+		})
+	}
+}
+
 func TestAskBadQuestions(t *testing.T) {
 	tests := []struct {
 		name string
@@ -130,6 +171,7 @@ func TestAskBadQuestions(t *testing.T) {
 		{"blank", []string{"ask", "   "}, "empty"},
 		{"too long", []string{"ask", strings.Repeat("é", 2001)}, "2000"},
 		{"not utf-8", []string{"ask", "\xff who?"}, "UTF-8"},
+		{"control character", []string{"ask", "who\x00?"}, "can't be read (control characters)"},
 		{"missing", []string{"ask"}, "needs a question"},
 		{"two questions", []string{"ask", "a", "b"}, "one question"},
 		{"unknown flag", []string{"ask", "--nope", "q"}, "nope"},
