@@ -253,6 +253,8 @@ func shorten(s string, n int) string {
 }
 
 // writeAnswer prints an answer and its numbered sources for a person.
+// Citations are numbered per article: each number's source is printed
+// once, with every sentence cited from it beneath.
 func writeAnswer(w io.Writer, a retrieval.Answer) {
 	if a.Text != "" {
 		fmt.Fprintln(w, a.Text)
@@ -264,13 +266,47 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 		return
 	}
 	fmt.Fprintln(w, "\nSources:")
+	var order []int
+	byN := map[int][]retrieval.Citation{}
 	for _, c := range a.Citations {
-		fmt.Fprintf(w, "[%d] %s\n", c.N, sourceLine(c.Title, c.Publisher, c.Date, c.Kind))
+		if _, ok := byN[c.N]; !ok {
+			order = append(order, c.N)
+		}
+		byN[c.N] = append(byN[c.N], c)
+	}
+	for _, n := range order {
+		cites := byN[n]
+		c := cites[0]
+		onlyComments := true
+		for _, o := range cites {
+			onlyComments = onlyComments && o.Kind == "comment"
+		}
+		kind := "article"
+		if onlyComments {
+			kind = "comment"
+		}
+		fmt.Fprintf(w, "[%d] %s\n", n, sourceLine(c.Title, c.Publisher, c.Date, kind))
 		if c.URL != "" {
 			fmt.Fprintf(w, "    %s\n", c.URL)
 		}
-		fmt.Fprintf(w, "    “%s”\n", c.Text)
+		for _, o := range cites {
+			q := quoted(o.Text)
+			if o.Kind == "comment" && !onlyComments {
+				q = "(viewer comment) " + q
+			}
+			fmt.Fprintf(w, "    %s\n", q)
+		}
 	}
+}
+
+// quoted puts a cited sentence in quotation marks, unless it carries its
+// own (a reader comment or a quotation), which would double them.
+func quoted(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "“”\"«»„") {
+		return s
+	}
+	return "“" + s + "”"
 }
 
 func sourceLine(title, publisher, date, kind string) string {

@@ -12,6 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/handover/handover/retrieval"
 )
 
 // runCLI runs the program as a user would, returning stdout, stderr and the
@@ -307,5 +311,34 @@ func TestAskWithModel(t *testing.T) {
 	json.Unmarshal([]byte(out), &a)
 	if a.Mode != "extractive" || calls != 1 {
 		t.Errorf("--no-llm answer = %+v (calls %d)", a, calls)
+	}
+}
+
+// TestWriteAnswerGroupsSources: citations are numbered per article, so two
+// sentences under one number share one header; a sentence that carries
+// its own quotation marks is not quoted again.
+func TestWriteAnswerGroupsSources(t *testing.T) {
+	a := retrieval.Answer{
+		Text: "Rutte took over on 1 October. [1] “We will not give in,” Rutte said. [1] “About time.” [2]",
+		Citations: []retrieval.Citation{
+			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "Rutte took over on 1 October."},
+			{N: 2, Doc: "b", Title: "Last day", Publisher: "DW News", Kind: "comment", Text: `"About time."`},
+			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "“We will not give in,” Rutte said."},
+		},
+	}
+	var b strings.Builder
+	writeAnswer(&b, a)
+	want := a.Text + `
+
+Sources:
+[1] Rutte takes over — Reuters, 2024-10-01
+    https://example.com/a
+    “Rutte took over on 1 October.”
+    “We will not give in,” Rutte said.
+[2] Last day — DW News (viewer comment)
+    "About time."
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("writeAnswer (-want +got):\n%s", diff)
 	}
 }
