@@ -130,6 +130,12 @@ func TestConfigEnv(t *testing.T) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
 	}
+	// A value that fails validation is blamed on the variable that set it.
+	env = map[string]string{"HANDOVER_LOG_LEVEL": "loud"}
+	_, err = loadConfig("", func(k string) string { return env[k] })
+	if want := `HANDOVER_LOG_LEVEL: must be debug, info, warn or error, got "loud"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error lacks %q: %v", want, err)
+	}
 	// Every key has a variable, and config.example.yaml names it.
 	example, err := os.ReadFile("../../config.example.yaml")
 	if err != nil {
@@ -157,8 +163,8 @@ func TestBadURLSecrets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			env := map[string]string{"HANDOVER_LLM_BASE_URL": tt.url, "HANDOVER_LLM_MODEL": "m"}
 			_, errOut, code := runCLI(t, "", env, "sources")
-			if code != 2 || !strings.Contains(errOut, "llm.base_url") || strings.Contains(errOut, tt.secret) {
-				t.Errorf("base_url %q: exit %d, stderr %q; want exit 2 naming llm.base_url without %q", tt.url, code, errOut, tt.secret)
+			if code != 2 || !strings.Contains(errOut, "HANDOVER_LLM_BASE_URL") || strings.Contains(errOut, tt.secret) {
+				t.Errorf("base_url %q: exit %d, stderr %q; want exit 2 naming HANDOVER_LLM_BASE_URL without %q", tt.url, code, errOut, tt.secret)
 			}
 		})
 	}

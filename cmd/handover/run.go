@@ -103,6 +103,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if errors.As(err, &ce) {
 		return ce.err
 	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		return err // the root command's own, already with its hint
+	}
 	// Cobra's own errors: an unknown command or flag, a missing value.
 	return usageError{fmt.Errorf("%w (see handover --help)", err)}
 }

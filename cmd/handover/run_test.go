@@ -187,6 +187,9 @@ func TestAskBadQuestions(t *testing.T) {
 			if code != 2 || !strings.Contains(errOut, tt.want) || out != "" {
 				t.Errorf("run(%q) = exit %d, stdout %q, stderr %q; want exit 2 naming %q", tt.args, code, out, errOut, tt.want)
 			}
+			if n := strings.Count(errOut, "handover --help"); n > 1 {
+				t.Errorf("run(%q): stderr %q gives the help hint %d times", tt.args, errOut, n)
+			}
 		})
 	}
 }
