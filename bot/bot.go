@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -140,6 +139,7 @@ type Bot struct {
 	metrics  *Metrics
 	clock    Clock
 	client   *http.Client
+	limiter  *limiter
 	channels map[string]bool
 	intents  discordgo.Intent
 
@@ -179,7 +179,8 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 	}
 	// The limiter bounds each attempt itself; a client timeout would also
 	// cut short waiting out a rate limit.
-	client.Transport = newLimiter(client.Transport, logger, opts.GlobalRateLimit)
+	lim := newLimiter(client.Transport, logger, opts.GlobalRateLimit)
+	client.Transport = lim
 	client.Timeout = 0
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = max(2, runtime.GOMAXPROCS(0))
@@ -233,6 +234,7 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 		metrics:  opts.Metrics,
 		clock:    opts.Clock,
 		client:   client,
+		limiter:  lim,
 		channels: map[string]bool{},
 		cooldown: newCooldown(opts.Cooldown, opts.Clock),
 		hints:    newCooldown(max(opts.Cooldown, minHintInterval), opts.Clock),
@@ -300,19 +302,25 @@ func (b *Bot) Run(ctx context.Context) error {
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 
-	if err := b.connect(ctx, s); err != nil {
+	// Until connected, every REST call ends with ctx: a signal must not
+	// wait out Discord's silence. After that each ends with its own
+	// context: answers and apologies are still sent during shutdown.
+	b.limiter.bind(ctx)
+	connected, err := b.connect(ctx, s)
+	if err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
+	if !connected {
 		b.logger.Info("shut down before connecting to discord")
 		return nil
 	}
+	b.limiter.bind(nil)
 	botID, appID := selfIDs(s)
 	b.logger.Info("connected to discord", "bot_id", botID, "shard", b.opts.ShardID, "shards", b.opts.ShardCount,
 		"message_content", s.Identify.Intents&discordgo.IntentsMessageContent != 0)
 
 	// One shard registers for all; the others would only repeat it.
-	if b.opts.ShardID == 0 {
+	if b.opts.ShardID == 0 && ctx.Err() == nil {
 		b.register(ctx, s, appID)
 	}
 
@@ -330,18 +338,23 @@ const (
 // connect opens the gateway connection, retrying with backoff while
 // Discord (or the configured api_base_url) cannot be reached: a restart
 // during a network outage should wait for the network, not exit. Refusals
-// (a bad token, intents, shards) are final. It returns nil without
+// (a bad token, intents, shards) are final. It returns false, nil without
 // connecting when ctx ends first.
-func (b *Bot) connect(ctx context.Context, s *discordgo.Session) error {
+func (b *Bot) connect(ctx context.Context, s *discordgo.Session) (bool, error) {
 	for attempt := 1; ; attempt++ {
-		err := b.open(s)
-		if err == nil || !unreachable(err) {
-			return err
+		err := b.openWithin(ctx, s)
+		switch {
+		case err == nil:
+			return true, nil
+		case ctx.Err() != nil:
+			return false, nil
+		case !unreachable(err):
+			return false, err
 		}
 		wait := min(connectRetryCap, connectRetryBase<<min(attempt-1, 5))
 		b.logger.Warn("cannot reach discord; retrying", "api_base_url", b.baseURL(), "attempt", attempt, "retry_in", wait, "err", err)
 		if sleep(ctx, wait) != nil {
-			return nil
+			return false, nil
 		}
 	}
 }
@@ -365,14 +378,23 @@ func (b *Bot) baseURL() string {
 	return RedactURL(cmp.Or(b.opts.APIBaseURL, "https://"+discordHost))
 }
 
-// RedactURL returns u with any password in it replaced, for messages and
-// logs; text that does not parse as a URL is returned as a placeholder.
-func RedactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "(unparsable URL)"
+// openWithin is open, abandoned when ctx ends first: discordgo's Open
+// takes no context, and the gateway's websocket can stay silent however
+// long. An abandoned connection that opens after all is closed.
+func (b *Bot) openWithin(ctx context.Context, s *discordgo.Session) error {
+	done := make(chan error, 1)
+	go func() { done <- b.open(s) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		go func() {
+			if <-done == nil {
+				s.Close()
+			}
+		}()
+		return ctx.Err()
 	}
-	return p.Redacted()
 }
 
 // open connects to the gateway. If Discord refuses the Message Content

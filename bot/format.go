@@ -139,30 +139,80 @@ func cutText(chunks []string) []string {
 	return chunks
 }
 
-// sourcesEmbed lists an answer's numbered sources in one embed. Sources
-// that do not fit its description are counted, not listed: Show sources
-// has the passages.
+// sourcesEmbed lists an answer's numbered sources in one embed, each
+// once however many of its sentences are cited. Sources that do not fit
+// its description are counted, not listed: Show sources has the passages.
 func sourcesEmbed(cites []retrieval.Citation) *discordgo.MessageEmbed {
+	groups := groupCitations(cites)
 	// Room for the count is kept until the last line, so it always fits.
-	reserve := utf8.RuneCountInString(moreSources(len(cites)))
+	reserve := utf8.RuneCountInString(moreSources(len(groups)))
 	desc, n := "", 0
-	for i, c := range cites {
-		line := truncate(Neutralise(fmt.Sprintf("**[%d]** %s", c.N, sourceLine(c))), maxSourceLine)
+	for i, g := range groups {
+		line := truncate(Neutralise(fmt.Sprintf("**[%d]** %s", g.n, g.header())), maxSourceLine)
 		if i > 0 {
 			line = "\n\n" + line
 		}
 		need := n + utf8.RuneCountInString(line)
-		if i < len(cites)-1 {
+		if i < len(groups)-1 {
 			need += reserve
 		}
 		if need > maxEmbedDesc {
-			desc += moreSources(len(cites) - i)
+			desc += moreSources(len(groups) - i)
 			break
 		}
 		desc += line
 		n += utf8.RuneCountInString(line)
 	}
 	return &discordgo.MessageEmbed{Title: "Sources", Description: desc, Color: colourAnswer}
+}
+
+// citedSource is one numbered source of an answer with the sentences
+// cited from it. Citations are numbered per article: two sentences from
+// one article share a number, and are listed under one header.
+type citedSource struct {
+	n     int
+	cites []retrieval.Citation // in the answer's order; the first gives the header
+}
+
+// groupCitations groups cites by number, in order of first appearance.
+func groupCitations(cites []retrieval.Citation) []citedSource {
+	var groups []citedSource
+	at := map[int]int{}
+	for _, c := range cites {
+		i, ok := at[c.N]
+		if !ok {
+			i = len(groups)
+			at[c.N] = i
+			groups = append(groups, citedSource{n: c.N})
+		}
+		groups[i].cites = append(groups[i].cites, c)
+	}
+	return groups
+}
+
+// header names the source: title, publisher, date, its address when
+// known, and whether what is cited from it is only viewer comments.
+func (g citedSource) header() string {
+	c := g.cites[0]
+	c.Kind = "comment"
+	if !fromComments(g.cites) {
+		c.Kind = "article"
+	}
+	s := sourceLine(c)
+	if c.URL != "" {
+		s += "\n" + c.URL
+	}
+	return s
+}
+
+// quoted puts a cited sentence in quotation marks, unless it carries its
+// own (a reader comment or a quotation), which would double them.
+func quoted(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "“”\"«»„") {
+		return s
+	}
+	return "“" + s + "”"
 }
 
 // maxSourceLine bounds one source's line, so one absurd headline cannot
@@ -198,12 +248,16 @@ func FormatPartial(text string) Message {
 // Viewer comments are labelled as opinion, never presented as reporting.
 func FormatCitations(cites []retrieval.Citation) []Message {
 	var entries []string
-	for _, c := range cites {
-		quote := "“" + strings.TrimSpace(c.Text) + "”"
-		if c.Kind == "comment" {
-			quote = "A viewer comment, not reporting: " + quote
+	for _, g := range groupCitations(cites) {
+		e := fmt.Sprintf("**[%d]** %s", g.n, g.header())
+		for _, c := range g.cites {
+			q := quoted(c.Text)
+			if c.Kind == "comment" {
+				q = "A viewer comment, not reporting: " + q
+			}
+			e += "\n> " + q
 		}
-		entries = append(entries, fmt.Sprintf("**[%d]** %s\n— %s", c.N, quote, sourceLine(c)))
+		entries = append(entries, e)
 	}
 	if len(entries) == 0 {
 		entries = []string{"This answer cites no passages."}

@@ -85,6 +85,10 @@ func TestFormatGolden(t *testing.T) {
 		}, "5")},
 		{"partial", []Message{FormatPartial("Mark Rutte took over @everyone")}},
 		{"citations", FormatCitations(cannedCitations)},
+		// Numbered per article: one header per number, its sentences under
+		// it, and a sentence with its own quotation marks not quoted again.
+		{"citations_grouped", FormatCitations(groupedCitations)},
+		{"answer_grouped", FormatAnswer(retrieval.Answer{Text: groupedAnswerText, Mode: retrieval.ModeExtractive, Citations: groupedCitations}, "6")},
 		{"citations_none", FormatCitations(nil)},
 		{"quotes", FormatQuotes("Mark Rutte", "Ukraine", (&fakeLibrary{}).Quotes("Mark Rutte", ""))},
 		{"quotes_none", FormatQuotes("@everyone", "", nil)},
@@ -100,6 +104,17 @@ func TestFormatGolden(t *testing.T) {
 			golden(t, tt.name, render(tt.msgs))
 		})
 	}
+}
+
+const groupedAnswerText = "Mark Rutte took over on 1 October 2024. [1] “We will not give in,” Rutte said. [1] “About time.” [2]"
+
+var groupedCitations = []retrieval.Citation{
+	{N: 1, Doc: "003", Title: "Rutte takes over as NATO chief", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/rutte", Kind: "article",
+		Text: "Mark Rutte took over on 1 October 2024.", Passage: "003#4"},
+	{N: 1, Doc: "003", Title: "Rutte takes over as NATO chief", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/rutte", Kind: "article",
+		Text: "“We will not give in,” Rutte said.", Passage: "003#9"},
+	{N: 2, Doc: "007", Title: "Stoltenberg's last day", Publisher: "DW News", Date: "2024-09-30", Kind: "comment",
+		Text: "\"About time.\"", Passage: "007#31"},
 }
 
 // checkLimits asserts every Discord limit on messages, and that no mention

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -36,7 +37,10 @@ type question struct {
 	token    string
 	acked    time.Duration // -1 until acknowledged
 	answered time.Time     // zero unless answered
-	told     bool          // an apology, busy notice or refusal reached the asker
+	// answeredSeq is the answer's place among the requests the bot made,
+	// for checking order without measuring time.
+	answeredSeq int
+	told        bool // an apology, busy notice or refusal reached the asker
 }
 
 type loadResult struct {
@@ -44,6 +48,7 @@ type loadResult struct {
 	byToken        map[string]*question
 	limited        *question // the /ask whose edit was rate limited, if any
 	replies        map[string]int
+	seq            int // requests seen
 }
 
 func (r *loadResult) all() []*question {
@@ -86,6 +91,7 @@ func (r *loadResult) ackP99() time.Duration {
 
 // see updates the result with one request the bot made.
 func (r *loadResult) see(req discordtest.Request) {
+	r.seq++
 	body := decodeBody(req)
 	ok := req.Status/100 == 2
 	answer := strings.Contains(content(body), "[1]")
@@ -113,7 +119,7 @@ func (r *loadResult) see(req discordtest.Request) {
 		}
 		if answer && req.Route == discordtest.RouteEditOriginal {
 			if q.answered.IsZero() {
-				q.answered = req.At
+				q.answered, q.answeredSeq = req.At, r.seq
 			}
 		} else {
 			q.told = true
@@ -127,7 +133,7 @@ func (r *loadResult) see(req discordtest.Request) {
 		}
 		r.replies[id]++
 		if answer && q.answered.IsZero() {
-			q.answered = req.At
+			q.answered, q.answeredSeq = req.At, r.seq
 		} else if !answer {
 			q.told = true
 		}
@@ -147,11 +153,20 @@ func (r *loadResult) resolved() bool {
 	return true
 }
 
-// TestLoad runs the bot under Discord's limits and faults and prints, for
+// loadFull runs TestLoad at full size against Discord's real 3-second
+// acknowledgement deadline. Without it the cases are small and the fake
+// Discord waits a minute for acknowledgements, so that a slow machine
+// cannot turn a late acknowledgement into a lost question.
+var loadFull = flag.Bool("load", false, "TestLoad: full-size cases with Discord's 3 s acknowledgement deadline")
+
+// TestLoad runs the bot under Discord's limits and faults and logs, for
 // each case, how many questions were answered, told (an apology or busy
-// notice reached the asker) and lost. Run it with
+// notice reached the asker) and lost, with the acknowledgements' p99 and
+// the 429s. It asserts only what does not depend on the machine's speed:
+// nothing lost, every question answered or told, and the order of events.
+// Timings are figures to read, not checks. Print the table with
 //
-//	go test -run Load -v ./bot/
+//	go test ./bot/ -run Load -v -load
 //
 // Long waits are scaled down with the fake's TimeScale: the case names say
 // what the scaled times stand for.
@@ -159,25 +174,27 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
 	}
-	// Under the race detector the bot is several times slower; the cases
-	// send a quarter of the questions so that acknowledgements still
-	// measure the bot, not the detector.
 	n := func(k int) int {
-		if raceEnabled {
+		switch {
+		case !*loadFull:
+			return max(1, k/10)
+		case raceEnabled:
+			// Under the race detector the bot is several times slower;
+			// a quarter of the questions keeps the figures about the
+			// bot, not the detector.
 			return max(1, k/4)
 		}
 		return k
+	}
+	var ackOpts []discordtest.Option
+	if !*loadFull {
+		ackOpts = append(ackOpts, discordtest.WithAckDeadline(time.Minute))
 	}
 	const discordScale = 1.0 / 50 // Discord's 1 s and 5 s windows become 20 ms and 100 ms
 	limits := discordtest.Limits{Global: 50, ChannelMessages: 5, ChannelWindow: 5 * time.Second,
 		PerRoute: 5, RouteWindow: time.Second, TimeScale: discordScale}
 	cases := []loadCase{
-		{name: "no limits: 1000 /ask in 3 s", asks: n(1000), over: 3 * time.Second,
-			check: func(t *testing.T, r *loadResult) {
-				if p := r.ackP99(); p > 3*time.Second {
-					t.Errorf("acks p99 %v", p)
-				}
-			}},
+		{name: "no limits: 1000 /ask in 3 s", asks: n(1000), over: 3 * time.Second},
 		{name: "Discord's limits (50/s global, 5 msgs/5 s/channel; time ×1/50): 200 /ask + 300 mentions over 3 channels in 3 s",
 			srvOpts: []discordtest.Option{discordtest.WithLimits(limits)},
 			opts:    Options{GlobalRateLimit: int(50 / discordScale)},
@@ -187,21 +204,24 @@ func TestLoad(t *testing.T) {
 			opts:    Options{MaxConcurrent: 64},
 			asks:    n(500), over: 3 * time.Second,
 			faults: []discordtest.Fault{{Rate: 0.02, Global: true, RetryAfter: 4 * time.Second}}},
-		{name: "one 429 with retry_after 60 s (×1/30) on one interaction edit: 50 /ask",
-			srvOpts: []discordtest.Option{discordtest.WithLimits(discordtest.Limits{TimeScale: 1.0 / 30})},
+		// The limited edit waits 6 s: other interactions' edits are other
+		// routes, and must all be delivered before it.
+		{name: "one 429 with retry_after 60 s (×1/10) on one interaction edit: 50 /ask",
+			srvOpts: []discordtest.Option{discordtest.WithLimits(discordtest.Limits{TimeScale: 1.0 / 10})},
 			asks:    50, over: 500 * time.Millisecond,
 			faults: []discordtest.Fault{{Method: http.MethodPatch, Path: "/webhooks/*/*/messages/@original", RetryAfter: time.Minute}},
 			check: func(t *testing.T, r *loadResult) {
 				if r.limited == nil {
 					t.Fatal("no edit was rate limited")
 				}
-				before := 0
-				for _, q := range r.asks {
-					if q != r.limited && !q.answered.IsZero() && q.answered.Before(r.limited.answered) {
-						before++
+				if r.limited.answered.IsZero() {
+					t.Fatal("the rate-limited edit was never delivered")
+				}
+				for id, q := range r.asks {
+					if q != r.limited && (q.answered.IsZero() || q.answeredSeq > r.limited.answeredSeq) {
+						t.Errorf("interaction %s was not answered before the rate-limited edit was delivered: it waited behind another route's 429", id)
 					}
 				}
-				t.Logf("answered while the rate-limited edit waited: %d of %d", before, len(r.asks)-1)
 			}},
 		{name: "10% of REST calls answer 500 (after taking effect): 100 /ask + 100 mentions",
 			asks: n(100), mentions: n(100), channels: 1, over: time.Second,
@@ -216,8 +236,15 @@ func TestLoad(t *testing.T) {
 		{name: "malformed interactions: 50 undecodable + 50 /ask",
 			asks: 50, malformed: 50, over: time.Second},
 	}
-	fmt.Printf("\n%-120s %8s %5s %4s %9s %6s\n", "case", "answered", "told", "lost", "ack p99", "429s")
+	if !*loadFull {
+		t.Log("a tenth of each case's questions, sent as fast; -load runs them whole")
+	}
+	t.Logf("%-120s %8s %5s %4s %9s %10s %6s", "case", "answered", "told", "lost", "ack p99", "acks > 3 s", "429s")
 	for _, c := range cases {
+		c.srvOpts = append(c.srvOpts, ackOpts...)
+		if !*loadFull {
+			c.over /= 10 // as many questions a second, a tenth of them
+		}
 		t.Run(c.name, func(t *testing.T) {
 			runLoad(t, c)
 		})
@@ -292,7 +319,13 @@ func runLoad(t *testing.T, c loadCase) {
 	})
 	answered, told, lost := r.counts()
 	st := srv.Stats()
-	fmt.Printf("%-120s %8d %5d %4d %9s %6d\n", c.name, answered, told, lost, r.ackP99().Round(time.Millisecond), countFaults(srv, http.StatusTooManyRequests))
+	late := 0
+	for _, q := range r.asks {
+		if q.acked > discordtest.DefaultAckDeadline {
+			late++
+		}
+	}
+	t.Logf("%-120s %8d %5d %4d %9s %10d %6d", c.name, answered, told, lost, r.ackP99().Round(time.Millisecond), late, countFaults(srv, http.StatusTooManyRequests))
 	t.Logf("sent %d questions in %v; resolved %v after the first; requests %d, rate limited %d, faulted %d, callbacks during a global 429 %d",
 		total, sending.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), st.Requests, st.RateLimited, st.Faulted, st.CallbacksWhileGlobal)
 	if err != nil || lost > 0 {
@@ -301,10 +334,6 @@ func runLoad(t *testing.T, c loadCase) {
 	for _, q := range r.asks {
 		if q.acked < 0 && !q.told {
 			t.Errorf("an interaction was never acknowledged")
-			break
-		}
-		if q.acked > discordtest.DefaultAckDeadline {
-			t.Errorf("an interaction was acknowledged after %v", q.acked)
 			break
 		}
 	}

@@ -60,7 +60,12 @@ type limiter struct {
 	// retryBase is the first wait before retrying a 5xx; tests shorten it.
 	retryBase time.Duration
 
-	mu          sync.Mutex
+	mu sync.Mutex
+	// base ends every request, waits and retries included, when it ends,
+	// whatever the request's own context: discordgo sends some requests
+	// without one (the gateway discovery in Session.Open), and a shutdown
+	// must not wait minutes for them.
+	base        context.Context
 	globalUntil time.Time // a global 429 holds everything but callbacks
 	window      time.Time // start of the current global second
 	windowUsed  int
@@ -136,8 +141,34 @@ func exemption(method, p string) globalExemption {
 	return notExempt
 }
 
+// bind makes ctx the base context of every request from now on; nil
+// leaves each request to its own context.
+func (l *limiter) bind(ctx context.Context) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.base = ctx
+}
+
+// requestContext is ctx, also cancelled when the base context ends.
+func (l *limiter) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	l.mu.Lock()
+	base := l.base
+	l.mu.Unlock()
+	ctx, cancel := context.WithCancelCause(ctx)
+	if base == nil {
+		return ctx, func() { cancel(nil) }
+	}
+	stop := context.AfterFunc(base, func() { cancel(context.Cause(base)) })
+	return ctx, func() {
+		stop()
+		cancel(nil)
+	}
+}
+
 func (l *limiter) RoundTrip(r *http.Request) (*http.Response, error) {
-	ctx := r.Context()
+	ctx, cancel := l.requestContext(r.Context())
+	defer cancel() // the response body is read in full before this
+	r = r.WithContext(ctx)
 	key := routeKey(r.Method, r.URL.Path)
 	logKey := tokenPathRE.ReplaceAllString(key, "${1}<token>") // tokens never reach a log
 	ex := exemption(r.Method, r.URL.Path)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -128,46 +129,61 @@ func TestLimiterRetries(t *testing.T) {
 
 // TestLimiterWaitsPerRouteAndHonoursContext: a long 429 on one interaction's
 // edit holds that interaction only; the global limit never holds callbacks;
-// and every wait ends with its context.
+// and every wait ends with its context. It runs in a synctest bubble, so
+// that each request is known to be waiting (synctest.Wait) before its
+// context is cancelled: cancelled earlier, it would fail for the context
+// alone and prove nothing.
 func TestLimiterWaitsPerRouteAndHonoursContext(t *testing.T) {
-	const editA, editB = "/api/v10/webhooks/7/tok-a/messages/@original", "/api/v10/webhooks/7/tok-b/messages/@original"
-	const callback, typing = "/api/v10/interactions/9/tok-c/callback", "/api/v10/channels/1/typing"
-	d := newScripted(map[string][]scripted{editA: {tooMany("60", false)}, typing: {tooMany("60", true)}})
-	c := &http.Client{Transport: newLimiter(d, slog.New(slog.DiscardHandler), 0)}
-	ctx := testContext(t)
+	synctest.Test(t, func(t *testing.T) {
+		const editA, editB = "/api/v10/webhooks/7/tok-a/messages/@original", "/api/v10/webhooks/7/tok-b/messages/@original"
+		const callback, typing = "/api/v10/interactions/9/tok-c/callback", "/api/v10/channels/1/typing"
+		d := newScripted(map[string][]scripted{editA: {tooMany("60", false)}, typing: {tooMany("60", true)}})
+		c := &http.Client{Transport: newLimiter(d, slog.New(slog.DiscardHandler), 0)}
+		ctx := t.Context()
 
-	waitA, cancelA := context.WithCancel(ctx)
-	errA := make(chan error, 1)
-	go func() { _, _, err := do(waitA, c, "PATCH", editA, `{}`); errA <- err }()
-	if got := <-d.seen; !strings.Contains(got, "Too Many") {
-		t.Fatalf("first request %q, want a 429", got)
-	}
-	if status, _, err := do(ctx, c, "PATCH", editB, `{}`); err != nil || status != 200 {
-		t.Errorf("another interaction's edit waited behind a 429: %d %v", status, err)
-	}
-	<-d.seen
-
-	// A global 429 holds everything but interaction callbacks.
-	held, cancelHeld := context.WithCancel(ctx)
-	errTyping, errEdit := make(chan error, 1), make(chan error, 1)
-	go func() { _, _, err := do(held, c, "POST", typing, ``); errTyping <- err }()
-	if got := <-d.seen; !strings.Contains(got, "Too Many") {
-		t.Fatalf("typing %q, want a global 429", got)
-	}
-	if status, _, err := do(ctx, c, "POST", callback, `{"type":5}`); err != nil || status != 200 {
-		t.Errorf("callback held by the global limit: %d %v", status, err)
-	}
-	<-d.seen
-	go func() { _, _, err := do(held, c, "PATCH", editB, `{}`); errEdit <- err }()
-
-	cancelA()
-	cancelHeld()
-	for name, ch := range map[string]chan error{"429 wait": errA, "global wait (retry)": errTyping, "global wait": errEdit} {
-		if err := <-ch; !errors.Is(err, context.Canceled) {
-			t.Errorf("%s ended with %v, want context.Canceled", name, err)
+		waitA, cancelA := context.WithCancel(ctx)
+		errA := make(chan error, 1)
+		go func() { _, _, err := do(waitA, c, "PATCH", editA, `{}`); errA <- err }()
+		if got := <-d.seen; !strings.Contains(got, "Too Many") {
+			t.Fatalf("first request %q, want a 429", got)
 		}
-	}
-	if len(d.seen) != 0 {
-		t.Errorf("requests sent while limited: %q", <-d.seen)
-	}
+		if status, _, err := do(ctx, c, "PATCH", editB, `{}`); err != nil || status != 200 {
+			t.Errorf("another interaction's edit waited behind a 429: %d %v", status, err)
+		}
+		<-d.seen
+
+		// A global 429 holds everything but interaction callbacks.
+		held, cancelHeld := context.WithCancel(ctx)
+		errTyping, errEdit := make(chan error, 1), make(chan error, 1)
+		go func() { _, _, err := do(held, c, "POST", typing, ``); errTyping <- err }()
+		if got := <-d.seen; !strings.Contains(got, "Too Many") {
+			t.Fatalf("typing %q, want a global 429", got)
+		}
+		if status, _, err := do(ctx, c, "POST", callback, `{"type":5}`); err != nil || status != 200 {
+			t.Errorf("callback held by the global limit: %d %v", status, err)
+		}
+		<-d.seen
+		go func() { _, _, err := do(held, c, "PATCH", editB, `{}`); errEdit <- err }()
+
+		// Every request is now blocked in the limiter, and the bubble's
+		// clock stands still until they are: none of the 60 s has passed.
+		synctest.Wait()
+		for name, ch := range map[string]chan error{"429 wait": errA, "global wait (retry)": errTyping, "global wait": errEdit} {
+			select {
+			case err := <-ch:
+				t.Fatalf("%s ended before its context did: %v", name, err)
+			default:
+			}
+		}
+		cancelA()
+		cancelHeld()
+		for name, ch := range map[string]chan error{"429 wait": errA, "global wait (retry)": errTyping, "global wait": errEdit} {
+			if err := <-ch; !errors.Is(err, context.Canceled) {
+				t.Errorf("%s ended with %v, want context.Canceled", name, err)
+			}
+		}
+		if len(d.seen) != 0 {
+			t.Errorf("requests sent while limited: %q", <-d.seen)
+		}
+	})
 }

@@ -2,10 +2,16 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"github.com/handover/handover/bot/discordtest"
 )
@@ -111,5 +117,66 @@ func TestUnreachableDiscord(t *testing.T) {
 	}
 	if _, err := New(logs.logger(), Options{Token: testToken, APIBaseURL: "ftp://user:s3cret@host"}, newFakeAnswerer(), &fakeLibrary{}); err == nil || strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("bad base URL: %v", err)
+	}
+}
+
+// TestShutdownWhileDiscordHangs: a signal while Discord accepts
+// connections and never answers ends Run promptly, whether Discord hangs
+// on the gateway discovery (a REST call discordgo makes without a context)
+// or on the gateway's websocket.
+func TestShutdownWhileDiscordHangs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		silentOnWS bool
+	}{
+		{"gateway discovery hangs", false},
+		{"gateway websocket silent", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			reached := make(chan struct{}, 1)
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case tt.silentOnWS && strings.HasSuffix(r.URL.Path, "/gateway"):
+					fmt.Fprintf(w, `{"url":%q}`, "ws"+strings.TrimPrefix(srv.URL, "http")+"/ws")
+					return
+				case tt.silentOnWS:
+					up := websocket.Upgrader{}
+					c, err := up.Upgrade(w, r, nil)
+					if err != nil {
+						return
+					}
+					defer c.Close()
+				}
+				select {
+				case reached <- struct{}{}:
+				default:
+				}
+				<-r.Context().Done() // hangs until the client gives up
+			}))
+			t.Cleanup(srv.Close)
+			b, err := New(slog.New(slog.DiscardHandler), Options{Token: "x", APIBaseURL: srv.URL}, newFakeAnswerer(), &fakeLibrary{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan error, 1)
+			go func() { done <- b.Run(ctx) }()
+			<-reached
+			cancel()
+			// A generous bound, not a measurement: unfixed, Run waits out
+			// six 20-second attempts, or the websocket forever.
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run = %v, want nil", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Run still waiting for Discord 10s after its context was cancelled")
+			}
+		})
 	}
 }

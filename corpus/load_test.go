@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -215,6 +216,47 @@ func TestLoadFrontMatterAndSidecar(t *testing.T) {
 	}
 	if !errors.Is(w["bad.md"], ErrFrontMatter) {
 		t.Errorf("bad front matter warning = %v", w["bad.md"])
+	}
+}
+
+// TestMetaURL: only an absolute http(s) address is kept as an article's
+// url, from front matter or sources.yaml; the rest of the metadata stays.
+// Empty front matter is no metadata, not an error.
+func TestMetaURL(t *testing.T) {
+	tests := []struct {
+		name, url, want string
+	}{
+		{"https", "https://example.org/a", "https://example.org/a"},
+		{"http", "http://example.org/a", "http://example.org/a"},
+		{"javascript", "javascript:alert(1)", ""},
+		{"file", "file:///etc/passwd", ""},
+		{"no scheme", "example.org/a", ""},
+		{"no host", "https:///a", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			front := fmt.Sprintf("---\npublisher: Gazette\nurl: %q\n---\nFront title\n\nThe mayor opened the library on Friday.\n", tt.url)
+			fsys := fstest.MapFS{
+				"front.txt":    {Data: []byte(front)},
+				"side.txt":     {Data: []byte("Side title\n\nThe school reopened after the floods.\n")},
+				"sources.yaml": {Data: []byte(fmt.Sprintf("side.txt:\n  publisher: Herald\n  url: %q\n", tt.url))},
+			}
+			w := warnings{}
+			c, err := LoadWith(w.opts(), fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, pub := range map[string]string{"front": "Gazette", "side": "Herald"} {
+				a := c.Article(name)
+				if a == nil || a.URL != tt.want || a.Publisher != pub {
+					t.Errorf("url %q: %s = %+v, want url %q and publisher %q kept", tt.url, name, a, tt.want, pub)
+				}
+			}
+		})
+	}
+	m, body, err := splitFrontMatter([]byte("---\n---\nBody.\n"))
+	if err != nil || m != (Meta{}) || string(body) != "Body.\n" {
+		t.Errorf("empty front matter: %+v, %q, %v", m, body, err)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -66,7 +68,7 @@ func splitFrontMatter(data []byte) (Meta, []byte, error) {
 func decodeMeta(data []byte, m *Meta) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(m); err != nil && err.Error() != "EOF" {
+	if err := dec.Decode(m); err != nil && !errors.Is(err, io.EOF) { // empty front matter is no metadata
 		return fmt.Errorf("%w: %v", ErrFrontMatter, err)
 	}
 	if m.Date != "" {
@@ -76,7 +78,19 @@ func decodeMeta(data []byte, m *Meta) error {
 		}
 		m.Date = d
 	}
+	if m.URL != "" && !webURL(m.URL) {
+		// Shown as a link to readers (in Discord and the CLI): only a web
+		// address may be, never javascript: or file:. The article keeps
+		// its other metadata.
+		m.URL = ""
+	}
 	return nil
+}
+
+// webURL reports an absolute http or https URL with a host.
+func webURL(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func metaDate(s string) (string, bool) {

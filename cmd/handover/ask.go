@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -30,10 +31,12 @@ func (e env) askCommand(c *common) *cobra.Command {
 		Short: "Answer a question, citing the articles",
 		Long: `ask answers one question with sentences from the articles and numbered sources.
 With no question, it reads one question per line from standard input and
-answers each in turn; a bad line (empty, too long, not UTF-8) is reported for
-that line alone and the rest are answered.`,
+answers each in turn. Blank lines are skipped. A line that cannot be asked
+(too long, or holding text that can't be read) is reported for that line
+alone, on standard error or, with --json, as an object with an "error" key;
+the rest are answered, and ask then exits with status 2. Input with no
+question at all is a usage error.`,
 		Example: askExample,
-		Args:    cobra.MaximumNArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				if isTerminal(e.stdin) {
@@ -47,7 +50,7 @@ that line alone and the rest are answered.`,
 			}
 			// Reject a bad question before paying for the index.
 			if _, err := retrieval.CheckQuestion(args[0]); err != nil {
-				return err
+				return questionError(args[0], err)
 			}
 			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
 			if err != nil {
@@ -66,6 +69,24 @@ that line alone and the rest are answered.`,
 		return nil
 	}
 	return cmd
+}
+
+// unreadableError is retrieval.ErrInvalidQuestion for text that is valid
+// UTF-8 but holds a character retrieval refuses (a NUL): "not valid UTF-8"
+// would send the asker looking for an encoding problem.
+type unreadableError struct{ err error }
+
+func (e unreadableError) Error() string {
+	return "the question contains characters that can't be read (control characters)"
+}
+func (e unreadableError) Unwrap() error { return e.err }
+
+// questionError words err, from asking q, for the person who typed q.
+func questionError(q string, err error) error {
+	if errors.Is(err, retrieval.ErrInvalidQuestion) && utf8.ValidString(q) {
+		return unreadableError{err}
+	}
+	return err
 }
 
 // isTerminal reports whether r is an interactive terminal, where waiting
@@ -150,33 +171,40 @@ func readLine(r *bufio.Reader) (string, error) {
 
 // askLines answers one question per line of stdin, building the index
 // once: one JSON object per line with --json, else each answer under its
-// question. A bad line is reported for that line alone (an object with an
-// "error" in JSON) and the rest go on.
+// question. Blank lines are skipped. A bad line is reported for that line
+// alone (an object with an "error" in JSON) and the rest go on; the
+// returned error then counts them, so that a script sees the failure.
 func (e env) askLines(ctx context.Context, eng *retrieval.Engine, asJSON, noLLM bool) error {
 	r := bufio.NewReaderSize(e.stdin, 64*1024)
 	enc := json.NewEncoder(e.stdout)
-	first, asked := true, false
+	first := true
+	asked, failed := 0, 0
+	var firstErr error
 	for n := 1; ; n++ {
 		line, err := readLine(r)
 		if err == io.EOF {
-			if !asked {
-				return usagef("ask needs a question: handover ask \"who succeeded Stoltenberg?\", or one per line on standard input")
-			}
-			return nil
+			break
 		}
-		asked = true
 		if err != nil && !errors.Is(err, errLineTooLong) {
 			return fmt.Errorf("read questions: %w", err)
 		}
 		if err == nil && strings.TrimSpace(line) == "" {
 			continue
 		}
+		asked++
 		var a retrieval.Answer
 		if err == nil {
 			a, err = eng.Answer(ctx, retrieval.Request{Question: line, NoLLM: noLLM})
 		}
 		if err != nil && !retrieval.IsBadQuestion(err) {
 			return err
+		}
+		if err != nil {
+			err = questionError(line, err)
+			failed++
+			if firstErr == nil {
+				firstErr = fmt.Errorf("line %d: %w", n, err)
+			}
 		}
 		if asJSON {
 			var v any = a
@@ -199,6 +227,14 @@ func (e env) askLines(ctx context.Context, eng *retrieval.Engine, asJSON, noLLM 
 		fmt.Fprintf(e.stdout, "Q: %s\n", strings.TrimSpace(line))
 		writeAnswer(e.stdout, a)
 	}
+	switch {
+	case asked == 0:
+		return usagef("ask needs a question: handover ask \"who succeeded Stoltenberg?\", or one per line on standard input")
+	case failed > 0:
+		// Wraps a bad-question error: the exit status is 2.
+		return fmt.Errorf("%d of %d questions could not be asked; the first, %w", failed, asked, firstErr)
+	}
+	return nil
 }
 
 // lineError is the JSON object for a line that could not be asked.
@@ -217,6 +253,8 @@ func shorten(s string, n int) string {
 }
 
 // writeAnswer prints an answer and its numbered sources for a person.
+// Citations are numbered per article: each number's source is printed
+// once, with every sentence cited from it beneath.
 func writeAnswer(w io.Writer, a retrieval.Answer) {
 	if a.Text != "" {
 		fmt.Fprintln(w, a.Text)
@@ -228,13 +266,47 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 		return
 	}
 	fmt.Fprintln(w, "\nSources:")
+	var order []int
+	byN := map[int][]retrieval.Citation{}
 	for _, c := range a.Citations {
-		fmt.Fprintf(w, "[%d] %s\n", c.N, sourceLine(c.Title, c.Publisher, c.Date, c.Kind))
+		if _, ok := byN[c.N]; !ok {
+			order = append(order, c.N)
+		}
+		byN[c.N] = append(byN[c.N], c)
+	}
+	for _, n := range order {
+		cites := byN[n]
+		c := cites[0]
+		onlyComments := true
+		for _, o := range cites {
+			onlyComments = onlyComments && o.Kind == "comment"
+		}
+		kind := "article"
+		if onlyComments {
+			kind = "comment"
+		}
+		fmt.Fprintf(w, "[%d] %s\n", n, sourceLine(c.Title, c.Publisher, c.Date, kind))
 		if c.URL != "" {
 			fmt.Fprintf(w, "    %s\n", c.URL)
 		}
-		fmt.Fprintf(w, "    “%s”\n", c.Text)
+		for _, o := range cites {
+			q := quoted(o.Text)
+			if o.Kind == "comment" && !onlyComments {
+				q = "(viewer comment) " + q
+			}
+			fmt.Fprintf(w, "    %s\n", q)
+		}
 	}
+}
+
+// quoted puts a cited sentence in quotation marks, unless it carries its
+// own (a reader comment or a quotation), which would double them.
+func quoted(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, "“”\"«»„") {
+		return s
+	}
+	return "“" + s + "”"
 }
 
 func sourceLine(title, publisher, date, kind string) string {

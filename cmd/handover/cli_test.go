@@ -71,8 +71,8 @@ func TestAskStdin(t *testing.T) {
 	in := "who succeeded Stoltenberg?\n" + strings.Repeat("y", 2<<20) + "\nwhere was the ceremony?\n"
 	out, errOut, code = runCLI(t, in, nil, "ask", "--json")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != 0 || len(lines) != 3 {
-		t.Fatalf("exit %d, stderr %q, %d lines", code, errOut, len(lines))
+	if code != 2 || len(lines) != 3 {
+		t.Fatalf("exit %d, stderr %q, %d lines; want 2 and 3", code, errOut, len(lines))
 	}
 	var bad lineError
 	if err := json.Unmarshal([]byte(lines[1]), &bad); err != nil || bad.Line != 2 || !strings.Contains(bad.Error, "2000") || len(bad.Question) > 400 {
@@ -82,7 +82,7 @@ func TestAskStdin(t *testing.T) {
 		t.Errorf("the question after the long line = %.300s", lines[2])
 	}
 	out, errOut, code = runCLI(t, "who succeeded Stoltenberg?\n"+strings.Repeat("z", 3000)+"\n", nil, "ask")
-	if code != 0 || !strings.Contains(errOut, "line 2") || !strings.Contains(out, "Rutte") {
+	if code != 2 || !strings.Contains(errOut, "line 2") || !strings.Contains(out, "Rutte") {
 		t.Errorf("human mode, long line: exit %d, stderr %q, stdout %s", code, errOut, out)
 	}
 }
@@ -130,6 +130,12 @@ func TestConfigEnv(t *testing.T) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
 	}
+	// A value that fails validation is blamed on the variable that set it.
+	env = map[string]string{"HANDOVER_LOG_LEVEL": "loud"}
+	_, err = loadConfig("", func(k string) string { return env[k] })
+	if want := `HANDOVER_LOG_LEVEL: must be debug, info, warn or error, got "loud"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error lacks %q: %v", want, err)
+	}
 	// Every key has a variable, and config.example.yaml names it.
 	example, err := os.ReadFile("../../config.example.yaml")
 	if err != nil {
@@ -142,17 +148,25 @@ func TestConfigEnv(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	tests := map[string]string{
-		`Post "https://bob:hunter2@x.example/v1/chat": EOF`: `Post "https://bob:xxxxx@x.example/v1/chat": EOF`,
-		"http://token@x.example/":                           "http://xxxxx@x.example/",
-		"no url here: a@b":                                  "no url here: a@b",
-		"https://x.example/a@b":                             "https://x.example/a@b",
+// TestBadURLSecrets: a base URL that fails validation is named in the
+// error without any credential it holds, however oddly it is written.
+func TestBadURLSecrets(t *testing.T) {
+	tests := []struct {
+		name, url, secret string
+	}{
+		{"password holding @", "ftp://user:p@ss@host/v1", "ss@host"},
+		{"password holding /", "https://key:abc/def+ghi@proxy/v1", "abc/def"},
+		{"no scheme separator", "http//user:sk-secret@host", "sk-secret"},
+		{"lone user name", "ftp://sk-token@host/v1", "sk-token"},
 	}
-	for in, want := range tests {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"HANDOVER_LLM_BASE_URL": tt.url, "HANDOVER_LLM_MODEL": "m"}
+			_, errOut, code := runCLI(t, "", env, "sources")
+			if code != 2 || !strings.Contains(errOut, "HANDOVER_LLM_BASE_URL") || strings.Contains(errOut, tt.secret) {
+				t.Errorf("base_url %q: exit %d, stderr %q; want exit 2 naming HANDOVER_LLM_BASE_URL without %q", tt.url, code, errOut, tt.secret)
+			}
+		})
 	}
 }
 

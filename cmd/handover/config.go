@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/handover/handover/bot"
 )
 
 // config is the YAML configuration file. config.example.yaml documents
@@ -126,12 +128,32 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 	}
 	problems = applyEnv(reflect.ValueOf(&cfg).Elem(), "", getenv, problems)
 	if err := cfg.validate(); err != nil {
-		problems = append(problems, strings.Split(err.Error(), "\n")...)
+		for _, p := range strings.Split(err.Error(), "\n") {
+			problems = append(problems, fromEnv(p, getenv))
+		}
 	}
 	if len(problems) > 0 {
 		return cfg, fmt.Errorf("%s:\n  %s", where, strings.Join(problems, "\n  "))
 	}
 	return cfg, nil
+}
+
+// fromEnv names, in a validation problem "key: ...", the environment
+// variable instead of the key when the variable set the value: that is
+// where the user must look.
+func fromEnv(problem string, getenv func(string) string) string {
+	key, rest, ok := strings.Cut(problem, ": ")
+	if !ok || strings.ContainsAny(key, " ") {
+		return problem
+	}
+	base, index, _ := strings.Cut(key, "[")
+	if name := envName(base); getenv(name) != "" {
+		if index != "" {
+			index = "[" + index
+		}
+		return name + index + ": " + rest
+	}
+	return problem
 }
 
 var durationType = reflect.TypeFor[time.Duration]()
@@ -337,7 +359,8 @@ func (c config) validate() error {
 		}
 		u, err := url.Parse(v)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("%s: %q is not an http(s) URL", key, redact(v))
+			// Never the value itself: it may carry a key.
+			bad("%s: %s is not an http(s) URL", key, bot.RedactURL(v))
 		}
 	}
 	checkURL("embeddings.base_url", c.Embeddings.BaseURL)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/handover/handover/bot"
 	"github.com/handover/handover/corpus"
 	"github.com/handover/handover/retrieval"
 )
@@ -66,7 +67,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "handover:", redact(err.Error()))
+	fmt.Fprintln(stderr, "handover:", bot.RedactURLs(err.Error()))
 	var ue usageError
 	if errors.As(err, &ue) || retrieval.IsBadQuestion(err) {
 		return 2
@@ -101,6 +102,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	var ce commandError
 	if errors.As(err, &ce) {
 		return ce.err
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		return err // the root command's own, already with its hint
 	}
 	// Cobra's own errors: an unknown command or flag, a missing value.
 	return usageError{fmt.Errorf("%w (see handover --help)", err)}

@@ -12,6 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/handover/handover/retrieval"
 )
 
 // runCLI runs the program as a user would, returning stdout, stderr and the
@@ -91,8 +95,8 @@ func TestAskJSON(t *testing.T) {
 func TestAskJSONLines(t *testing.T) {
 	in := "Who succeeded Jens Stoltenberg?\n\nWhat is the capital of Australia?\n" + strings.Repeat("x", 2001) + "\n\xff\xfe\nWhere was the ceremony?\n"
 	out, errOut, code := runCLI(t, in, nil, "ask", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d, stderr %q", code, errOut)
+	if code != 2 || !strings.Contains(errOut, "2 of 5 questions could not be asked") {
+		t.Fatalf("exit %d, stderr %q; want 2, counting the two bad lines", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 5 {
@@ -120,6 +124,47 @@ func TestAskJSONLines(t *testing.T) {
 	}
 }
 
+// TestAskLinesStatus: a batch with a bad line still prints every good
+// answer, but exits 2; blank lines are skipped silently; input without a
+// question is a usage error.
+func TestAskLinesStatus(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         string
+		wantCode   int
+		wantOut    []string
+		wantErrOut []string
+	}{
+		{"all good, blank lines skipped", "who succeeded Stoltenberg?\n\n  \nwhere was the ceremony?\n", 0, []string{"Rutte", "Brussels"}, nil},
+		{"only blank lines", "\n\n", 2, nil, []string{"needs a question"}},
+		{"nothing", "", 2, nil, []string{"needs a question"}},
+		{"a NUL line", "who\x00 took over?\nwhere was the ceremony?\n", 2, []string{"Brussels"},
+			[]string{"line 1: the question contains characters that can't be read (control characters)", "1 of 2 questions could not be asked"}},
+		{"not UTF-8", "\xff\xfe who?\nwhere was the ceremony?\n", 2, []string{"Brussels"}, []string{"line 1: the question is not valid UTF-8"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, tt.in, nil, "ask")
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr %q", code, tt.wantCode, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErrOut {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			if strings.Contains(errOut, "UTF-8") && !strings.Contains(tt.in, "\xff") {
+				t.Errorf("valid UTF-8 reported as invalid: %s", errOut)
+			}
+		})
+	}
+}
+
 func TestAskBadQuestions(t *testing.T) {
 	tests := []struct {
 		name string
@@ -130,6 +175,7 @@ func TestAskBadQuestions(t *testing.T) {
 		{"blank", []string{"ask", "   "}, "empty"},
 		{"too long", []string{"ask", strings.Repeat("é", 2001)}, "2000"},
 		{"not utf-8", []string{"ask", "\xff who?"}, "UTF-8"},
+		{"control character", []string{"ask", "who\x00?"}, "can't be read (control characters)"},
 		{"missing", []string{"ask"}, "needs a question"},
 		{"two questions", []string{"ask", "a", "b"}, "one question"},
 		{"unknown flag", []string{"ask", "--nope", "q"}, "nope"},
@@ -140,6 +186,9 @@ func TestAskBadQuestions(t *testing.T) {
 			out, errOut, code := runCLI(t, "", nil, tt.args...)
 			if code != 2 || !strings.Contains(errOut, tt.want) || out != "" {
 				t.Errorf("run(%q) = exit %d, stdout %q, stderr %q; want exit 2 naming %q", tt.args, code, out, errOut, tt.want)
+			}
+			if n := strings.Count(errOut, "handover --help"); n > 1 {
+				t.Errorf("run(%q): stderr %q gives the help hint %d times", tt.args, errOut, n)
 			}
 		})
 	}
@@ -265,5 +314,34 @@ func TestAskWithModel(t *testing.T) {
 	json.Unmarshal([]byte(out), &a)
 	if a.Mode != "extractive" || calls != 1 {
 		t.Errorf("--no-llm answer = %+v (calls %d)", a, calls)
+	}
+}
+
+// TestWriteAnswerGroupsSources: citations are numbered per article, so two
+// sentences under one number share one header; a sentence that carries
+// its own quotation marks is not quoted again.
+func TestWriteAnswerGroupsSources(t *testing.T) {
+	a := retrieval.Answer{
+		Text: "Rutte took over on 1 October. [1] “We will not give in,” Rutte said. [1] “About time.” [2]",
+		Citations: []retrieval.Citation{
+			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "Rutte took over on 1 October."},
+			{N: 2, Doc: "b", Title: "Last day", Publisher: "DW News", Kind: "comment", Text: `"About time."`},
+			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "“We will not give in,” Rutte said."},
+		},
+	}
+	var b strings.Builder
+	writeAnswer(&b, a)
+	want := a.Text + `
+
+Sources:
+[1] Rutte takes over — Reuters, 2024-10-01
+    https://example.com/a
+    “Rutte took over on 1 October.”
+    “We will not give in,” Rutte said.
+[2] Last day — DW News (viewer comment)
+    "About time."
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("writeAnswer (-want +got):\n%s", diff)
 	}
 }
