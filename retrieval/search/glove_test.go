@@ -1,4 +1,4 @@
-package retrieval
+package search
 
 import (
 	"encoding/binary"
@@ -110,9 +110,9 @@ func TestDefaultVectors(t *testing.T) {
 // package drops stop words, single letters and numbers; names like
 // "lungescu" are too rare) and fails only if coverage collapses.
 func TestVectorsCorpusCoverage(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join("..", "corpus", "articles", "*.txt"))
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "corpus", "articles", "*.txt"))
 	if len(paths) == 0 {
-		t.Fatal("no corpus articles next to retrieval/")
+		t.Fatal("no corpus articles beside retrieval/")
 	}
 	v, err := DefaultVectors()
 	if err != nil {
