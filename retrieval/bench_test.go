@@ -219,7 +219,7 @@ func BenchmarkFirstAnswer(b *testing.B) {
 	}
 }
 
-// queryVectors embeds the benchmark questions as rank does.
+// queryVectors embeds the benchmark questions as trace does.
 func queryVectors(b *testing.B, ix *Index, qs []string) [][]float32 {
 	b.Helper()
 	out := make([][]float32, len(qs))

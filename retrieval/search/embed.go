@@ -37,7 +37,7 @@ func (l *embedder) dim() int {
 	if l.vecs == nil {
 		return lexDim
 	}
-	return lexDim + l.vecs.Dim()
+	return lexDim + l.vecs.dim
 }
 
 // embed is chromem-go's embedding function for the collection: it embeds
@@ -58,7 +58,7 @@ func (l *embedder) embedTokens(toks []Token) []float32 {
 		addHashed(lex, "w:"+t.Stem, w)
 		addTrigrams(lex, t.Word, w*0.3)
 		if l.vecs != nil {
-			l.vecs.AddTo(sem, t.Word, w)
+			l.vecs.addTo(sem, t.Word, w)
 		}
 	}
 	ln, sn := norm(lex), norm(sem)

@@ -21,16 +21,16 @@ func newExpander(vecs *Vectors, words map[string]bool) *expander {
 	}
 	list := make([]string, 0, len(words))
 	for w := range words {
-		if vecs.Has(w) && !isNumber(w) {
+		if vecs.has(w) && !isNumber(w) {
 			list = append(list, w)
 		}
 	}
 	sort.Strings(list)
-	dim := vecs.Dim()
+	dim := vecs.dim
 	e.mat = make([]float32, len(list)*dim)
 	for i, w := range list {
 		row := e.mat[i*dim : (i+1)*dim]
-		vecs.AddTo(row, w, 1)
+		vecs.addTo(row, w, 1)
 		if n := norm(row); n > 0 {
 			scale(row, 1/n)
 		}
@@ -63,8 +63,8 @@ func (ix *Index) Unit(word string) []float32 {
 	if e.vecs == nil {
 		return nil
 	}
-	q := make([]float32, e.vecs.Dim())
-	if !e.vecs.AddTo(q, word, 1) {
+	q := make([]float32, e.vecs.dim)
+	if !e.vecs.addTo(q, word, 1) {
 		return nil
 	}
 	n := norm(q)
@@ -102,9 +102,9 @@ func (ix *Index) Similar(word string, k int, minSim float32) []Neighbour {
 	if e.vecs == nil || len(e.words) == 0 {
 		return nil
 	}
-	dim := e.vecs.Dim()
+	dim := e.vecs.dim
 	q := make([]float32, dim)
-	if !e.vecs.AddTo(q, word, 1) {
+	if !e.vecs.addTo(q, word, 1) {
 		return nil
 	}
 	n := norm(q)
