@@ -38,7 +38,7 @@ type Answer struct {
 	// Unverified marks a model answer that cited nothing valid: it is
 	// shown with the retrieved evidence as its sources.
 	Unverified bool `json:"unverified,omitempty"`
-	// Language is set when the question is not in English (see Language)
+	// Language is set, to the question's ISO 639-1 code, when it is not in English
 	// and no model was there to answer it: the answer says to ask in
 	// English.
 	Language string `json:"language,omitempty"`

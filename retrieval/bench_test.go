@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // The benchmarks measure the offline engine on the shipped corpus and on
@@ -79,7 +80,7 @@ func BenchmarkIndex(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(sizeName(n), func(b *testing.B) {
 			c, _ := benchCorpus(b, n)
-			vecs, err := DefaultVectors()
+			vecs, err := search.DefaultVectors()
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -90,7 +91,7 @@ func BenchmarkIndex(b *testing.B) {
 				b.Fatal(err)
 			}
 			kept := heapInUse() - before
-			passages := ix.Len()
+			passages := len(ix.passages)
 			runtime.KeepAlive(ix)
 			ix = nil
 			b.ReportAllocs()
@@ -204,7 +205,7 @@ func BenchmarkFirstAnswer(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		vecs, err := DefaultVectors()
+		vecs, err := search.DefaultVectors()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -218,12 +219,12 @@ func BenchmarkFirstAnswer(b *testing.B) {
 	}
 }
 
-// queryVectors embeds the benchmark questions as rank does.
+// queryVectors embeds the benchmark questions as trace does.
 func queryVectors(b *testing.B, ix *Index, qs []string) [][]float32 {
 	b.Helper()
 	out := make([][]float32, len(qs))
 	for i, q := range qs {
-		out[i] = ix.local.embedTokens(tokenize(q))
+		out[i] = ix.lookup.Embed(q)
 	}
 	return out
 }
@@ -240,7 +241,7 @@ func BenchmarkVectorSearch(b *testing.B) {
 			b.Run("chromem", func(b *testing.B) {
 				i := 0
 				for b.Loop() {
-					if _, err := ix.coll.QueryEmbedding(ctx, qv[i%len(qv)], vectorK, nil, nil); err != nil {
+					if _, err := ix.lookup.Exhaustive(ctx, qv[i%len(qv)], vectorK); err != nil {
 						b.Fatal(err)
 					}
 					i++
@@ -249,7 +250,7 @@ func BenchmarkVectorSearch(b *testing.B) {
 			b.Run("index", func(b *testing.B) {
 				i := 0
 				for b.Loop() {
-					if _, err := ix.vectorSearch(ctx, qv[i%len(qv)], vectorK); err != nil {
+					if _, err := ix.lookup.Vector(ctx, qv[i%len(qv)], vectorK); err != nil {
 						b.Fatal(err)
 					}
 					i++
@@ -280,7 +281,7 @@ func BenchmarkAnswerVsChromem(b *testing.B) {
 		}
 		answer = append(answer, time.Since(start))
 		start = time.Now()
-		if _, err := e.index.coll.QueryEmbedding(ctx, qv[i%len(qv)], vectorK, nil, nil); err != nil {
+		if _, err := e.index.lookup.Exhaustive(ctx, qv[i%len(qv)], vectorK); err != nil {
 			b.Fatal(err)
 		}
 		query = append(query, time.Since(start))

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -110,7 +111,7 @@ func unbalanced(s string) bool {
 // nearDuplicate reports whether two passages tell the same fact in much the
 // same words: at least half the words of the smaller are in the other.
 func (ix *Index) nearDuplicate(a, b int) bool {
-	sa, sb := ix.stems[a], ix.stems[b]
+	sa, sb := ix.lookup.Stems(a), ix.lookup.Stems(b)
 	if len(sa) == 0 || len(sb) == 0 {
 		return false
 	}
@@ -119,13 +120,13 @@ func (ix *Index) nearDuplicate(a, b int) bool {
 	}
 	common := 0
 	for _, id := range sa {
-		if hasID(sb, id) {
+		if _, ok := slices.BinarySearch(sb, id); ok {
 			common++
 		}
 	}
 	union := len(sa) + len(sb) - common
 	return float64(common)/float64(len(sa)) >= 0.6 && float64(common)/float64(union) >= 0.5 &&
-		dot(ix.vecs[a], ix.vecs[b]) >= 0.6
+		ix.lookup.Cosine(a, b) >= 0.6
 }
 
 func (ix *Index) duplicateOfAny(pos int, picked []int) bool {

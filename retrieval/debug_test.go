@@ -23,7 +23,7 @@ func TestDebugQuestion(t *testing.T) {
 	for _, term := range q.terms {
 		var alts []string
 		for _, a := range term.alts {
-			alts = append(alts, fmt.Sprintf("%s/%d/%.2f", e.index.stemOf[a.id], a.ch, a.sim))
+			alts = append(alts, fmt.Sprintf("%s/%d/%.2f", e.index.lookup.StemOf(a.id), a.ch, a.sim))
 		}
 		t.Logf("  term %q w %.2f name %v alts %s", term.word, term.weight, term.name, strings.Join(alts, " "))
 	}

@@ -93,7 +93,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	if e.opts.LLM == nil || req.NoLLM {
 		// The offline answerer matches English words; a question in
 		// another language would only ever get an abstention.
-		if lang := Language(question); lang != "" && lang != "en" {
+		if lang := languageOf(question); lang != "" && lang != "en" {
 			tr.answer = englishOnly(question, lang)
 			return tr, nil
 		}
@@ -106,9 +106,9 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		// question it follows, at a lower weight.
 		prev := ix.analyse(req.History[n-1].Question)
 		q.terms = mergeTerms(q.terms, prev.terms)
-		extra = ix.local.embedTokens(tokenize(prev.text))
+		extra = ix.lookup.Embed(prev.text)
 	}
-	qvec := ix.local.embedTokens(tokenize(q.text))
+	qvec := ix.lookup.Embed(q.text)
 	pool, err := ix.search(ctx, q, qvec, extra)
 	if err != nil {
 		return tr, fmt.Errorf("answer: %w", err)

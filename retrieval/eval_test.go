@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 var evalVerbose = flag.Bool("eval.v", false, "print every eval question's answer")
@@ -115,7 +116,7 @@ func shippedIndex(t testing.TB) (*corpus.Corpus, *Index) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vecs, err := DefaultVectors()
+	vecs, err := search.DefaultVectors()
 	if err != nil {
 		t.Fatal(err)
 	}

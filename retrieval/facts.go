@@ -1,11 +1,14 @@
 package retrieval
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // passageFacts are what scoring asks of every candidate, worked out once
@@ -57,7 +60,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 			}
 			f.future[i] = futureRe.MatchString(text)
 			f.quote[i] = quoteMarkRe.MatchString(text)
-			f.bigrams[i] = ix.bigramsOf(tokenize(text), true)
+			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
 		}
 	})
 	for i, p := range ix.passages {
@@ -69,11 +72,11 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 		for j, w := range strings.FieldsFunc(p.Text, func(r rune) bool {
 			return unicode.IsSpace(r) || r == '-' || r == '/' || r == '"' || r == '“' || r == '(' || r == '–'
 		}) {
-			ts := tokenize(w)
-			if j == 0 || len(ts) != 1 || isStop(ts[0].word) {
+			ts := search.Tokenize(w)
+			if j == 0 || len(ts) != 1 || search.IsStop(ts[0].Word) {
 				continue
 			}
-			id, ok := ix.vocab[ts[0].stem]
+			id, ok := ix.lookup.StemID(ts[0].Stem)
 			if !ok {
 				continue
 			}
@@ -102,28 +105,28 @@ const descWindow = 3
 func (f *passageFacts) learnDescriptions(ix *Index) {
 	f.described = map[uint32][]uint32{}
 	for pos, p := range ix.passages {
-		toks := tokenize(p.Text)
+		toks := search.Tokenize(p.Text)
 		for i := 0; i < len(toks); i++ {
-			id, ok := ix.vocab[toks[i].stem]
+			id, ok := ix.lookup.StemID(toks[i].Stem)
 			if !ok || !f.proper[id] {
 				continue
 			}
 			f.names[pos] = appendNew(f.names[pos], []uint32{id})
 			start := i
 			for i+1 < len(toks) {
-				next, ok := ix.vocab[toks[i+1].stem]
+				next, ok := ix.lookup.StemID(toks[i+1].Stem)
 				if !ok || !f.proper[next] {
 					break
 				}
 				i++
 				f.names[pos] = appendNew(f.names[pos], []uint32{next})
 			}
-			last, _ := ix.vocab[toks[i].stem] // the surname of "Jens Stoltenberg"
+			last, _ := ix.lookup.StemID(toks[i].Stem) // the surname of "Jens Stoltenberg"
 			for j := start - 1; j >= 0 && j >= start-descWindow; j-- {
-				if isStop(toks[j].word) {
+				if search.IsStop(toks[j].Word) {
 					break
 				}
-				if d, ok := ix.vocab[toks[j].stem]; ok && d != last {
+				if d, ok := ix.lookup.StemID(toks[j].Stem); ok && d != last {
 					f.described[d] = appendNew(f.described[d], []uint32{last})
 				}
 			}
@@ -145,29 +148,6 @@ func (f *passageFacts) describes(pos int, d uint32) bool {
 // leadSentences is how many sentences open an article.
 const leadSentences = 3
 
-// bigramsOf returns the sorted pairs of consecutive content stems of toks.
-// known says the stems are the index's own (at build time every stem is).
-func (ix *Index) bigramsOf(toks []token, known bool) []uint64 {
-	var out []uint64
-	prev, have := uint32(0), false
-	for _, t := range toks {
-		if isStop(t.word) {
-			continue
-		}
-		id, ok := ix.vocab[t.stem]
-		if !ok {
-			have = false
-			continue
-		}
-		if have {
-			out = append(out, uint64(prev)<<32|uint64(id))
-		}
-		prev, have = id, true
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // has reports whether the passage at pos holds answer type t.
 func (f *passageFacts) has(pos int, t answerType) bool { return f.types[pos]&(1<<t) != 0 }
 
@@ -180,13 +160,13 @@ func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 			continue
 		}
 		var ids []uint32
-		for _, t := range tokenize(q.Speaker) {
-			if id, ok := ix.vocab[t.stem]; ok {
+		for _, t := range search.Tokenize(q.Speaker) {
+			if id, ok := ix.lookup.StemID(t.Stem); ok {
 				ids = append(ids, id)
 			}
 		}
 		for _, sid := range q.Sentences {
-			if pos, ok := ix.pos[sid]; ok {
+			if pos, ok := ix.lookup.Pos(sid); ok {
 				f.speakers[pos] = appendNew(f.speakers[pos], ids)
 			}
 		}
@@ -210,4 +190,20 @@ func appendNew(ids, add []uint32) []uint32 {
 		}
 	}
 	return ids
+}
+
+// parallel splits [0, n) into one contiguous chunk per P, calls fn on each
+// chunk in its own goroutine and waits: the facts are independent passage
+// by passage.
+func parallel(n int, fn func(lo, hi int)) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(w*n/workers, (w+1)*n/workers)
+		}()
+	}
+	wg.Wait()
 }

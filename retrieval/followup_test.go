@@ -33,7 +33,7 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 func TestNotEnglishOffline(t *testing.T) {
 	e := shippedEngine(t)
 	a, err := e.Answer(context.Background(), Request{Question: "Wer ist der neue Generalsekretär der Allianz?"})
-	if err != nil || a.Text != EnglishOnly || !a.Abstained || a.Language != "de" || len(a.Citations) != 0 {
+	if err != nil || a.Text != englishOnlyReply || !a.Abstained || a.Language != "de" || len(a.Citations) != 0 {
 		t.Errorf("answer = %+v, %v", a, err)
 	}
 }

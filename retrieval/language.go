@@ -5,9 +5,9 @@ import (
 	"unicode"
 )
 
-// EnglishOnly is the reply to a question not in English when no model is
+// englishOnlyReply is the reply to a question not in English when no model is
 // configured: the offline answerer matches English words only.
-const EnglishOnly = "I can only answer questions in English without a language model. Please ask again in English, for example: “Who took over, and when?”"
+const englishOnlyReply = "I can only answer questions in English without a language model. Please ask again in English, for example: “Who took over, and when?”"
 
 // functionWords are the commonest function words of English and of the
 // languages users most often write in instead. A question's language is
@@ -42,11 +42,11 @@ var functionWordSets = func() map[string]map[string]bool {
 	return out
 }()
 
-// Language guesses the language of a question: "en", another ISO 639-1
+// languageOf guesses the language of a question: "en", another ISO 639-1
 // code from the stopword lists, "other" for a question mostly in a
 // non-Latin script, or "" when it cannot tell (too few function words, as
 // in "Why?"), which callers treat as English.
-func Language(q string) string {
+func languageOf(q string) string {
 	latin, letters := 0, 0
 	for _, r := range q {
 		if unicode.IsLetter(r) {
@@ -86,5 +86,5 @@ func Language(q string) string {
 // englishOnly is the answer to a question the offline answerer cannot
 // read.
 func englishOnly(question, lang string) Answer {
-	return Answer{Question: question, Text: EnglishOnly, Abstained: true, Mode: ModeExtractive, Citations: []Citation{}, Language: lang}
+	return Answer{Question: question, Text: englishOnlyReply, Abstained: true, Mode: ModeExtractive, Citations: []Citation{}, Language: lang}
 }

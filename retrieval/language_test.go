@@ -20,13 +20,13 @@ func TestLanguage(t *testing.T) {
 		{"Is Rutte a good choice for the role?", "en"},
 	}
 	for _, tt := range tests {
-		if got := Language(tt.q); got != tt.want {
-			t.Errorf("Language(%q) = %q, want %q", tt.q, got, tt.want)
+		if got := languageOf(tt.q); got != tt.want {
+			t.Errorf("languageOf(%q) = %q, want %q", tt.q, got, tt.want)
 		}
 	}
 }
 
 func FuzzLanguage(f *testing.F) {
 	f.Add("Wer ist der neue Generalsekretär?")
-	f.Fuzz(func(t *testing.T, q string) { _ = Language(q) })
+	f.Fuzz(func(t *testing.T, q string) { _ = languageOf(q) })
 }

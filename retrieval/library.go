@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // Quote is a verbatim quote with its speaker and every article carrying it.
@@ -162,9 +163,9 @@ func (e *Engine) sentenceWith(doc, quote, fallback string) string {
 
 func topicStems(topic string) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range tokenize(topic) {
-		if !isStop(t.word) {
-			out[t.stem] = true
+	for _, t := range search.Tokenize(topic) {
+		if !search.IsStop(t.Word) {
+			out[t.Stem] = true
 		}
 	}
 	return out
@@ -172,8 +173,8 @@ func topicStems(topic string) map[string]bool {
 
 func stemSet(text string) map[string]bool {
 	out := map[string]bool{}
-	for _, t := range tokenize(text) {
-		out[t.stem] = true
+	for _, t := range search.Tokenize(text) {
+		out[t.Stem] = true
 	}
 	return out
 }

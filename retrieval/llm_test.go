@@ -829,7 +829,7 @@ func promptGoldenCandidates(t testing.TB, ix *Index) []candidate {
 	t.Helper()
 	var cands []candidate
 	for _, id := range promptGoldenPassages {
-		pos, ok := ix.pos[id]
+		pos, ok := ix.lookup.Pos(id)
 		if !ok {
 			t.Fatalf("no passage %s in the shipped corpus", id)
 		}

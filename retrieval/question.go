@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/handover/handover/retrieval/lexicon"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // answerType is what kind of thing a question asks for.
@@ -146,18 +147,18 @@ func (ix *Index) analyse(question string) analysis {
 	capital := capitalised(text)
 	seen := map[string]bool{}
 	var total, unmatched float64
-	for _, t := range tokenize(text) {
-		if isStop(t.word) || seen[t.word] || frameWords[t.word] || q.opinion && opinionWords[t.word] {
+	for _, t := range search.Tokenize(text) {
+		if search.IsStop(t.Word) || seen[t.Word] || frameWords[t.Word] || q.opinion && opinionWords[t.Word] {
 			continue
 		}
-		seen[t.word] = true
-		qt := term{word: t.word, alts: ix.lexicalAlts(t), vec: ix.expand.unit(t.word)}
-		qt.weight = ix.stats.idf(t.stem)
+		seen[t.Word] = true
+		qt := term{word: t.Word, alts: ix.lexicalAlts(t), vec: ix.lookup.Unit(t.Word)}
+		qt.weight = ix.lookup.IDF(t.Stem)
 		if len(qt.alts) > 0 {
-			qt.weight = ix.idfOf(qt.alts[0].id)
+			qt.weight = ix.lookup.IDF(ix.lookup.StemOf(qt.alts[0].id))
 			qt.name = qt.alts[0].ch == chExact && ix.facts.proper[qt.alts[0].id]
 		}
-		if capital[t.word] {
+		if capital[t.Word] {
 			qt.name = true
 		}
 		total += qt.weight
@@ -167,7 +168,7 @@ func (ix *Index) analyse(question string) analysis {
 		}
 		if !strong {
 			unmatched += qt.weight
-			if capital[t.word] {
+			if capital[t.Word] {
 				q.unknownName = true
 			}
 		}
@@ -176,7 +177,7 @@ func (ix *Index) analyse(question string) analysis {
 	if total > 0 {
 		q.unmatched = unmatched / total
 	}
-	q.bigrams = ix.bigramsOf(tokenize(text), false)
+	q.bigrams = ix.lookup.Bigrams(search.Tokenize(text))
 	return q
 }
 
@@ -240,8 +241,8 @@ func capitalised(s string) map[string]bool {
 		if i == 0 || !startsUpper(f) {
 			continue
 		}
-		for _, t := range tokenize(f) {
-			out[t.word] = true
+		for _, t := range search.Tokenize(f) {
+			out[t.Word] = true
 		}
 	}
 	return out
@@ -258,32 +259,32 @@ func startsUpper(s string) bool {
 // channel first: the word itself (or its lemma, or its other spelling),
 // WordNet relations, a near spelling of a corpus word (a typo), and the
 // nearest words in GloVe space.
-func (ix *Index) lexicalAlts(t token) []alt {
+func (ix *Index) lexicalAlts(t search.Token) []alt {
 	var out []alt
 	have := map[uint32]bool{}
 	add := func(word string, ch channel, sim float64) {
-		id, ok := ix.vocab[stem(word)]
-		if !ok || have[id] || ix.stats.df[stem(word)] == 0 {
+		id, ok := ix.lookup.StemID(search.Stem(word))
+		if !ok || have[id] || ix.lookup.DF(search.Stem(word)) == 0 {
 			return
 		}
 		have[id] = true
 		out = append(out, alt{id: id, ch: ch, sim: sim})
 	}
-	add(t.word, chExact, 1)
-	for _, l := range ix.lex.Lemmas(t.word) {
+	add(t.Word, chExact, 1)
+	for _, l := range ix.lex.Lemmas(t.Word) {
 		add(l, chExact, 1)
 	}
-	for _, v := range lexicon.SpellingVariants(t.word) {
+	for _, v := range lexicon.SpellingVariants(t.Word) {
 		add(v, chExact, 1)
 	}
-	qv := ix.expand.unit(t.word)
-	for _, r := range ix.lex.Related(t.word) {
+	qv := ix.lookup.Unit(t.Word)
+	for _, r := range ix.lex.Related(t.Word) {
 		ch := chWordNet
 		switch r.Kind {
 		case lexicon.Hypernym, lexicon.Hyponym:
 			// A famous general is an instance of "general", not a word
 			// for one.
-			if ix.lex.Proper(r.Word) && !ix.lex.Proper(t.word) {
+			if ix.lex.Proper(r.Word) && !ix.lex.Proper(t.Word) {
 				continue
 			}
 			ch = chBroader
@@ -291,13 +292,13 @@ func (ix *Index) lexicalAlts(t token) []alt {
 			ch = chPart
 		}
 		for _, w := range strings.Fields(r.Word) {
-			if !isStop(w) {
+			if !search.IsStop(w) {
 				add(w, ch, ix.relatedness(qv, w))
 			}
 		}
 	}
-	if len(out) == 0 && len([]rune(t.word)) >= 4 {
-		for _, w := range ix.typos(t.word) {
+	if len(out) == 0 && len([]rune(t.Word)) >= 4 {
+		for _, w := range ix.typos(t.Word) {
 			add(w, chTypo, 1)
 		}
 	}
@@ -307,8 +308,8 @@ func (ix *Index) lexicalAlts(t token) []alt {
 		// the analysis.
 		return out
 	}
-	for _, nb := range ix.expand.similar(t.word, 3, minVectorSim) {
-		add(nb.word, chVector, float64(nb.sim))
+	for _, nb := range ix.lookup.Similar(t.Word, 3, minVectorSim) {
+		add(nb.Word, chVector, float64(nb.Sim))
 	}
 	return out
 }
@@ -319,11 +320,11 @@ func (ix *Index) lexicalAlts(t token) []alt {
 // no relation counts for nothing, and a fixed half when either word has
 // no vector.
 func (ix *Index) relatedness(qv []float32, w string) float64 {
-	wv := ix.expand.unit(w)
+	wv := ix.lookup.Unit(w)
 	if qv == nil || wv == nil {
 		return 0.5
 	}
-	return math.Max(0.2, float64(dot(qv, wv)))
+	return math.Max(0.2, float64(search.Dot(qv, wv)))
 }
 
 // minVectorSim is the least GloVe cosine for a corpus word to stand in for
@@ -339,7 +340,7 @@ func (ix *Index) typos(word string) []string {
 		maxd = 2
 	}
 	best, out := maxd+1, []string(nil)
-	for _, w := range ix.words {
+	for _, w := range ix.lookup.Words() {
 		if d := lexicon.Distance(word, w, maxd); d < best {
 			best, out = d, []string{w}
 		} else if d == best && d <= maxd {

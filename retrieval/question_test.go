@@ -94,7 +94,7 @@ func TestAnalyse(t *testing.T) {
 					return
 				}
 				for _, a := range term.alts {
-					if ix.stemOf[a.id] == tt.wantAlt && a.ch == tt.wantCh {
+					if ix.lookup.StemOf(a.id) == tt.wantAlt && a.ch == tt.wantCh {
 						return
 					}
 				}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/handover/handover/retrieval/search"
 	chromem "github.com/philippgille/chromem-go"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -181,7 +182,7 @@ func unit(v []float32) ([]float32, error) {
 
 // search returns the passages nearest the question in the API model's
 // space. Any failure falls back to the local space: the caller logs it.
-func (r *remote) search(ctx context.Context, ix *Index, question string, k int) ([]scored, error) {
+func (r *remote) search(ctx context.Context, ix *Index, question string, k int) ([]search.Hit, error) {
 	q, err := r.embed(ctx, question)
 	if err != nil {
 		return nil, err
@@ -194,10 +195,10 @@ func (r *remote) search(ctx context.Context, ix *Index, question string, k int) 
 	if err != nil {
 		return nil, fmt.Errorf("remote vector search: %w", err)
 	}
-	out := make([]scored, 0, len(res))
+	out := make([]search.Hit, 0, len(res))
 	for _, h := range res {
-		if pos, ok := ix.pos[h.ID]; ok {
-			out = append(out, scored{doc: pos, score: float64(h.Similarity)})
+		if pos, ok := ix.lookup.Pos(h.ID); ok {
+			out = append(out, search.Hit{Pos: pos, Score: float64(h.Similarity)})
 		}
 	}
 	return out, nil
@@ -214,7 +215,7 @@ func scrubKey(err error, key string) error {
 
 // remoteHits adds the API model's nearest passages to the candidate pool.
 // A failing API costs this question its remote hits, not its answer.
-func (ix *Index) remoteHits(ctx context.Context, question string, k int) []scored {
+func (ix *Index) remoteHits(ctx context.Context, question string, k int) []search.Hit {
 	r := ix.remote
 	if r == nil {
 		return nil

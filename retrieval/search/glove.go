@@ -1,4 +1,4 @@
-package retrieval
+package search
 
 import (
 	_ "embed"
@@ -36,20 +36,20 @@ type Vectors struct {
 // DefaultVectors returns the GloVe vectors shipped in the binary. Each call
 // is cheap and shares the embedded bytes.
 func DefaultVectors() (*Vectors, error) {
-	v, err := LoadVectors(gloveData)
+	v, err := loadVectors(gloveData)
 	if err != nil {
 		return nil, fmt.Errorf("load embedded glove.bin: %w", err)
 	}
 	return v, nil
 }
 
-// LoadVectors checks data and returns vectors that read from it without
+// loadVectors checks data and returns vectors that read from it without
 // copying; data must not be modified afterwards. It rejects corrupt input
 // with an error rather than panicking later: the header, every section's size
 // and the word offsets (monotonic and within the word blob) are checked, which
 // costs one pass over the nWords+1 offsets. Word order is not checked; an
 // unsorted table only makes lookups miss.
-func LoadVectors(data []byte) (*Vectors, error) {
+func loadVectors(data []byte) (*Vectors, error) {
 	if len(data) < vectorsHeader {
 		return nil, fmt.Errorf("load vectors: %d bytes is shorter than the %d-byte header", len(data), vectorsHeader)
 	}
@@ -97,22 +97,16 @@ func LoadVectors(data []byte) (*Vectors, error) {
 	}, nil
 }
 
-// Dim returns the length of every vector.
-func (v *Vectors) Dim() int { return v.dim }
-
-// Len returns the number of words.
-func (v *Vectors) Len() int { return v.n }
-
-// Has reports whether word has a vector. Words are lowercase.
-func (v *Vectors) Has(word string) bool {
+// has reports whether word has a vector. Words are lowercase.
+func (v *Vectors) has(word string) bool {
 	_, ok := v.find(word)
 	return ok
 }
 
-// AddTo adds weight times word's vector to dst and reports whether word is
-// known. It does not allocate. dst must have length Dim(); otherwise AddTo
+// addTo adds weight times word's vector to dst and reports whether word is
+// known. It does not allocate. dst must have length v.dim; otherwise addTo
 // leaves dst alone and returns false.
-func (v *Vectors) AddTo(dst []float32, word string, weight float32) bool {
+func (v *Vectors) addTo(dst []float32, word string, weight float32) bool {
 	if len(dst) != v.dim {
 		return false
 	}

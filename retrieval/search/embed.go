@@ -1,14 +1,10 @@
-package retrieval
+package search
 
 import (
 	"context"
 	"hash/fnv"
 	"math"
 )
-
-// EmbedFunc turns a text into a unit-length vector. It has chromem-go's
-// signature so either side can use the other's embedders.
-type EmbedFunc func(ctx context.Context, text string) ([]float32, error)
 
 // lexDim is the width of the hashed lexical part of a local embedding.
 const lexDim = 256
@@ -21,47 +17,48 @@ const (
 	semWeight = 0.8
 )
 
-// Local is the offline embedder: a lexical part (hashed stems and
+// embedder is the offline embedder: a lexical part (hashed stems and
 // character trigrams, TF-IDF weighted) joined to a semantic part (the
 // IDF-weighted mean of static word vectors), so that "the alliance's new
 // boss" lands near "NATO's new chief".
-type Local struct {
+type embedder struct {
 	vecs  *Vectors
 	stats *termStats
 }
 
-// NewLocal returns a local embedder with IDF weights from stats. vecs may
-// be nil: the embedding is then lexical only.
-func newLocal(vecs *Vectors, stats *termStats) *Local {
-	return &Local{vecs: vecs, stats: stats}
+// newEmbedder returns an offline embedder with IDF weights from stats.
+// vecs may be nil: the embedding is then lexical only.
+func newEmbedder(vecs *Vectors, stats *termStats) *embedder {
+	return &embedder{vecs: vecs, stats: stats}
 }
 
-// Dim is the length of the vectors Embed returns.
-func (l *Local) Dim() int {
+// dim is the length of the vectors embed returns.
+func (l *embedder) dim() int {
 	if l.vecs == nil {
 		return lexDim
 	}
-	return lexDim + l.vecs.Dim()
+	return lexDim + l.vecs.dim
 }
 
-// Embed implements EmbedFunc. It never fails and never returns an all-zero
-// vector: a text with no words gets a fixed unit vector.
-func (l *Local) Embed(_ context.Context, text string) ([]float32, error) {
-	return l.embedTokens(tokenize(text)), nil
+// embed is chromem-go's embedding function for the collection: it embeds
+// queries, the passages' vectors being given. It never fails and never
+// returns an all-zero vector: a text with no words gets a fixed unit vector.
+func (l *embedder) embed(_ context.Context, text string) ([]float32, error) {
+	return l.embedTokens(Tokenize(text)), nil
 }
 
-func (l *Local) embedTokens(toks []token) []float32 {
-	v := make([]float32, l.Dim())
+func (l *embedder) embedTokens(toks []Token) []float32 {
+	v := make([]float32, l.dim())
 	lex, sem := v[:lexDim], v[lexDim:]
 	for _, t := range toks {
-		if isStop(t.word) {
+		if IsStop(t.Word) {
 			continue
 		}
-		w := float32(l.stats.idf(t.stem))
-		addHashed(lex, "w:"+t.stem, w)
-		addTrigrams(lex, t.word, w*0.3)
+		w := float32(l.stats.idf(t.Stem))
+		addHashed(lex, "w:"+t.Stem, w)
+		addTrigrams(lex, t.Word, w*0.3)
 		if l.vecs != nil {
-			l.vecs.AddTo(sem, t.word, w)
+			l.vecs.addTo(sem, t.Word, w)
 		}
 	}
 	ln, sn := norm(lex), norm(sem)

@@ -1,4 +1,4 @@
-package retrieval
+package search
 
 import (
 	"strings"
@@ -7,19 +7,19 @@ import (
 	"github.com/kljensen/snowball/english"
 )
 
-// token is one word of a text: its lower-case surface form (possessive
+// Token is one word of a text: its lower-case surface form (possessive
 // removed) and its Snowball stem.
-type token struct {
-	word string
-	stem string
+type Token struct {
+	Word string
+	Stem string
 }
 
-// tokenize splits text into words: runs of letters and digits, with inner
+// Tokenize splits text into words: runs of letters and digits, with inner
 // apostrophes, hyphens and dots kept only long enough to drop possessives
 // ("NATO’s" → "nato") and split compounds ("secretary-general" →
 // "secretary", "general").
-func tokenize(text string) []token {
-	var toks []token
+func Tokenize(text string) []Token {
+	var toks []Token
 	// "U.S." would split into "u" and "s"; it is the word "US".
 	text = strings.ReplaceAll(text, "U.S.", "US")
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
@@ -31,17 +31,18 @@ func tokenize(text string) []token {
 		if f == "" {
 			continue
 		}
-		toks = append(toks, token{word: f, stem: stem(f)})
+		toks = append(toks, Token{Word: f, Stem: Stem(f)})
 	}
 	return toks
 }
 
-func stem(w string) string { return english.Stem(w, true) }
+// Stem is w's Snowball stem: the key the index keeps terms under.
+func Stem(w string) string { return english.Stem(w, true) }
 
-// isStop reports whether a word carries no content for matching: English
+// IsStop reports whether a word carries no content for matching: English
 // function words and the words of asking itself ("tell", "explain"). Who
 // said what is read from the quote index, so "say" is a stop word too.
-func isStop(w string) bool { return stopwords[w] }
+func IsStop(w string) bool { return stopwords[w] }
 
 var stopwords = func() map[string]bool {
 	m := map[string]bool{}

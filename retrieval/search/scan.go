@@ -1,4 +1,4 @@
-package retrieval
+package search
 
 import (
 	"math"
@@ -226,12 +226,12 @@ func (s *scanIndex) roundingBound(qnorm float64) float64 {
 // as chromem-go sums it, term by term into one float32, so that scores
 // equal its own. One sum waits on every addition; four rows at a time
 // run four sums side by side, about four times as fast.
-func (s *scanIndex) rescore(q []float32, rows []scored) {
+func (s *scanIndex) rescore(q []float32, rows []Hit) {
 	for ; len(rows) >= 4; rows = rows[4:] {
-		a := s.vecs[rows[0].doc][:len(q)]
-		b := s.vecs[rows[1].doc][:len(q)]
-		c := s.vecs[rows[2].doc][:len(q)]
-		d := s.vecs[rows[3].doc][:len(q)]
+		a := s.vecs[rows[0].Pos][:len(q)]
+		b := s.vecs[rows[1].Pos][:len(q)]
+		c := s.vecs[rows[2].Pos][:len(q)]
+		d := s.vecs[rows[3].Pos][:len(q)]
 		var sa, sb, sc, sd float32
 		for i, x := range q {
 			sa += x * a[i]
@@ -239,30 +239,30 @@ func (s *scanIndex) rescore(q []float32, rows []scored) {
 			sc += x * c[i]
 			sd += x * d[i]
 		}
-		rows[0].score, rows[1].score, rows[2].score, rows[3].score = float64(sa), float64(sb), float64(sc), float64(sd)
+		rows[0].Score, rows[1].Score, rows[2].Score, rows[3].Score = float64(sa), float64(sb), float64(sc), float64(sd)
 	}
 	for j := range rows {
-		v := s.vecs[rows[j].doc][:len(q)]
+		v := s.vecs[rows[j].Pos][:len(q)]
 		var sum float32
 		for i, x := range q {
 			sum += x * v[i]
 		}
-		rows[j].score = float64(sum)
+		rows[j].Score = float64(sum)
 	}
 }
 
 // topK keeps the best scored rows seen, the worst on top: a binary heap
 // on a slice. (container/heap would box every pushed value.)
-type topK []scored
+type topK []Hit
 
 // worse reports whether a ranks below b: a lower score, or the same score
 // and a later position.
-func worse(a, b scored) bool {
-	return a.score < b.score || a.score == b.score && a.doc > b.doc
+func worse(a, b Hit) bool {
+	return a.Score < b.Score || a.Score == b.Score && a.Pos > b.Pos
 }
 
 // offer keeps c if it is among the best m seen.
-func (h *topK) offer(c scored, m int) {
+func (h *topK) offer(c Hit, m int) {
 	t := *h
 	if len(t) < m {
 		t = append(t, c)
@@ -298,8 +298,8 @@ func (h *topK) offer(c scored, m int) {
 }
 
 // sorted returns the rows best first.
-func (h topK) sorted() []scored {
-	slices.SortFunc(h, func(a, b scored) int {
+func (h topK) sorted() []Hit {
+	slices.SortFunc(h, func(a, b Hit) int {
 		switch {
 		case worse(b, a):
 			return -1
@@ -320,7 +320,7 @@ func (h topK) sorted() []scored {
 //  2. the float32 scores of those, and the k-th best of them;
 //  3. the float32 score of every other row whose quantised score plus its
 //     error bound could still reach that k-th: typically a few hundred.
-func (s *scanIndex) search(q []float32, k int) []scored {
+func (s *scanIndex) search(q []float32, k int) []Hit {
 	k = min(k, s.n)
 	if k <= 0 {
 		return nil
@@ -328,9 +328,9 @@ func (s *scanIndex) search(q []float32, k int) []scored {
 	m := k * scanSlack
 	if s.n <= m {
 		// Too few rows to be worth the quantised scan.
-		rows := make([]scored, s.n)
+		rows := make([]Hit, s.n)
 		for i := range rows {
-			rows[i].doc = i
+			rows[i].Pos = i
 		}
 		s.rescore(q, rows)
 		return best(rows, k)
@@ -355,7 +355,7 @@ func (s *scanIndex) search(q []float32, k int) []scored {
 				i := b*scanBlock + r
 				a := s.scale[i] * sq.scale * float32(sum-sq.bias)
 				approx[i] = a
-				if c := (scored{doc: i, score: float64(a)}); len(top) < m || worse(top[0], c) {
+				if c := (Hit{Pos: i, Score: float64(a)}); len(top) < m || worse(top[0], c) {
 					top.offer(c, m)
 				}
 			}
@@ -371,26 +371,26 @@ func (s *scanIndex) search(q []float32, k int) []scored {
 
 	// Stage 2. A rescored row's quantised score becomes -Inf so that
 	// stage 3 passes it over.
-	rows := []scored(cands)
+	rows := []Hit(cands)
 	floor := math.Inf(1) // the lowest quantised score rescored
 	for _, c := range rows {
-		approx[c.doc] = float32(math.Inf(-1))
-		floor = min(floor, c.score)
+		approx[c.Pos] = float32(math.Inf(-1))
+		floor = min(floor, c.Score)
 	}
 	s.rescore(q, rows)
-	kth := best(rows, k)[k-1].score
+	kth := best(rows, k)[k-1].Score
 
 	// Stage 3. A row left out scores at most its quantised score plus its
 	// bound (plus float32 rounding in both sums).
 	slack := s.roundingBound(sq.norm) + 1e-6
 	if maxErr := sq.errBound(s.maxQnorm, s.maxQerr, slack); floor+maxErr >= kth {
 		cut := float32(kth - maxErr)
-		more := make([][]scored, workers)
+		more := make([][]Hit, workers)
 		inParallel(workers, func(w int) {
-			var mine []scored
+			var mine []Hit
 			for i := w * s.n / workers; i < (w+1)*s.n/workers; i++ {
 				if a := approx[i]; a >= cut && float64(a)+sq.errBound(s.qnorm[i], s.qerr[i], slack) >= kth {
-					mine = append(mine, scored{doc: i})
+					mine = append(mine, Hit{Pos: i})
 				}
 			}
 			s.rescore(q, mine)
@@ -404,7 +404,7 @@ func (s *scanIndex) search(q []float32, k int) []scored {
 }
 
 // best returns the k best of rows, best first.
-func best(rows []scored, k int) []scored {
+func best(rows []Hit, k int) []Hit {
 	top := make(topK, 0, k)
 	for _, r := range rows {
 		top.offer(r, k)

@@ -1,8 +1,6 @@
-package retrieval
+package search
 
 import (
-	"context"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -13,23 +11,23 @@ import (
 
 // exhaustive is the reference search: every row's float32 dot product,
 // summed as chromem-go sums it, best first, ties by position.
-func exhaustive(vecs [][]float32, q []float32, k int) []scored {
-	out := make([]scored, len(vecs))
+func exhaustive(vecs [][]float32, q []float32, k int) []Hit {
+	out := make([]Hit, len(vecs))
 	for i, v := range vecs {
 		var sum float32
 		for j := range q {
 			sum += q[j] * v[j]
 		}
-		out[i] = scored{doc: i, score: float64(sum)}
+		out[i] = Hit{Pos: i, Score: float64(sum)}
 	}
-	slices.SortFunc(out, func(a, b scored) int {
-		if a.score != b.score {
-			if a.score > b.score {
+	slices.SortFunc(out, func(a, b Hit) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
 				return -1
 			}
 			return 1
 		}
-		return a.doc - b.doc
+		return a.Pos - b.Pos
 	})
 	return out[:min(k, len(out))]
 }
@@ -95,7 +93,7 @@ func TestScanIndexExact(t *testing.T) {
 					scale(q, 1/norm(q))
 				}
 				got, want := s.search(q, tt.k), exhaustive(vecs, q, tt.k)
-				if diff := cmp.Diff(want, got, cmp.AllowUnexported(scored{})); diff != "" {
+				if diff := cmp.Diff(want, got, cmp.AllowUnexported(Hit{})); diff != "" {
 					t.Fatalf("query %d: search differs from exhaustive (-want +got):\n%s", qi, diff)
 				}
 			}
@@ -144,83 +142,6 @@ func TestScanQuantisedSums(t *testing.T) {
 					}
 				}
 			}
-		})
-	}
-}
-
-// chromemSearch is vectorSearch as it was: chromem-go's exhaustive query,
-// sorted by score then position.
-func chromemSearch(t testing.TB, ix *Index, q []float32, k int) []scored {
-	t.Helper()
-	res, err := ix.coll.QueryEmbedding(context.Background(), q, min(k, ix.coll.Count()), nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := make([]scored, 0, len(res))
-	for _, r := range res {
-		out = append(out, scored{doc: ix.pos[r.ID], score: float64(r.Similarity)})
-	}
-	slices.SortFunc(out, func(a, b scored) int {
-		if a.score != b.score {
-			if a.score > b.score {
-				return -1
-			}
-			return 1
-		}
-		return a.doc - b.doc
-	})
-	return out
-}
-
-// TestVectorSearchMatchesChromem asks the eval and planted questions of
-// the shipped corpus and a synthetic archive: vectorSearch must return
-// what chromem-go's exhaustive query returns, so ranking, and every
-// answer, is unchanged. chromem-go breaks ties at the k-th score in map
-// order, so rows tied with the k-th are compared by score only.
-func TestVectorSearchMatchesChromem(t *testing.T) {
-	for _, n := range []int{0, 1_000} {
-		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			var e *Engine
-			var facts []plantedFact
-			if n == 0 {
-				e = shippedEngine(t)
-			} else {
-				e, facts = synthEngine(t, n)
-			}
-			ix := e.index
-			var qs []string
-			for _, c := range loadEval(t) {
-				qs = append(qs, c.Question)
-			}
-			for _, f := range facts {
-				qs = append(qs, f.Question)
-			}
-			var same, total int
-			for _, question := range qs {
-				q := ix.local.embedTokens(tokenize(question))
-				got, err := ix.vectorSearch(context.Background(), q, vectorK)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want := chromemSearch(t, ix, q, vectorK)
-				if len(got) != len(want) {
-					t.Fatalf("%q: %d results, chromem-go %d", question, len(got), len(want))
-				}
-				kth := want[len(want)-1].score
-				for i := range want {
-					total++
-					if got[i].score != want[i].score {
-						t.Fatalf("%q: result %d scores %v, chromem-go %v", question, i, got[i].score, want[i].score)
-					}
-					if want[i].score > kth && got[i].doc != want[i].doc {
-						t.Fatalf("%q: result %d is passage %d, chromem-go %d", question, i, got[i].doc, want[i].doc)
-					}
-					if got[i].doc == want[i].doc {
-						same++
-					}
-				}
-			}
-			t.Logf("%d questions: %d of %d results identical to chromem-go (the rest tie at the k-th score)", len(qs), same, total)
 		})
 	}
 }

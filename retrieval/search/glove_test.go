@@ -1,4 +1,4 @@
-package retrieval
+package search
 
 import (
 	"encoding/binary"
@@ -65,8 +65,8 @@ func smallTestVectors() []byte {
 
 func cosine(t testing.TB, v *Vectors, a, b string) float64 {
 	t.Helper()
-	va, vb := make([]float32, v.Dim()), make([]float32, v.Dim())
-	if !v.AddTo(va, a, 1) || !v.AddTo(vb, b, 1) {
+	va, vb := make([]float32, v.dim), make([]float32, v.dim)
+	if !v.addTo(va, a, 1) || !v.addTo(vb, b, 1) {
 		t.Fatalf("cosine(%q, %q): a word is unknown", a, b)
 	}
 	var dot, na, nb float64
@@ -83,25 +83,25 @@ func TestDefaultVectors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DefaultVectors() error: %v", err)
 	}
-	if v.Dim() != 100 {
-		t.Errorf("Dim() = %d, want 100", v.Dim())
+	if v.dim != 100 {
+		t.Errorf("dim = %d, want 100", v.dim)
 	}
-	if v.Len() < 50000 {
-		t.Errorf("Len() = %d, want at least 50000", v.Len())
+	if v.n < 50000 {
+		t.Errorf("n = %d, want at least 50000", v.n)
 	}
-	for i := 1; i < v.Len(); i++ {
+	for i := 1; i < v.n; i++ {
 		if string(v.word(i-1)) >= string(v.word(i)) {
 			t.Fatalf("words not strictly ascending at %d: %q then %q", i, v.word(i-1), v.word(i))
 		}
 	}
 	for _, w := range []string{"nato", "alliance", "chief", "leader", "boss", "secretary", "rutte", "stoltenberg", "brussels", "handover", "ukraine"} {
-		if !v.Has(w) {
-			t.Errorf("Has(%q) = false, want true", w)
+		if !v.has(w) {
+			t.Errorf("has(%q) = false, want true", w)
 		}
 	}
 	for _, w := range []string{"", "NATO", "qqqzzzx", "nato ", "\xff"} {
-		if v.Has(w) {
-			t.Errorf("Has(%q) = true, want false", w)
+		if v.has(w) {
+			t.Errorf("has(%q) = true, want false", w)
 		}
 	}
 }
@@ -110,9 +110,9 @@ func TestDefaultVectors(t *testing.T) {
 // package drops stop words, single letters and numbers; names like
 // "lungescu" are too rare) and fails only if coverage collapses.
 func TestVectorsCorpusCoverage(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join("..", "corpus", "articles", "*.txt"))
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "corpus", "articles", "*.txt"))
 	if len(paths) == 0 {
-		t.Fatal("no corpus articles next to retrieval/")
+		t.Fatal("no corpus articles beside retrieval/")
 	}
 	v, err := DefaultVectors()
 	if err != nil {
@@ -136,7 +136,7 @@ func TestVectorsCorpusCoverage(t *testing.T) {
 				continue
 			}
 			seen[tok] = true
-			if !v.Has(tok) {
+			if !v.has(tok) {
 				missing = append(missing, tok)
 			}
 		}
@@ -181,12 +181,12 @@ func TestVectorsSimilarity(t *testing.T) {
 }
 
 func TestVectorsAddTo(t *testing.T) {
-	v, err := LoadVectors(smallTestVectors())
+	v, err := loadVectors(smallTestVectors())
 	if err != nil {
-		t.Fatalf("LoadVectors() error: %v", err)
+		t.Fatalf("loadVectors() error: %v", err)
 	}
-	if v.Len() != 3 || v.Dim() != 3 {
-		t.Fatalf("Len(), Dim() = %d, %d, want 3, 3", v.Len(), v.Dim())
+	if v.n != 3 || v.dim != 3 {
+		t.Fatalf("n, dim = %d, %d, want 3, 3", v.n, v.dim)
 	}
 	tests := []struct {
 		name   string
@@ -207,14 +207,14 @@ func TestVectorsAddTo(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := slices.Clone(tt.dst)
-			ok := v.AddTo(got, tt.word, tt.weight)
+			ok := v.addTo(got, tt.word, tt.weight)
 			if ok != tt.wantOK {
-				t.Errorf("AddTo(%v, %q, %v) = %v, want %v", tt.dst, tt.word, tt.weight, ok, tt.wantOK)
+				t.Errorf("addTo(%v, %q, %v) = %v, want %v", tt.dst, tt.word, tt.weight, ok, tt.wantOK)
 			}
 			for i := range tt.want {
 				// int8 quantisation is exact to about 1/254 of the row's max.
 				if math.Abs(float64(got[i]-tt.want[i])) > 0.005 {
-					t.Errorf("AddTo(%v, %q, %v) left dst %v, want %v", tt.dst, tt.word, tt.weight, got, tt.want)
+					t.Errorf("addTo(%v, %q, %v) left dst %v, want %v", tt.dst, tt.word, tt.weight, got, tt.want)
 					break
 				}
 			}
@@ -227,14 +227,14 @@ func TestVectorsAddToDoesNotAllocate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DefaultVectors() error: %v", err)
 	}
-	dst := make([]float32, v.Dim())
+	dst := make([]float32, v.dim)
 	allocs := testing.AllocsPerRun(100, func() {
-		v.AddTo(dst, "secretary", 0.5)
-		v.AddTo(dst, "nosuchwordzz", 0.5)
-		v.Has("alliance")
+		v.addTo(dst, "secretary", 0.5)
+		v.addTo(dst, "nosuchwordzz", 0.5)
+		v.has("alliance")
 	})
 	if allocs != 0 {
-		t.Errorf("AddTo and Has allocate %v times per run, want 0", allocs)
+		t.Errorf("addTo and has allocate %v times per run, want 0", allocs)
 	}
 }
 
@@ -263,12 +263,12 @@ func TestLoadVectorsCorrupt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := LoadVectors(tt.data)
+			v, err := loadVectors(tt.data)
 			if err == nil {
-				t.Fatalf("LoadVectors(% x) = %v, nil; want error containing %q", tt.data, v, tt.wantErr)
+				t.Fatalf("loadVectors(% x) = %v, nil; want error containing %q", tt.data, v, tt.wantErr)
 			}
 			if !strings.Contains(err.Error(), tt.wantErr) || !strings.HasPrefix(err.Error(), "load vectors: ") {
-				t.Errorf("LoadVectors(% x) error %q, want it to start with %q and contain %q", tt.data, err, "load vectors: ", tt.wantErr)
+				t.Errorf("loadVectors(% x) error %q, want it to start with %q and contain %q", tt.data, err, "load vectors: ", tt.wantErr)
 			}
 		})
 	}
@@ -280,25 +280,25 @@ func FuzzLoadVectors(f *testing.F) {
 	f.Add([]byte("HGV1\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := LoadVectors(data)
+		v, err := loadVectors(data)
 		if err != nil {
 			return
 		}
-		dst := make([]float32, v.Dim())
+		dst := make([]float32, v.dim)
 		for _, w := range []string{"", "a", "ab", "nato", "zebra", "\xff\xff"} {
-			if v.AddTo(dst, w, 1) != v.Has(w) {
-				t.Errorf("AddTo(%q) and Has(%q) disagree", w, w)
+			if v.addTo(dst, w, 1) != v.has(w) {
+				t.Errorf("addTo(%q) and has(%q) disagree", w, w)
 			}
 		}
-		if v.AddTo(dst[:len(dst)-1], "ab", 1) {
-			t.Error("AddTo with a short dst returned true")
+		if v.addTo(dst[:len(dst)-1], "ab", 1) {
+			t.Error("addTo with a short dst returned true")
 		}
 	})
 }
 
 func BenchmarkLoadVectors(b *testing.B) {
 	for b.Loop() {
-		if _, err := LoadVectors(gloveData); err != nil {
+		if _, err := loadVectors(gloveData); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -310,9 +310,9 @@ func BenchmarkVectorsAddTo(b *testing.B) {
 		b.Fatal(err)
 	}
 	words := []string{"nato", "secretary", "general", "handover", "brussels", "nosuchwordzz"}
-	dst := make([]float32, v.Dim())
+	dst := make([]float32, v.dim)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		v.AddTo(dst, words[i%len(words)], 0.5)
+		v.addTo(dst, words[i%len(words)], 0.5)
 	}
 }

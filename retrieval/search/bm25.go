@@ -1,4 +1,4 @@
-package retrieval
+package search
 
 import (
 	"math"
@@ -13,15 +13,15 @@ type termStats struct {
 
 func newTermStats() *termStats { return &termStats{df: map[string]int{}} }
 
-func (s *termStats) add(toks []token) {
+func (s *termStats) add(toks []Token) {
 	s.n++
 	seen := map[string]bool{}
 	for _, t := range toks {
-		if isStop(t.word) || seen[t.stem] {
+		if IsStop(t.Word) || seen[t.Stem] {
 			continue
 		}
-		seen[t.stem] = true
-		s.df[t.stem]++
+		seen[t.Stem] = true
+		s.df[t.Stem]++
 	}
 }
 
@@ -34,9 +34,6 @@ func (s *termStats) idf(stem string) float64 {
 	}
 	return math.Log(1 + (float64(s.n)-df+0.5)/(df+0.5))
 }
-
-// idfOf is idf by stem ID, through the index's table of stems.
-func (ix *Index) idfOf(id uint32) float64 { return ix.stats.idf(ix.stemOf[id]) }
 
 // bm25 is an inverted index over stemmed passages.
 type bm25 struct {
@@ -59,17 +56,17 @@ const (
 	bm25B  = 0.75
 )
 
-func newBM25(stats *termStats, docs [][]token) *bm25 {
+func newBM25(stats *termStats, docs [][]Token) *bm25 {
 	b := &bm25{stats: stats, postings: map[string][]posting{}, lengths: make([]int, len(docs))}
 	total := 0
 	for i, toks := range docs {
 		tf := map[string]int32{}
 		n := 0
 		for _, t := range toks {
-			if isStop(t.word) {
+			if IsStop(t.Word) {
 				continue
 			}
-			tf[t.stem]++
+			tf[t.Stem]++
 			n++
 		}
 		b.lengths[i] = n
@@ -84,9 +81,11 @@ func newBM25(stats *termStats, docs [][]token) *bm25 {
 	return b
 }
 
-type scored struct {
-	doc   int
-	score float64
+// Hit is a passage a search found: its position in the passages the
+// index was built from, and its score (cosine or BM25).
+type Hit struct {
+	Pos   int
+	Score float64
 }
 
 // search scores every passage that holds a query term and returns the best
@@ -95,7 +94,7 @@ type scored struct {
 // expansions). Scores add up in a dense array, and a bounded heap keeps the
 // best k: at 100,000 passages a map and a full sort cost more than the
 // rest of the answer.
-func (b *bm25) search(terms map[string]float64, k int) []scored {
+func (b *bm25) search(terms map[string]float64, k int) []Hit {
 	accp, _ := b.accs.Get().(*[]float64)
 	if accp == nil || len(*accp) != len(b.lengths) {
 		acc := make([]float64, len(b.lengths))
@@ -120,7 +119,7 @@ func (b *bm25) search(terms map[string]float64, k int) []scored {
 	}
 	var h topK
 	for _, d := range touched {
-		h.offer(scored{doc: int(d), score: acc[d]}, k)
+		h.offer(Hit{Pos: int(d), Score: acc[d]}, k)
 		acc[d] = 0
 	}
 	b.accs.Put(accp)
