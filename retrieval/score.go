@@ -58,12 +58,13 @@ const (
 	aFutureMiss  // it does not speak of the future asked about
 	aUnmatched   // IDF share of question words the corpus has nothing for
 	aUnknownName // the question names someone the corpus never mentions
+	aOpinion     // the question asks what readers think
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "margin", "top type missing", "top names missing", "top future missing",
-	"unmatched words", "unknown name",
+	"unmatched words", "unknown name", "opinion",
 }
 
 // model is fitted on the dev split (go test ./retrieval -run TestFitModel
@@ -150,6 +151,9 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	a[aUnmatched] = q.unmatched
 	if q.unknownName {
 		a[aUnknownName] = 1
+	}
+	if q.opinion {
+		a[aOpinion] = 1
 	}
 	return a
 }
