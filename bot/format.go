@@ -99,6 +99,11 @@ func FormatAnswer(a retrieval.Answer, key string) []Message {
 	if len(notes) > 0 {
 		text = "*" + strings.Join(notes, " ") + "*\n\n" + text
 	}
+	if c := a.Closest; c != nil && a.Abstained {
+		// Not an answer: the nearest the articles come, for the reader to
+		// judge, never numbered as a source.
+		text += "\n\n*The closest the articles come (not an answer):* " + quoted(c.Text) + " — *" + c.Title + "*"
+	}
 	var msgs []Message
 	for _, chunk := range cutText(Split(Neutralise(text), maxContent)) {
 		msgs = append(msgs, Message{Content: chunk})

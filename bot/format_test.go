@@ -382,3 +382,23 @@ func TestFormatPartial(t *testing.T) {
 		t.Errorf("long preview: %d characters, ends %q", n, long[len(long)-80:])
 	}
 }
+
+// TestFormatAbstentionClosest checks that an abstention shows the closest
+// sentence labelled as no answer, with no sources embed or button, and
+// that an answer never shows one.
+func TestFormatAbstentionClosest(t *testing.T) {
+	closest := &retrieval.Citation{Title: "Bridge news", Text: "The bridge opened on @everyone Monday."}
+	msgs := FormatAnswer(retrieval.Answer{Text: "The articles don't say.", Abstained: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
+	if len(msgs) != 1 {
+		t.Fatalf("got %d messages, want 1", len(msgs))
+	}
+	m := msgs[0]
+	want := "The articles don't say.\n\n*The closest the articles come (not an answer):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
+	if m.Content != want || len(m.Embeds) != 0 {
+		t.Errorf("content %q, %d embeds; want %q and none", m.Content, len(m.Embeds), want)
+	}
+	msgs = FormatAnswer(retrieval.Answer{Text: "It opened on Monday. [1]", Citations: cannedCitations[:1], Closest: closest}, "1")
+	if strings.Contains(msgs[0].Content, "closest") {
+		t.Errorf("an answer shows a closest sentence: %q", msgs[0].Content)
+	}
+}

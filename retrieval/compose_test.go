@@ -130,3 +130,23 @@ func TestComposeAbstainsAndLabelsOpinions(t *testing.T) {
 		t.Errorf("opinion answer = %q, want the label and the comment in quotes", a.Text)
 	}
 }
+
+// TestAbstentionClosest checks that an abstention names the nearest
+// sentence apart from its citations, and an answer does not.
+func TestAbstentionClosest(t *testing.T) {
+	e := shippedEngine(t)
+	a, err := e.Answer(context.Background(), Request{Question: "In which city was Jens Stoltenberg born?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Abstained || len(a.Citations) != 0 || a.Closest == nil || a.Closest.Text == "" || a.Closest.Doc == "" {
+		t.Errorf("unanswerable: got %+v, want an abstention with no citations and a closest sentence", a)
+	}
+	a, err = e.Answer(context.Background(), Request{Question: "Who succeeded Jens Stoltenberg?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || a.Closest != nil {
+		t.Errorf("answerable: got %+v, want an answer without a closest sentence", a)
+	}
+}

@@ -125,6 +125,11 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		// The extractive answer is the fallback whenever the model fails.
 		a = e.answerLLM(ctx, req, tr.context, a)
 	}
+	if a.Abstained && len(tr.ranked) > 0 {
+		closest := []Citation{ix.citation(0, tr.ranked[0].pos)}
+		e.addURLs(closest)
+		a.Closest = &closest[0]
+	}
 	if q.atype == typeWhen && a.Mode == ModeExtractive {
 		e.resolveDates(&a)
 	}

@@ -345,3 +345,34 @@ Sources:
 		t.Errorf("writeAnswer (-want +got):\n%s", diff)
 	}
 }
+
+// TestAskAbstentionShowsClosest checks that an abstention says so, shows
+// the nearest sentence labelled as no answer and never as a source, and
+// that JSON keeps abstained: true.
+func TestAskAbstentionShowsClosest(t *testing.T) {
+	const q = "In which city was Jens Stoltenberg born?"
+	out, errOut, code := runCLI(t, "", nil, "ask", q)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.HasPrefix(out, "The articles don't say.") || !strings.Contains(out, "The closest the articles come (not an answer):") || strings.Contains(out, "Sources:") {
+		t.Errorf("human output:\n%s\nwant the abstention, the closest sentence labelled, no sources", out)
+	}
+	out, errOut, code = runCLI(t, "", nil, "ask", "--json", q)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var a struct {
+		Abstained bool              `json:"abstained"`
+		Citations []json.RawMessage `json:"citations"`
+		Closest   *struct {
+			Text string `json:"text"`
+		} `json:"closest"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !a.Abstained || len(a.Citations) != 0 || a.Closest == nil || a.Closest.Text == "" {
+		t.Errorf("JSON = %s, want abstained, no citations, a closest sentence", out)
+	}
+}
