@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/handover/handover/corpus"
 	"github.com/handover/handover/retrieval/lexicon"
@@ -26,6 +27,8 @@ type Index struct {
 	lex      *lexicon.Lexicon
 	facts    *passageFacts
 	model    *model
+	// stemCache maps words of the lexicon to their stems (see lexStem).
+	stemCache sync.Map
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the

@@ -262,13 +262,20 @@ func startsUpper(s string) bool {
 func (ix *Index) lexicalAlts(t search.Token) []alt {
 	var out []alt
 	have := map[uint32]bool{}
-	add := func(word string, ch channel, sim float64) {
-		id, ok := ix.lookup.StemID(search.Stem(word))
-		if !ok || have[id] || ix.lookup.DF(search.Stem(word)) == 0 {
-			return
+	// known returns the stem ID of a word the passages use and that no
+	// earlier alt stands for.
+	known := func(st string) (uint32, bool) {
+		id, ok := ix.lookup.StemID(st)
+		if !ok || have[id] || ix.lookup.DF(st) == 0 {
+			return 0, false
 		}
-		have[id] = true
-		out = append(out, alt{id: id, ch: ch, sim: sim})
+		return id, true
+	}
+	add := func(word string, ch channel, sim float64) {
+		if id, ok := known(search.Stem(word)); ok {
+			have[id] = true
+			out = append(out, alt{id: id, ch: ch, sim: sim})
+		}
 	}
 	add(t.Word, chExact, 1)
 	for _, l := range ix.lex.Lemmas(t.Word) {
@@ -277,24 +284,40 @@ func (ix *Index) lexicalAlts(t search.Token) []alt {
 	for _, v := range lexicon.SpellingVariants(t.Word) {
 		add(v, chExact, 1)
 	}
-	qv := ix.lookup.Unit(t.Word)
+	var qv []float32
+	qvDone := false
 	for _, r := range ix.lex.Related(t.Word) {
 		ch := chWordNet
 		switch r.Kind {
 		case lexicon.Hypernym, lexicon.Hyponym:
-			// A famous general is an instance of "general", not a word
-			// for one.
-			if ix.lex.Proper(r.Word) && !ix.lex.Proper(t.Word) {
-				continue
-			}
 			ch = chBroader
 		case lexicon.PartOf, lexicon.HasPart:
 			ch = chPart
 		}
+		checked := false
 		for _, w := range strings.Fields(r.Word) {
-			if !search.IsStop(w) {
-				add(w, ch, ix.relatedness(qv, w))
+			if search.IsStop(w) {
+				continue
 			}
+			// Most related words are not in the articles: the checks
+			// that cost more come after that one.
+			id, ok := known(ix.lexStem(w))
+			if !ok {
+				continue
+			}
+			if ch == chBroader && !checked {
+				// A famous general is an instance of "general", not a
+				// word for one.
+				if ix.lex.Proper(r.Word) && !ix.lex.Proper(t.Word) {
+					break
+				}
+				checked = true
+			}
+			if !qvDone {
+				qv, qvDone = ix.lookup.Unit(t.Word), true
+			}
+			have[id] = true
+			out = append(out, alt{id: id, ch: ch, sim: ix.relatedness(qv, w)})
 		}
 	}
 	if len(out) == 0 && len([]rune(t.Word)) >= 4 {
@@ -312,6 +335,19 @@ func (ix *Index) lexicalAlts(t search.Token) []alt {
 		add(nb.Word, chVector, float64(nb.Sim))
 	}
 	return out
+}
+
+// lexStem stems a word of the lexicon, remembering the stem: WordNet's
+// related words recur from question to question, and stemming them costs
+// more than the rest of the analysis. The cache is bounded by the
+// lexicon's vocabulary: question words themselves are never cached.
+func (ix *Index) lexStem(w string) string {
+	if st, ok := ix.stemCache.Load(w); ok {
+		return st.(string)
+	}
+	st := search.Stem(w)
+	ix.stemCache.Store(w, st)
+	return st
 }
 
 // relatedness is the credit a WordNet relation earns: the GloVe cosine of

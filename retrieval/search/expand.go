@@ -58,10 +58,16 @@ func (e *expander) rowsOf(ts []Token) []int32 {
 }
 
 // Unit returns word's unit GloVe vector, or nil when the word has none.
+// The caller must not change it: a word of the corpus gets its row of the
+// expander's matrix, computed once at build time.
 func (ix *Index) Unit(word string) []float32 {
 	e := ix.expand
 	if e.vecs == nil {
 		return nil
+	}
+	if r, ok := e.row[word]; ok {
+		dim := e.vecs.dim
+		return e.mat[int(r)*dim : (int(r)+1)*dim : (int(r)+1)*dim]
 	}
 	q := make([]float32, e.vecs.dim)
 	if !e.vecs.addTo(q, word, 1) {
