@@ -19,7 +19,7 @@ func TestDebugQuestion(t *testing.T) {
 	}
 	e := shippedEngine(t)
 	q := e.index.analyse(*debugQuestion)
-	t.Logf("type %d opinion %v future %v speech %v unmatched %.2f unknownName %v", q.atype, q.opinion, q.future, q.speech, q.unmatched, q.unknownName)
+	t.Logf("type %d opinion %v speech %v unmatched %.2f unknownName %v", q.atype, q.opinion, q.speech, q.unmatched, q.unknownName)
 	for _, term := range q.terms {
 		var alts []string
 		for _, a := range term.alts {

@@ -18,7 +18,6 @@ type passageFacts struct {
 	// sentence and never in lower case: names.
 	proper map[uint32]bool
 	types  []uint16 // per passage, a bit per answer type the text holds
-	future []bool   // the passage speaks of what will happen
 	quote  []bool   // the passage holds quotation marks
 	// names holds, per passage, the proper stems it uses.
 	names [][]uint32
@@ -43,7 +42,6 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 	f := &passageFacts{
 		proper:   map[uint32]bool{},
 		types:    make([]uint16, n),
-		future:   make([]bool, n),
 		quote:    make([]bool, n),
 		speakers: make([][]uint32, n),
 		names:    make([][]uint32, n),
@@ -58,7 +56,6 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 					f.types[i] |= 1 << t
 				}
 			}
-			f.future[i] = futureRe.MatchString(text)
 			f.quote[i] = quoteMarkRe.MatchString(text)
 			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
 		}

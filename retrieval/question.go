@@ -44,7 +44,6 @@ var (
 	whereRe   = regexp.MustCompile(`(?i)^\W*where\b|\b(what (city|country|place)|in which (city|country|place)|which (city|country|place))\b`)
 	whyRe     = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?(why|how come)\b|\b(what (for|reason)|the reason)\b`)
 	opinionRe = regexp.MustCompile(`(?i)\b(viewers?|readers?|comments?|commenters?|commentators?|opinions?|public think|people (think|say|saying|said|feel|online))\b`)
-	futureQRe = regexp.MustCompile(`(?i)\b(will|shall|going to|gonna|next|future|plans?|upcoming|expected|expect)\b`)
 	speechQRe = regexp.MustCompile(`(?i)\b(say|said|says|saying|quote|quoted|words|remarks?|statement|tell|told|think|thinks|thought|describe|described|urge|urged|warn|warned|call|called|promise|promised|vow|vowed|pledge|pledged|stress|stressed|view|views|stance)\b`)
 
 	dateLikeRe     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|yesterday|today|last week|next month|(19|20)\d\d)\b`)
@@ -57,7 +56,6 @@ var (
 	durationLikeRe = regexp.MustCompile(`(?i)\b(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)[- ](years?|months?|weeks?|days?|hours?)\b|\bdecades?\b|\bsince (19|20)\d\d\b|\b(first|second|third|fourth|fifth) (year|month|week)\b|\bfor (many|several) (years|months|weeks)\b`)
 	nameRe         = regexp.MustCompile(`\b[A-Z][a-z]+ [A-Z][a-z]+\b`)
 	reasonLikeRe   = regexp.MustCompile(`(?i)\b(because|since|as a result|due to|so that|in order to|to ensure|reason|aims? to|aimed|meant to|given|amid|after)\b`)
-	futureRe       = regexp.MustCompile(`(?i)\b(will|shall|going to|upcoming|next|plans? to|expected to|future|intends? to|aims? to)\b`)
 	quoteMarkRe    = regexp.MustCompile(`["“”]`)
 )
 
@@ -126,7 +124,6 @@ type analysis struct {
 	terms   []term
 	atype   answerType
 	opinion bool // asks what readers or viewers think
-	future  bool // asks about what will happen
 	speech  bool // asks what someone said
 	// unmatched is the IDF share of the question's words the corpus has
 	// nothing for, in any channel but word vectors.
@@ -143,7 +140,7 @@ type analysis struct {
 func (ix *Index) analyse(question string) analysis {
 	text := lexicon.Expand(question)
 	q := analysis{text: text, atype: questionType(text), opinion: opinionRe.MatchString(text),
-		future: futureQRe.MatchString(text), speech: speechQRe.MatchString(text)}
+		speech: speechQRe.MatchString(text)}
 	capital := capitalised(text)
 	seen := map[string]bool{}
 	var total, unmatched float64

@@ -18,8 +18,6 @@ import (
 const (
 	fBias         = iota
 	fCovExact     // IDF share of question words the sentence holds as such
-	fCovBroader   // ... holds as a broader or narrower word
-	fCovPart      // ... holds as its whole or a part of it
 	fCovDescribed // ... holds as a name the word describes elsewhere ("the norwegian")
 	fCovVector    // ... holds as a word near in GloVe space (times the cosine)
 	fCovContext   // ... finds only in the sentences either side
@@ -28,11 +26,8 @@ const (
 	fFocusMiss    // the weightiest question word is nowhere near the sentence
 	fNameMiss     // IDF share of the names asked about that are not near it
 	fTypeMiss     // the question asks for a kind of answer the sentence lacks
-	fTypeNear     // ... but a sentence either side holds it
 	fQuote        // asked what someone said, the sentence quotes someone
 	fSpeaker      // asked about a person, the sentence quotes that person
-	fFutureMiss   // asked about the future, the sentence does not speak of it
-	fUnmatched    // IDF share of question words the corpus has nothing for
 	fShort        // the sentence has fewer than six words
 	fBigram       // share of the question's word pairs the sentence holds as pairs
 	fLead         // the sentence is among the first of its article
@@ -40,9 +35,8 @@ const (
 )
 
 var featureNames = [nFeatures]string{
-	"bias", "coverage exact", "coverage broader", "coverage part", "coverage described", "coverage vector",
-	"coverage context", "soft coverage", "content coverage", "focus missing", "names missing",
-	"type missing", "type in neighbour", "quote", "speaker", "future missing", "unmatched words", "short",
+	"bias", "coverage exact", "coverage described", "coverage vector", "coverage context", "soft coverage",
+	"content coverage", "focus missing", "names missing", "type missing", "quote", "speaker", "short",
 	"bigrams", "lead",
 }
 
@@ -55,7 +49,6 @@ const (
 	aMargin      // how far it stands above the rest of the pool
 	aTypeMiss    // it lacks the kind of answer asked for
 	aNameMiss    // it lacks names the question asks about
-	aFutureMiss  // it does not speak of the future asked about
 	aUnmatched   // IDF share of question words the corpus has nothing for
 	aUnknownName // the question names someone the corpus never mentions
 	aOpinion     // the question asks what readers think
@@ -63,8 +56,8 @@ const (
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
-	"bias", "top score", "margin", "top type missing", "top names missing", "top future missing",
-	"unmatched words", "unknown name", "opinion",
+	"bias", "top score", "margin", "top type missing", "top names missing", "unmatched words",
+	"unknown name", "opinion",
 }
 
 // model is fitted on the dev split (go test ./retrieval -run TestFitModel
@@ -147,7 +140,6 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	}
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
-	a[aFutureMiss] = top.x[fFutureMiss]
 	a[aUnmatched] = q.unmatched
 	if q.unknownName {
 		a[aUnknownName] = 1
@@ -350,10 +342,9 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		switch {
 		case ch == chExact:
 			x[fCovExact] += t.weight
-		case ch == chBroader:
-			x[fCovBroader] += t.weight
-		case ch == chPart:
-			x[fCovPart] += t.weight
+		case ch == chBroader || ch == chPart:
+			// Counted in content and soft coverage only: a column of
+			// their own did not raise the cross-validated figure.
 		case ch == chDescribed:
 			x[fCovDescribed] += t.weight
 		case ch == chVector:
@@ -369,7 +360,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		}
 	}
 	if total > 0 {
-		for _, f := range []int{fCovExact, fCovBroader, fCovPart, fCovDescribed, fCovVector, fCovContext, fSoftCov} {
+		for _, f := range []int{fCovExact, fCovDescribed, fCovVector, fCovContext, fSoftCov} {
 			x[f] /= total
 		}
 	}
@@ -381,9 +372,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 	}
 	if q.atype != typeOther {
 		switch {
-		case ix.facts.has(pos, q.atype):
-		case ix.neighbourHas(pos, q.atype):
-			x[fTypeNear] = 1
+		case ix.facts.has(pos, q.atype), ix.neighbourHas(pos, q.atype):
 		default:
 			x[fTypeMiss] = 1
 		}
@@ -391,10 +380,6 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 	if q.speech && ix.facts.quote[pos] {
 		x[fQuote] = 1
 	}
-	if q.future && !ix.facts.future[pos] {
-		x[fFutureMiss] = 1
-	}
-	x[fUnmatched] = q.unmatched
 	if len(ix.lookup.Stems(pos)) < 6 {
 		x[fShort] = 1
 	}
