@@ -109,15 +109,10 @@ func (ix *Index) Similar(word string, k int, minSim float32) []Neighbour {
 		return nil
 	}
 	dim := e.vecs.dim
-	q := make([]float32, dim)
-	if !e.vecs.addTo(q, word, 1) {
+	q := ix.Unit(word)
+	if q == nil {
 		return nil
 	}
-	n := norm(q)
-	if n == 0 {
-		return nil
-	}
-	scale(q, 1/n)
 	var out []Neighbour
 	for i, w := range e.words {
 		s := dot(q, e.mat[i*dim:(i+1)*dim])
