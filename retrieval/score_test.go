@@ -1,0 +1,53 @@
+package retrieval
+
+import "testing"
+
+// TestFeatures checks single features on a small corpus: each case names
+// a question, a sentence and the feature that must (or must not) fire.
+func TestFeatures(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\n" +
+			"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\n" +
+			"Costa thanked the engineers.\n\n" +
+			"The bridge has four lanes and a cycle path.\n",
+	})
+	tests := []struct {
+		name     string
+		q        string
+		sentence string
+		feature  int
+		want     bool
+	}{
+		{"the word itself is exact coverage", "who opened the bridge?", "opened the bridge", fCovExact, true},
+		{"a description written before a name stands for the name", "what did the portuguese mayor thank?", "Costa thanked", fCovDescribed, true},
+		{"a name asked about and absent is missing", "what did Costa open?", "four lanes", fNameMiss, true},
+		{"a name asked about and present is not missing", "what did Costa open?", "Costa thanked", fNameMiss, false},
+		{"a when-question on a sentence without a date misses its type", "when did costa thank the engineers?", "four lanes", fTypeMiss, true},
+		{"a when-question on a sentence with a date has its type", "when was the bridge opened?", "opened the bridge", fTypeMiss, false},
+		{"the first sentences of an article lead", "how many lanes?", "opened the bridge", fLead, true},
+		{"word pairs matched as pairs", "what is the cycle path?", "cycle path", fBigram, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := ix.features(ix.analyse(tt.q), posOf(t, ix, tt.sentence))
+			if got := x[tt.feature] > 0; got != tt.want {
+				t.Errorf("%s for %q on %q = %.2f, want fired %v", featureNames[tt.feature], tt.q, tt.sentence, x[tt.feature], tt.want)
+			}
+		})
+	}
+}
+
+// TestStrictTypesGate checks that a when-question never ranks a sentence
+// that holds no date, in it or beside it.
+func TestStrictTypesGate(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n\nThe mayor thanked the engineers for the bridge.\n",
+	})
+	q := ix.analyse("when did the mayor thank the engineers?")
+	ranked := ix.score(q, []int{posOf(t, ix, "opened"), posOf(t, ix, "thanked")})
+	for _, c := range ranked {
+		if !ix.facts.has(c.pos, typeWhen) && !ix.neighbourHas(c.pos, typeWhen) {
+			t.Errorf("ranked %q, which holds no date", ix.passages[c.pos].Text)
+		}
+	}
+}
