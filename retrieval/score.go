@@ -210,6 +210,11 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 			if a.ch != chExact {
 				w = 0.5 * a.sim
 			}
+			if w < minSearchWeight {
+				// Weak stand-ins cost postings (at scale, most of the
+				// search) and bring passages that score low anyway.
+				continue
+			}
 			st := ix.lookup.StemOf(a.id)
 			terms[st] = math.Max(terms[st], w)
 		}
@@ -253,6 +258,10 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 	}
 	return pool, nil
 }
+
+// minSearchWeight is the least weight a stand-in word needs to be searched
+// by BM25: a WordNet relation whose GloVe relatedness is under 0.5.
+const minSearchWeight = 0.25
 
 // score computes the features of each pooled passage and ranks them by
 // the model's score, ties broken by position.
