@@ -4,21 +4,64 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
 
-var debugQuestion = flag.String("debugq", "", "print the ranked candidates and features of one question")
+var debugQuestion = flag.String("debugq", "", "print the analysis, candidates and features of one question")
 
-// TestDebugQuestion prints how one question is analysed and ranked:
+// TestTrace checks what every question's way through the pipeline must
+// hold, on a few questions: the candidates come from the pool and are
+// ranked best first, the confidence is a probability, the answer abstains
+// exactly when the confidence is under the threshold, and the LLM's
+// context comes from the candidates. With -debugq it prints one
+// question's analysis and candidates instead:
 //
-//	go test ./retrieval -run TestDebugQuestion -debugq 'who is rutte' -v
-func TestDebugQuestion(t *testing.T) {
-	if *debugQuestion == "" {
-		t.Skip("a tool, not a test: pass -debugq")
-	}
+//	go test ./retrieval -run TestTrace -debugq 'who is rutte' -v
+func TestTrace(t *testing.T) {
 	e := shippedEngine(t)
-	q := e.index.analyse(*debugQuestion)
+	questions := []string{"Who succeeded Jens Stoltenberg?", "how old is mark rutte", "what do viewers think of rutte?", "when was crimea annexed"}
+	if *debugQuestion != "" {
+		questions = []string{*debugQuestion}
+	}
+	for _, question := range questions {
+		tr, err := e.trace(context.Background(), Request{Question: question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tr.ranked) > tr.pool || tr.confidence < 0 || tr.confidence > 1 {
+			t.Errorf("%q: %d ranked of a pool of %d, confidence %.2f", question, len(tr.ranked), tr.pool, tr.confidence)
+		}
+		if !slices.IsSortedFunc(tr.ranked, func(a, b candidate) int { return -cmpFloat(a.score, b.score) }) {
+			t.Errorf("%q: candidates not ranked best first", question)
+		}
+		if want := len(tr.ranked) == 0 || tr.confidence < e.index.model.Threshold; tr.answer.Abstained != want {
+			t.Errorf("%q: abstained %v with confidence %.2f and threshold %.2f", question, tr.answer.Abstained, tr.confidence, e.index.model.Threshold)
+		}
+		for _, pos := range tr.context {
+			if !slices.ContainsFunc(tr.ranked, func(c candidate) bool { return c.pos == pos }) {
+				t.Errorf("%q: LLM context passage %d is not a candidate", question, pos)
+			}
+		}
+		if *debugQuestion != "" {
+			printTrace(t, e, question, tr)
+		}
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func printTrace(t *testing.T, e *Engine, question string, tr trace) {
+	q := e.index.analyse(question)
 	t.Logf("type %d opinion %v speech %v unmatched %.2f unknownName %v", q.atype, q.opinion, q.speech, q.unmatched, q.unknownName)
 	for _, term := range q.terms {
 		var alts []string
@@ -26,10 +69,6 @@ func TestDebugQuestion(t *testing.T) {
 			alts = append(alts, fmt.Sprintf("%s/%d/%.2f", e.index.lookup.StemOf(a.id), a.ch, a.sim))
 		}
 		t.Logf("  term %q w %.2f name %v alts %s", term.word, term.weight, term.name, strings.Join(alts, " "))
-	}
-	tr, err := e.trace(context.Background(), Request{Question: *debugQuestion})
-	if err != nil {
-		t.Fatal(err)
 	}
 	t.Logf("confidence %.2f answer %.200q", tr.confidence, tr.answer.Text)
 	for i, c := range tr.ranked[:min(8, len(tr.ranked))] {

@@ -368,6 +368,9 @@ func TestFitModel(t *testing.T) {
 			bestLambda, bestScore, bestTau, bestGap = lambda, s, tau, gap
 		}
 	}
+	if *ablate {
+		backwardElimination(t, qs, bestLambda)
+	}
 	w, a := fitBoth(qs, bestLambda)
 	m := model{Rank: map[string]float64{}, Answer: map[string]float64{}, Threshold: round(bestTau, 2), SupportGap: bestGap,
 		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f; support gap %.2f. Penalty, threshold and gap chosen by %d-fold cross-validation (repeated 3 times) grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
@@ -421,25 +424,15 @@ func round(x float64, places int) float64 {
 	return math.Round(x*p) / p
 }
 
-var ablate = flag.Bool("ablate", false, "report the cross-validated objective without each feature")
+var ablate = flag.Bool("ablate", false, "with TestFitModel, run backward elimination of the ranking features")
 
-// TestAblation drops each feature in turn and reports the cross-validated
-// objective without it: a feature whose removal does not lower the figure
-// has not earned its place.
+// backwardElimination drops, one at a time, the feature whose absence
+// scores best in cross-validation, while that is no worse than keeping
+// it: a feature whose removal does not lower the figure has not earned its
+// place. TestFitModel runs it when asked (it takes minutes):
 //
-//	go test ./retrieval -run TestAblation -ablate -v
-func TestAblation(t *testing.T) {
-	if !*ablate {
-		t.Skip("a tool, not a test: pass -ablate")
-	}
-	e := shippedEngine(t)
-	qs := fitData(t, e, casesIn(loadEval(t), splitDev))
-	m, err := loadModel(modelJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lambda := 1.0
-	fmt.Sscanf(m.Fitted, "ranking: softmax over candidates, L2 %g", &lambda)
+//	go test ./retrieval -run TestFitModel -ablate -v
+func backwardElimination(t *testing.T, qs []fitQuestion, lambda float64) {
 	without := func(qs []fitQuestion, f int) []fitQuestion {
 		drop := make([]fitQuestion, len(qs))
 		for i, q := range qs {
@@ -452,8 +445,6 @@ func TestAblation(t *testing.T) {
 		}
 		return drop
 	}
-	// Backward elimination: drop the feature whose absence scores best,
-	// while that is no worse than keeping it.
 	_, _, base := bestThreshold(crossValidate(qs, lambda))
 	t.Logf("all features: %.3f (L2 %g)", base, lambda)
 	removed := map[int]bool{}
