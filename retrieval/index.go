@@ -20,13 +20,14 @@ type docMeta struct {
 // (facts), the fitted model that scores them and the lexicon that relates
 // a question's words to theirs.
 type Index struct {
-	passages []corpus.Passage
-	docs     map[string]docMeta
-	lookup   *search.Index
-	remote   *remote // API embeddings, when configured
-	lex      *lexicon.Lexicon
-	facts    *passageFacts
-	model    *model
+	passages   []corpus.Passage
+	docs       map[string]docMeta
+	lookup     *search.Index
+	remote     *remote // API embeddings, when configured
+	lex        *lexicon.Lexicon
+	facts      *passageFacts
+	model      *model
+	quoteIndex []corpus.Quote // the corpus's quote index
 	// stemCache maps words of the lexicon to their stems (see lexStem).
 	stemCache sync.Map
 }
@@ -58,6 +59,9 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *search.Vectors) (*I
 	if ix.lookup, err = search.Build(ctx, ix.passages, vecs, lex); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	ix.facts = newPassageFacts(ix, c.Quotes())
+	// The quote index is built once here: the speakers of passages need
+	// it, and the engine's quote library reuses it.
+	ix.quoteIndex = c.Quotes()
+	ix.facts = newPassageFacts(ix, ix.quoteIndex)
 	return ix, nil
 }

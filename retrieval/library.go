@@ -42,7 +42,7 @@ type library struct {
 
 func (e *Engine) lib() *library {
 	e.library.once.Do(func() {
-		e.library.quotes = e.corpus.Quotes()
+		e.library.quotes = e.index.quoteIndex
 		e.library.speakers = e.corpus.Speakers()
 		e.library.timeline = e.corpus.Timeline()
 	})
