@@ -57,7 +57,7 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 			}
 		}
 		for _, pos := range run {
-			if !containsInt(picked, pos) {
+			if !slices.Contains(picked, pos) {
 				picked = append(picked, pos)
 			}
 		}
@@ -190,7 +190,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 				cited[src] = true
 				a.Citations = append(a.Citations, ix.citation(n, src))
 			}
-			if !containsInt(marks, n) {
+			if !slices.Contains(marks, n) {
 				marks = append(marks, n)
 			}
 		}
@@ -210,7 +210,7 @@ func (ix *Index) citation(n, pos int) Citation {
 	if p.Kind == corpus.KindComment {
 		kind = string(corpus.KindComment)
 	}
-	return Citation{N: n, Doc: p.Doc, Title: m.title, Publisher: m.publisher, Date: m.date, Kind: kind, Text: p.Text, Passage: p.ID}
+	return Citation{N: n, Doc: p.Doc, Title: m.title, Publisher: m.publisher, Date: m.date, URL: m.url, Kind: kind, Text: p.Text, Passage: p.ID}
 }
 
 // startsWithPronoun reports whether a sentence opens with a personal
@@ -221,15 +221,6 @@ func startsWithPronoun(s string) bool {
 	switch strings.TrimRight(w, ",;:") {
 	case "He", "She", "They", "His", "Her", "Their", "Him", "Them":
 		return true
-	}
-	return false
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
 	}
 	return false
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -126,25 +125,14 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		a = e.answerLLM(ctx, req, tr.context, a)
 	}
 	if a.Abstained && len(tr.ranked) > 0 {
-		closest := []Citation{ix.citation(0, tr.ranked[0].pos)}
-		e.addURLs(closest)
-		a.Closest = &closest[0]
+		closest := ix.citation(0, tr.ranked[0].pos)
+		a.Closest = &closest
 	}
 	if q.atype == typeWhen && a.Mode == ModeExtractive {
 		e.resolveDates(&a)
 	}
-	e.addURLs(a.Citations)
 	tr.answer = a
 	return tr, nil
-}
-
-// addURLs fills in each citation's article URL, where known.
-func (e *Engine) addURLs(cs []Citation) {
-	for i := range cs {
-		if a := e.corpus.Article(cs[i].Doc); a != nil {
-			cs[i].URL = a.URL
-		}
-	}
 }
 
 // mergeTerms adds the earlier question's terms at a lower weight, so they
@@ -179,5 +167,3 @@ func (e *Engine) Sources() []Source {
 	}
 	return out
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

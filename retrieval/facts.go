@@ -135,7 +135,7 @@ func (f *passageFacts) learnDescriptions(ix *Index) {
 // holds.
 func (f *passageFacts) describes(pos int, d uint32) bool {
 	for _, n := range f.described[d] {
-		if hasAny(f.names[pos], n) {
+		if slices.Contains(f.names[pos], n) {
 			return true
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 // docMeta is what a citation says about an article.
 type docMeta struct {
-	title, publisher, date string
+	title, publisher, date, url string
 }
 
 // Index is what answering needs of a corpus: its passages and articles,
@@ -51,7 +51,7 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *search.Vectors) (*I
 		model:    m,
 	}
 	for _, a := range c.Articles {
-		ix.docs[a.ID] = docMeta{title: a.Title, publisher: a.Publisher, date: a.Date}
+		ix.docs[a.ID] = docMeta{title: a.Title, publisher: a.Publisher, date: a.Date, url: a.URL}
 	}
 	if len(ix.passages) == 0 {
 		return nil, fmt.Errorf("build index: no passages")

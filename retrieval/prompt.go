@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -46,22 +47,15 @@ type promptData struct {
 
 // promptPassages picks the passages to number for the model: the best
 // candidates in rank order, leaving out any that repeat a fact already
-// picked in much the same words (the articles copy each other), so eight
-// slots carry eight facts.
+// picked in much the same words (the articles copy each other), so each
+// slot carries a fact of its own.
 func (ix *Index) promptPassages(cands []candidate) []int {
 	var out []int
 	for _, c := range cands {
 		if len(out) == maxPromptPassages {
 			break
 		}
-		dup := false
-		for _, pos := range out {
-			if pos == c.pos || ix.nearDuplicate(c.pos, pos) {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !slices.Contains(out, c.pos) && !ix.duplicateOfAny(c.pos, out) {
 			out = append(out, c.pos)
 		}
 	}

@@ -138,7 +138,8 @@ func (ix *Index) analyse(question string) analysis {
 			continue
 		}
 		seen[t.Word] = true
-		qt := term{word: t.Word, alts: ix.lexicalAlts(t), vec: ix.lookup.Unit(t.Word)}
+		vec := ix.lookup.Unit(t.Word)
+		qt := term{word: t.Word, alts: ix.lexicalAlts(t, vec), vec: vec}
 		qt.weight = ix.lookup.IDF(t.Stem)
 		if len(qt.alts) > 0 {
 			qt.weight = ix.lookup.IDF(ix.lookup.StemOf(qt.alts[0].id))
@@ -244,15 +245,15 @@ func startsUpper(s string) bool {
 // lexicalAlts finds the corpus stems that stand for question word t, best
 // channel first: the word itself (or its lemma, or its other spelling),
 // WordNet relations, a near spelling of a corpus word (a typo), and the
-// nearest words in GloVe space.
-func (ix *Index) lexicalAlts(t search.Token) []alt {
+// nearest words in GloVe space. qv is the word's unit vector, nil if none.
+func (ix *Index) lexicalAlts(t search.Token, qv []float32) []alt {
 	var out []alt
 	have := map[uint32]bool{}
 	// known returns the stem ID of a word the passages use and that no
 	// earlier alt stands for.
 	known := func(st string) (uint32, bool) {
 		id, ok := ix.lookup.StemID(st)
-		if !ok || have[id] || ix.lookup.DF(st) == 0 {
+		if !ok || have[id] {
 			return 0, false
 		}
 		return id, true
@@ -270,8 +271,6 @@ func (ix *Index) lexicalAlts(t search.Token) []alt {
 	for _, v := range lexicon.SpellingVariants(t.Word) {
 		add(v, chExact, 1)
 	}
-	var qv []float32
-	qvDone := false
 	for _, r := range ix.lex.Related(t.Word) {
 		ch := chWordNet
 		switch r.Kind {
@@ -298,9 +297,6 @@ func (ix *Index) lexicalAlts(t search.Token) []alt {
 					break
 				}
 				checked = true
-			}
-			if !qvDone {
-				qv, qvDone = ix.lookup.Unit(t.Word), true
 			}
 			have[id] = true
 			out = append(out, alt{id: id, ch: ch, sim: ix.relatedness(qv, w)})

@@ -299,8 +299,7 @@ func (ix *Index) near(pos int, id uint32) bool {
 		p.After != "" && pos+1 < len(ix.passages) && ix.lookup.HasStem(pos+1, id)
 }
 
-// features computes the lexical and structural features of the passage at
-// pos for q (cosine and BM25 are filled in by score).
+// features computes the features of the passage at pos for q.
 func (ix *Index) features(q analysis, pos int) featureVec {
 	var x featureVec
 	x[fBias] = 1
@@ -330,6 +329,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 				best, ch = 1, chDescribed
 			}
 		}
+		quoted := q.speech && ix.quotes(pos, t)
 		switch {
 		case ch <= chDescribed:
 			x[fSoftCov] += t.weight * best
@@ -344,7 +344,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		}
 		if t.name {
 			names += t.weight
-			if ch == chCount && !ctx && !(q.speech && ix.quotes(pos, t)) {
+			if ch == chCount && !ctx && !quoted {
 				namesMissing += t.weight
 			}
 		}
@@ -364,7 +364,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		if i == focus && (ch == chCount || ch == chVector) && !ctx {
 			x[fFocusMiss] = 1
 		}
-		if q.speech && ix.quotes(pos, t) {
+		if quoted {
 			x[fSpeaker] = 1
 		}
 	}
@@ -411,7 +411,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 // word t names.
 func (ix *Index) quotes(pos int, t term) bool {
 	for _, a := range t.alts {
-		if a.ch != chVector && hasAny(ix.facts.speakers[pos], a.id) {
+		if a.ch != chVector && slices.Contains(ix.facts.speakers[pos], a.id) {
 			return true
 		}
 	}
@@ -422,13 +422,4 @@ func (ix *Index) neighbourHas(pos int, t answerType) bool {
 	p := ix.passages[pos]
 	return p.Before != "" && pos > 0 && ix.facts.has(pos-1, t) ||
 		p.After != "" && pos+1 < len(ix.passages) && ix.facts.has(pos+1, t)
-}
-
-func hasAny(ids []uint32, id uint32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }

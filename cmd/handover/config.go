@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/handover/handover/retrieval/lexicon"
 	"net/url"
 	"os"
 	"reflect"
@@ -261,38 +262,12 @@ func describe(n *yaml.Node) string {
 func suggest(typed string, names []string) string {
 	best, bestD := "", len(typed)/3+1
 	for _, n := range names {
-		if d := editDistance(strings.ToLower(typed), n); d < bestD {
+		// Distance stops counting past bestD-1, returning bestD then.
+		if d := lexicon.Distance(strings.ToLower(typed), n, bestD-1); d < bestD {
 			best, bestD = n, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Damerau–Levenshtein distance (adjacent swaps count
-// once), so "modle" is one step from "model".
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
 }
 
 // applyEnv sets each key whose HANDOVER_* variable is set, checked like

@@ -11,13 +11,15 @@ import (
 func redactAttr(_ []string, a slog.Attr) slog.Attr {
 	switch a.Value.Kind() {
 	case slog.KindString:
-		if s := a.Value.String(); bot.RedactURLs(s) != s {
-			return slog.String(a.Key, bot.RedactURLs(s))
+		s := a.Value.String()
+		if r := bot.RedactURLs(s); r != s {
+			return slog.String(a.Key, r)
 		}
 	case slog.KindAny:
 		if err, ok := a.Value.Any().(error); ok {
-			if s := err.Error(); bot.RedactURLs(s) != s {
-				return slog.String(a.Key, bot.RedactURLs(s))
+			s := err.Error()
+			if r := bot.RedactURLs(s); r != s {
+				return slog.String(a.Key, r)
 			}
 		}
 	}

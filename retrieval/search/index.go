@@ -231,9 +231,6 @@ func (ix *Index) StemOf(id uint32) string { return ix.stemOf[id] }
 // never use gets the highest weight.
 func (ix *Index) IDF(stem string) float64 { return ix.stats.idf(stem) }
 
-// DF is the number of passages that use a stem.
-func (ix *Index) DF(stem string) int { return ix.stats.df[stem] }
-
 // Stems returns the distinct stem IDs of the passage at pos (its words'
 // and their lemmas'), sorted. The slice is the index's: read it only.
 func (ix *Index) Stems(pos int) []uint32 { return ix.stems[pos] }
