@@ -34,8 +34,11 @@ var (
 
 // Article is one parsed news article.
 type Article struct {
-	ID        string // file name without extension
-	Title     string
+	ID    string // file name without extension
+	Title string
+	// Headline says the title is the article's own headline, not one
+	// made from its lead sentence; a headline is a passage too.
+	Headline  bool
 	Publisher string // "" when the text does not name it
 	Date      string // YYYY-MM-DD, "" when unknown
 	URL       string // where the article was published; "" when unknown
@@ -207,7 +210,8 @@ func Parse(id string, data []byte) (*Article, error) {
 	if len(a.Sentences) == 0 && title == "" {
 		return nil, fmt.Errorf("parse %s: %w", id, ErrEmpty)
 	}
-	if title == "" || metaDateRe.MatchString(title) {
+	a.Headline = title != "" && !metaDateRe.MatchString(title)
+	if !a.Headline {
 		title = leadTitle(a)
 	}
 	a.Title = title

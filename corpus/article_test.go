@@ -153,6 +153,37 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestHeadlinePassage checks that a headline the file gives is a passage
+// of its own, ahead of the sentences, and a title made from the lead
+// sentence is not (it would repeat that sentence).
+func TestHeadlinePassage(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string // passage ID: text
+	}{
+		{"headline", "Big news | Example Times\n\nIt happened. Really.", []string{"x#0: Big news", "x#1: It happened.", "x#2: Really."}},
+		{"lead title", " date 2024-10-01 \n\nRutte took over at a ceremony.", []string{"x#1: Rutte took over at a ceremony."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := Parse("x", []byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range a.Passages() {
+				got = append(got, p.ID+": "+p.Text)
+				if p.Headline && (p.Before != "" || p.After != "" || p.Kind != KindArticle) {
+					t.Errorf("headline passage %+v: want an article passage standing alone", p)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("passages mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestParseRejects(t *testing.T) {
 	tests := []struct {
 		name string

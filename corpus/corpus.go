@@ -301,6 +301,8 @@ type Passage struct {
 	Text    string // the sentence, verbatim
 	Before  string // the previous sentence in the same paragraph, or ""
 	After   string // the next sentence in the same paragraph, or ""
+	// Headline marks the article's headline, which stands alone.
+	Headline bool
 }
 
 // Passages returns every passage of every article, in article order.
@@ -312,9 +314,14 @@ func (c *Corpus) Passages() []Passage {
 	return ps
 }
 
-// Passages returns the article's passages, one per sentence.
+// Passages returns the article's passages: its headline, then one per
+// sentence. People ask what a headline says; it is citable text like any
+// sentence, with ID "<doc>#0".
 func (a *Article) Passages() []Passage {
-	ps := make([]Passage, 0, len(a.Sentences))
+	ps := make([]Passage, 0, len(a.Sentences)+1)
+	if a.Headline {
+		ps = append(ps, Passage{ID: a.ID + "#0", Doc: a.ID, Kind: KindArticle, Text: a.Title, Headline: true})
+	}
 	for i, s := range a.Sentences {
 		p := Passage{ID: s.ID, Doc: s.Doc, Kind: s.Kind, Comment: s.Comment, Text: s.Text}
 		if i > 0 && a.Sentences[i-1].Para == s.Para {

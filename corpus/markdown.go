@@ -106,7 +106,7 @@ func metaDate(s string) (string, bool) {
 // apply sets the article's fields that m gives.
 func (m Meta) apply(a *Article) {
 	if m.Title != "" {
-		a.Title = m.Title
+		a.Title, a.Headline = m.Title, true
 	}
 	if m.Publisher != "" {
 		a.Publisher = m.Publisher

@@ -318,7 +318,8 @@ type synthArticle struct {
 }
 
 func (a *synthArticle) passages() int {
-	n := len(a.comments)
+	n := 1 + len(a.comments) // the headline is a passage
+
 	for _, p := range a.paras {
 		n += len(p)
 	}
@@ -361,11 +362,14 @@ func newSynthetic(n int) synthetic {
 			date: fmt.Sprintf("%d-%02d-%02d", 2015+g.r.IntN(10), 1+g.r.IntN(12), 1+g.r.IntN(28)),
 		}
 		want := min(left, 8+g.r.IntN(23))
+		if left-want == 1 {
+			want-- // the last article needs a headline and a sentence
+		}
 		nComments := 0
 		if want >= 6 && g.r.IntN(3) == 0 {
 			nComments = 1 + g.r.IntN(4)
 		}
-		for body := want - nComments; body > 0; {
+		for body := want - nComments - 1; body > 0; {
 			k := min(body, 1+g.r.IntN(4))
 			para := make([]string, k)
 			for i := range para {
