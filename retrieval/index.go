@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/handover/handover/corpus"
 	"github.com/handover/handover/retrieval/lexicon"
@@ -30,6 +31,11 @@ type Index struct {
 	quoteIndex []corpus.Quote // the corpus's quote index
 	// stemCache maps words of the lexicon to their stems (see lexStem).
 	stemCache sync.Map
+	// altCache maps question words to their stand-ins (see cachedAlts);
+	// altCached counts the words stored, up to altCap.
+	altCache  sync.Map
+	altCached atomic.Int64
+	altCap    int64
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the
@@ -49,6 +55,7 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *search.Vectors) (*I
 		docs:     map[string]docMeta{},
 		lex:      lex,
 		model:    m,
+		altCap:   maxCachedWords,
 	}
 	for _, a := range c.Articles {
 		ix.docs[a.ID] = docMeta{title: a.Title, publisher: a.Publisher, date: a.Date, url: a.URL}

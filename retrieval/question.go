@@ -139,7 +139,7 @@ func (ix *Index) analyse(question string) analysis {
 		}
 		seen[t.Word] = true
 		vec := ix.lookup.Unit(t.Word)
-		qt := term{word: t.Word, alts: ix.lexicalAlts(t, vec), vec: vec}
+		qt := term{word: t.Word, alts: ix.cachedAlts(t, vec), vec: vec}
 		qt.weight = ix.lookup.IDF(t.Stem)
 		if len(qt.alts) > 0 {
 			qt.weight = ix.lookup.IDF(ix.lookup.StemOf(qt.alts[0].id))
@@ -317,6 +317,26 @@ func (ix *Index) lexicalAlts(t search.Token, qv []float32) []alt {
 		add(nb.Word, chVector, float64(nb.Sim))
 	}
 	return out
+}
+
+// maxCachedWords (an Index's altCap) bounds the question words whose stand-ins an index
+// remembers: askers' vocabulary is Zipfian, so a few thousand words cover
+// nearly every question, while a flood of made-up words cannot grow the
+// cache past about 16k entries of a few hundred bytes.
+const maxCachedWords = 1 << 14
+
+// cachedAlts returns lexicalAlts(t, qv), remembered per word: they depend
+// on the word alone (qv is its vector), and finding them is most of a
+// question's analysis. The slice is shared: read it only.
+func (ix *Index) cachedAlts(t search.Token, qv []float32) []alt {
+	if a, ok := ix.altCache.Load(t.Word); ok {
+		return a.([]alt)
+	}
+	a := ix.lexicalAlts(t, qv)
+	if ix.altCached.Add(1) <= ix.altCap {
+		ix.altCache.Store(t.Word, a)
+	}
+	return a
 }
 
 // lexStem stems a word of the lexicon, remembering the stem: WordNet's

@@ -1,6 +1,12 @@
 package retrieval
 
-import "testing"
+import (
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/handover/handover/retrieval/search"
+)
 
 func TestQuestionType(t *testing.T) {
 	tests := []struct {
@@ -103,5 +109,40 @@ func TestAnalyse(t *testing.T) {
 			}
 			t.Errorf("no term %q in %q", tt.word, tt.q)
 		})
+	}
+}
+
+// TestAltCache checks that a question word's stand-ins are remembered, the
+// same as worked out afresh, shared safely between questions asked at once,
+// and that the cache stops growing at its bound.
+func TestAltCache(t *testing.T) {
+	_, ix := shippedIndex(t)
+	ix.altCap = 3
+	words := []string{"handover", "chief", "stoltenburg", "alliance", "ceremony", "invasion"}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, w := range words {
+				ix.analyse("what about the " + w)
+			}
+		}()
+	}
+	wg.Wait()
+	stored := 0
+	ix.altCache.Range(func(k, v any) bool {
+		stored++
+		tok := search.Tokenize(k.(string))[0]
+		if fresh := ix.lexicalAlts(tok, ix.lookup.Unit(tok.Word)); !slices.Equal(fresh, v.([]alt)) {
+			t.Errorf("cached stand-ins of %q = %v, afresh %v", k, v, fresh)
+		}
+		return true
+	})
+	if stored == 0 || stored > 3 {
+		t.Errorf("cache holds %d words, want 1..3 (its bound)", stored)
+	}
+	if got := ix.analyse("what about the stoltenburg"); len(got.terms) != 1 || len(got.terms[0].alts) == 0 {
+		t.Errorf("a misspelt name past the cache's bound still needs its stand-ins: %+v", got.terms)
 	}
 }
