@@ -35,6 +35,9 @@ type passageFacts struct {
 	// speakers holds, per passage, the stems of the names of the people it
 	// quotes, as the corpus quote index attributes them.
 	speakers [][]uint32
+	// intro holds, per passage, the stems of the names it says who they
+	// are (see introductions).
+	intro [][]uint32
 }
 
 func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
@@ -47,6 +50,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 		names:    make([][]uint32, n),
 		bigrams:  make([][]uint64, n),
 		lead:     make([]bool, n),
+		intro:    make([][]uint32, n),
 	}
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -58,6 +62,11 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 			}
 			f.quote[i] = quoteMarkRe.MatchString(text)
 			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
+			for _, w := range introductions(text, ix.lex.Noun) {
+				if id, ok := ix.lookup.StemID(search.Stem(w)); ok {
+					f.intro[i] = appendNew(f.intro[i], []uint32{id})
+				}
+			}
 		}
 	})
 	for i, p := range ix.passages {

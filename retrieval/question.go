@@ -123,6 +123,9 @@ type analysis struct {
 	// unknownName is set when the asker capitalised a word the corpus
 	// never uses: a name the articles do not mention.
 	unknownName bool
+	// identity is set when the question asks who someone is or what they
+	// do: names, and no other words but identityWords.
+	identity bool
 }
 
 // analyse takes a question apart.
@@ -165,7 +168,25 @@ func (ix *Index) analyse(question string) analysis {
 		q.unmatched = unmatched / total
 	}
 	q.bigrams = ix.lookup.Bigrams(search.Tokenize(text))
+	q.identity = isIdentity(q)
 	return q
+}
+
+// isIdentity reports whether q asks who someone is or what they do.
+func isIdentity(q analysis) bool {
+	if q.speech || q.atype != typeWho && q.atype != typeOther && q.atype != typeWhere {
+		return false
+	}
+	names := 0
+	for _, t := range q.terms {
+		switch {
+		case t.name:
+			names++
+		case !identityWords[t.word]:
+			return false
+		}
+	}
+	return names > 0
 }
 
 // frameWords shape a question without naming its subject: "how long",

@@ -31,13 +31,14 @@ const (
 	fShort        // the sentence has fewer than six words
 	fBigram       // share of the question's word pairs the sentence holds as pairs
 	fLead         // the sentence is among the first of its article
+	fIntro        // asked who someone is, the sentence says (see introductions)
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{
 	"bias", "coverage exact", "coverage described", "coverage vector", "coverage context", "soft coverage",
 	"content coverage", "focus missing", "names missing", "type missing", "quote", "speaker", "short",
-	"bigrams", "lead",
+	"bigrams", "lead", "introduces",
 }
 
 // The features of a question's best candidate that say whether the
@@ -52,12 +53,13 @@ const (
 	aUnmatched   // IDF share of question words the corpus has nothing for
 	aUnknownName // the question names someone the corpus never mentions
 	aOpinion     // the question asks what readers think
+	aIntro       // asked who someone is, it says
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "margin", "top type missing", "top names missing", "unmatched words",
-	"unknown name", "opinion",
+	"unknown name", "opinion", "introduces",
 }
 
 // model is fitted on the dev split (go test ./retrieval -run TestFitModel
@@ -138,6 +140,7 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 		}
 		a[aMargin] = top.score - mean/float64(len(ranked)-1)
 	}
+	a[aIntro] = top.x[fIntro]
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aUnmatched] = q.unmatched
@@ -404,6 +407,9 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 	if ix.facts.lead[pos] {
 		x[fLead] = 1
 	}
+	if q.identity && ix.introduces(pos, q) {
+		x[fIntro] = 1
+	}
 	return x
 }
 
@@ -413,6 +419,22 @@ func (ix *Index) quotes(pos int, t term) bool {
 	for _, a := range t.alts {
 		if a.ch != chVector && slices.Contains(ix.facts.speakers[pos], a.id) {
 			return true
+		}
+	}
+	return false
+}
+
+// introduces reports whether the passage at pos says who a person q
+// names is.
+func (ix *Index) introduces(pos int, q analysis) bool {
+	for _, t := range q.terms {
+		if !t.name {
+			continue
+		}
+		for _, a := range t.alts {
+			if a.ch <= chTypo && slices.Contains(ix.facts.intro[pos], a.id) {
+				return true
+			}
 		}
 	}
 	return false

@@ -26,6 +26,9 @@ func TestFeatures(t *testing.T) {
 		{"a when-question on a sentence with a date has its type", "when was the bridge opened?", "opened the bridge", fTypeMiss, false},
 		{"the first sentences of an article lead", "how many lanes?", "opened the bridge", fLead, true},
 		{"word pairs matched as pairs", "what is the cycle path?", "cycle path", fBigram, true},
+		{"asked who someone is, a sentence saying who introduces", "who is costa?", "mayor Ana Costa", fIntro, true},
+		{"asked who someone is, a sentence only naming does not", "who is costa?", "Costa thanked", fIntro, false},
+		{"a question not asking who someone is never fires", "what did costa open?", "mayor Ana Costa", fIntro, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
