@@ -283,3 +283,24 @@ func FuzzParse(f *testing.F) {
 func readShipped(id string) ([]byte, error) {
 	return os.ReadFile(filepath.Join("articles", id+".txt"))
 }
+
+// TestMentions checks the people model's reading of who a sentence names
+// and the title it gives them: a title before the name, a possessive, an
+// apposition after it, and a surname alone later.
+func TestMentions(t *testing.T) {
+	a, err := Parse("x", []byte("Bridge news\n\n"+
+		"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\n"+
+		"Costa thanked the engineers. Lisbon's Rui Duarte, the deputy mayor, said it was done. Duarte smiled.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Corpus{Articles: []*Article{a}}
+	var got []string
+	for _, m := range c.Mentions() {
+		got = append(got, m.Sentence+" "+m.Name+" ["+m.TitleText()+"]")
+	}
+	want := []string{"x#1 Ana Costa [portuguese mayor]", "x#2 Ana Costa []", "x#3 Rui Duarte [lisbon deputy mayor]", "x#4 Rui Duarte []"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Mentions() mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -27,30 +27,31 @@ type passageFacts struct {
 	// lead marks the first sentences of each article, where news puts
 	// the main facts.
 	lead []bool
-	// described maps a stem to the names it is written right before
-	// somewhere in the articles: "Norway's Jens Stoltenberg", "Dutch
+	// described maps a stem to the surnames it is a title of somewhere in
+	// the articles (corpus.Mention): "Norway's Jens Stoltenberg", "Dutch
 	// diplomat Joseph Luns". A question that asks about "the Norwegian"
 	// then finds a sentence that only names him.
 	described map[uint32][]uint32
 	// speakers holds, per passage, the stems of the names of the people it
 	// quotes, as the corpus quote index attributes them.
 	speakers [][]uint32
-	// intro holds, per passage, the stems of the names it says who they
-	// are (see introductions).
+	// intro holds, per passage, the surnames of the people it gives a
+	// title with ("Dutch diplomat Joseph Luns"): it says who they are.
 	intro [][]uint32
 }
 
-func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
+func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention) *passageFacts {
 	n := len(ix.passages)
 	f := &passageFacts{
-		proper:   map[uint32]bool{},
-		types:    make([]uint16, n),
-		quote:    make([]bool, n),
-		speakers: make([][]uint32, n),
-		names:    make([][]uint32, n),
-		bigrams:  make([][]uint64, n),
-		lead:     make([]bool, n),
-		intro:    make([][]uint32, n),
+		proper:    map[uint32]bool{},
+		types:     make([]uint16, n),
+		quote:     make([]bool, n),
+		speakers:  make([][]uint32, n),
+		names:     make([][]uint32, n),
+		bigrams:   make([][]uint64, n),
+		lead:      make([]bool, n),
+		intro:     make([][]uint32, n),
+		described: map[uint32][]uint32{},
 	}
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -62,11 +63,6 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 			}
 			f.quote[i] = quoteMarkRe.MatchString(text)
 			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
-			for _, w := range introductions(text, ix.lex.Noun) {
-				if id, ok := ix.lookup.StemID(search.Stem(w)); ok {
-					f.intro[i] = appendNew(f.intro[i], []uint32{id})
-				}
-			}
 		}
 	})
 	for i, p := range ix.passages {
@@ -98,44 +94,38 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote) *passageFacts {
 			f.proper[id] = true
 		}
 	}
+	for pos, p := range ix.passages {
+		for _, t := range search.Tokenize(p.Text) {
+			if id, ok := ix.lookup.StemID(t.Stem); ok && f.proper[id] {
+				f.names[pos] = appendNew(f.names[pos], []uint32{id})
+			}
+		}
+	}
+	f.addPeople(ix, mentions)
 	f.addSpeakers(ix, quotes)
-	f.learnDescriptions(ix)
 	return f
 }
 
-// descWindow is how many words before a name count as its description.
-const descWindow = 3
-
-// learnDescriptions fills names and described from the passages: the
-// content words in the few words before each run of names.
-func (f *passageFacts) learnDescriptions(ix *Index) {
-	f.described = map[uint32][]uint32{}
-	for pos, p := range ix.passages {
-		toks := search.Tokenize(p.Text)
-		for i := 0; i < len(toks); i++ {
-			id, ok := ix.lookup.StemID(toks[i].Stem)
-			if !ok || !f.proper[id] {
+// addPeople fills described and intro from the corpus's people: the
+// words of every title given with a name describe that name ("the
+// norwegian" asks about whoever is "Norway's Jens Stoltenberg"), and a
+// sentence that gives a title introduces the person.
+func (f *passageFacts) addPeople(ix *Index, mentions []corpus.Mention) {
+	for _, m := range mentions {
+		surname, ok := ix.lookup.StemID(search.Stem(strings.ToLower(m.Surname)))
+		if !ok {
+			continue
+		}
+		for _, w := range m.Title {
+			if search.IsStop(w) {
 				continue
 			}
-			f.names[pos] = appendNew(f.names[pos], []uint32{id})
-			start := i
-			for i+1 < len(toks) {
-				next, ok := ix.lookup.StemID(toks[i+1].Stem)
-				if !ok || !f.proper[next] {
-					break
-				}
-				i++
-				f.names[pos] = appendNew(f.names[pos], []uint32{next})
+			if d, ok := ix.lookup.StemID(search.Stem(w)); ok && d != surname {
+				f.described[d] = appendNew(f.described[d], []uint32{surname})
 			}
-			last, _ := ix.lookup.StemID(toks[i].Stem) // the surname of "Jens Stoltenberg"
-			for j := start - 1; j >= 0 && j >= start-descWindow; j-- {
-				if search.IsStop(toks[j].Word) {
-					break
-				}
-				if d, ok := ix.lookup.StemID(toks[j].Stem); ok && d != last {
-					f.described[d] = appendNew(f.described[d], []uint32{last})
-				}
-			}
+		}
+		if pos, ok := ix.lookup.Pos(m.Sentence); ok && len(m.Title) > 0 {
+			f.intro[pos] = appendNew(f.intro[pos], []uint32{surname})
 		}
 	}
 }

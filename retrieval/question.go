@@ -194,6 +194,12 @@ func isIdentity(q analysis) bool {
 var frameWords = wordSet(`much many long old mean means meaning according article articles story report
 	reported coverage mentioned mention`)
 
+// identityWords are the words a question uses to ask who someone is or
+// what they do, beside the person's name: "what was Ben Wallace's job",
+// "what country is he from".
+var identityWords = wordSet(`job jobs role position post title occupation profession career work nationality
+	country nation background person guy man woman tell know`)
+
 // opinionWords name whose opinion a question asks for; in a question about
 // readers' comments they say where to look, not what about.
 var opinionWords = wordSet(`viewer viewers reader readers comment comments commenter commenters

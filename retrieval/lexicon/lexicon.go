@@ -233,10 +233,6 @@ func (l *Lexicon) Proper(word string) bool {
 	return len(lemmas) > 0
 }
 
-// Noun reports whether word itself (not only a lemma of it) is a WordNet
-// noun: "diplomat" and "minister" are, "citing" and "praised" are not.
-func (l *Lexicon) Noun(word string) bool { return l.hasFlag(word, posNoun) }
-
 func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 
 // hasFlag reports whether word is in the lexicon with any of the bits of

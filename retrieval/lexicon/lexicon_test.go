@@ -167,18 +167,6 @@ func TestProper(t *testing.T) {
 	}
 }
 
-func TestNoun(t *testing.T) {
-	l := defaultLexicon(t)
-	for word, want := range map[string]bool{
-		"diplomat": true, "minister": true, "spokesperson": true, "chief": true,
-		"citing": false, "praised": false, "quickly": false, "xqzzy": false,
-	} {
-		if got := l.Noun(word); got != want {
-			t.Errorf("Noun(%q) = %v, want %v", word, got, want)
-		}
-	}
-}
-
 func TestKindString(t *testing.T) {
 	for k := Synonym; k <= Pertainym; k++ {
 		if s := k.String(); s == "" || s[0] == 'K' {
