@@ -293,7 +293,7 @@ const cvFolds = 5
 
 // cvRepeats is how many times cross-validation is run with folds drawn
 // afresh: one split of a few hundred questions is too noisy to choose by.
-const cvRepeats = 3
+var cvRepeats = flag.Int("repeats", 3, "with TestFitModel, how many times cross-validation is repeated (more: a steadier figure to compare two versions by; model.json is fitted with 3)")
 
 func foldOf(family string, rep int) int {
 	h := fnv.New32a()
@@ -317,7 +317,7 @@ const answerLambda = 1
 // folds grouped by family.
 func crossValidate(qs []fitQuestion, lambda float64) []outcome {
 	var out []outcome
-	for rep := 0; rep < cvRepeats; rep++ {
+	for rep := 0; rep < *cvRepeats; rep++ {
 		out = append(out, crossValidateOnce(qs, lambda, rep)...)
 	}
 	return out
@@ -373,8 +373,8 @@ func TestFitModel(t *testing.T) {
 	}
 	w, a := fitBoth(qs, bestLambda)
 	m := model{Rank: map[string]float64{}, Answer: map[string]float64{}, Threshold: round(bestTau, 2), SupportGap: bestGap,
-		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f; support gap %.2f. Penalty, threshold and gap chosen by %d-fold cross-validation (repeated 3 times) grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
-			bestLambda, float64(answerLambda), bestTau, bestGap, cvFolds, bestScore)}
+		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f; support gap %.2f. Penalty, threshold and gap chosen by %d-fold cross-validation (repeated %d times) grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
+			bestLambda, float64(answerLambda), bestTau, bestGap, cvFolds, *cvRepeats, bestScore)}
 	for i, name := range featureNames {
 		m.Rank[name] = round(w[i], 3)
 	}
