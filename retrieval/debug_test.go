@@ -39,8 +39,20 @@ func TestTrace(t *testing.T) {
 		if want := len(tr.ranked) == 0 || tr.confidence < e.index.model.Threshold; tr.answer.Abstained != want {
 			t.Errorf("%q: abstained %v with confidence %.2f and threshold %.2f", question, tr.answer.Abstained, tr.confidence, e.index.model.Threshold)
 		}
+		if len(tr.ranked)+len(tr.gated) > tr.pool {
+			t.Errorf("%q: %d ranked and %d gated of a pool of %d", question, len(tr.ranked), len(tr.gated), tr.pool)
+		}
+		gatedSeen := false
 		for _, pos := range tr.context {
-			if !slices.ContainsFunc(tr.ranked, func(c candidate) bool { return c.pos == pos }) {
+			isPos := func(c candidate) bool { return c.pos == pos }
+			switch {
+			case slices.ContainsFunc(tr.ranked, isPos):
+				if gatedSeen {
+					t.Errorf("%q: LLM context passage %d, ranked, comes after one the type gate left out", question, pos)
+				}
+			case slices.ContainsFunc(tr.gated, isPos):
+				gatedSeen = true
+			default:
 				t.Errorf("%q: LLM context passage %d is not a candidate", question, pos)
 			}
 		}

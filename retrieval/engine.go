@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -76,6 +77,7 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 type trace struct {
 	pool       int         // passages the search found
 	ranked     []candidate // the pool scored, best first
+	gated      []candidate // the pool's passages the type gate left out of ranked
 	confidence float64     // that the best answers, compared with the threshold
 	context    []int       // the passages the LLM path is given
 	answer     Answer
@@ -113,12 +115,14 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		return tr, fmt.Errorf("answer: %w", err)
 	}
 	tr.pool = len(pool)
-	tr.ranked = ix.score(q, pool)
+	tr.ranked, tr.gated = ix.score(q, pool)
 	if n := len(req.History); n > 0 {
 		tr.ranked = ix.dropGiven(tr.ranked, req.History[n-1].Answer)
 	}
 	tr.confidence = ix.model.confidence(q, tr.ranked)
-	tr.context = ix.promptPassages(tr.ranked)
+	// The model reads what the type gate turned away after the rest: a
+	// date it did not recognise may still be there.
+	tr.context = ix.promptPassages(slices.Concat(tr.ranked, tr.gated))
 	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence))
 	if e.opts.LLM != nil && !req.NoLLM {
 		// The extractive answer is the fallback whenever the model fails.

@@ -267,25 +267,35 @@ func (ix *Index) search(ctx context.Context, q analysis, qvec []float32, extra [
 const minSearchWeight = 0.25
 
 // score computes the features of each pooled passage and ranks them by
-// the model's score, ties broken by position.
-func (ix *Index) score(q analysis, pool []int) []candidate {
-	out := make([]candidate, 0, len(pool))
+// the model's score, ties broken by position. A passage without the kind
+// of answer a strict type asks for is left out of the ranking and
+// returned, ranked the same way, as gated: an extractive answer never
+// quotes it, but the model may still read it.
+func (ix *Index) score(q analysis, pool []int) (ranked, gated []candidate) {
+	ranked = make([]candidate, 0, len(pool))
 	for _, pos := range pool {
 		x := ix.features(q, pos)
+		c := candidate{pos: pos, x: x, score: ix.model.score(x)}
 		if strictTypes[q.atype] && x[fTypeMiss] == 1 {
 			// A sentence without a date does not say when; one without
 			// a number does not say how many.
+			gated = append(gated, c)
 			continue
 		}
-		out = append(out, candidate{pos: pos, x: x, score: ix.model.score(x)})
+		ranked = append(ranked, c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+	sortCandidates(ranked)
+	sortCandidates(gated)
+	return ranked, gated
+}
+
+func sortCandidates(cs []candidate) {
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].score != cs[j].score {
+			return cs[i].score > cs[j].score
 		}
-		return out[i].pos < out[j].pos
+		return cs[i].pos < cs[j].pos
 	})
-	return out
 }
 
 // strictTypes are the kinds of answer a sentence must hold (or a sentence

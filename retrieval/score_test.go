@@ -47,7 +47,10 @@ func TestStrictTypesGate(t *testing.T) {
 		"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n\nThe mayor thanked the engineers for the bridge.\n",
 	})
 	q := ix.analyse("when did the mayor thank the engineers?")
-	ranked := ix.score(q, []int{posOf(t, ix, "opened"), posOf(t, ix, "thanked")})
+	ranked, gated := ix.score(q, []int{posOf(t, ix, "opened"), posOf(t, ix, "thanked")})
+	if len(ranked) != 1 || len(gated) != 1 || gated[0].pos != posOf(t, ix, "thanked") {
+		t.Errorf("ranked %v, gated %v: want the sentence with a date ranked and the other gated", ranked, gated)
+	}
 	for _, c := range ranked {
 		if !ix.facts.has(c.pos, typeWhen) && !ix.neighbourHas(c.pos, typeWhen) {
 			t.Errorf("ranked %q, which holds no date", ix.passages[c.pos].Text)
