@@ -157,7 +157,19 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 // question.
 func (m *model) confidence(q analysis, ranked []candidate) float64 {
 	a := answerFeatures(q, ranked)
-	return sigmoid(linear(m.answer[:], a[:]))
+	return confidenceOf(m.answer, q, ranked, a)
+}
+
+// confidenceOf is the answerability score under weights w, given the
+// question's ranked candidates and their answer features a. A question
+// asking who someone is whose best sentence gives that person's title
+// ("Dutch diplomat Joseph Luns") is answered: that is what the question
+// asks, however many other sentences name them too.
+func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a answerVec) float64 {
+	if q.identity && len(ranked) > 0 && ranked[0].x[fIntro] == 1 {
+		return 1
+	}
+	return sigmoid(linear(w[:], a[:]))
 }
 
 // blame names the feature that most separates the sentence with features
