@@ -35,6 +35,10 @@ type passageFacts struct {
 	// speakers holds, per passage, the stems of the names of the people it
 	// quotes, as the corpus quote index attributes them.
 	speakers [][]uint32
+	// surnameOf maps the stem of a person's first name to the stems of
+	// the surnames it goes with ("jens" → "stoltenberg"): the articles
+	// name a person by surname alone once they have named them in full.
+	surnameOf map[uint32][]uint32
 	// intro holds, per passage, the surnames of the people it gives a
 	// title with ("Dutch diplomat Joseph Luns"): it says who they are.
 	intro [][]uint32
@@ -52,6 +56,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		lead:      make([]bool, n),
 		intro:     make([][]uint32, n),
 		described: map[uint32][]uint32{},
+		surnameOf: map[uint32][]uint32{},
 	}
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -115,6 +120,11 @@ func (f *passageFacts) addPeople(ix *Index, mentions []corpus.Mention) {
 		surname, ok := ix.lookup.StemID(search.Stem(strings.ToLower(m.Surname)))
 		if !ok {
 			continue
+		}
+		for _, w := range strings.Fields(strings.ToLower(m.Name)) {
+			if first, ok := ix.lookup.StemID(search.Stem(w)); ok && first != surname {
+				f.surnameOf[first] = appendNew(f.surnameOf[first], []uint32{surname})
+			}
 		}
 		for _, w := range m.Title {
 			if search.IsStop(w) {

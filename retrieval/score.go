@@ -353,6 +353,10 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 			if ch > chDescribed && a.ch <= chWordNet && ix.facts.describes(pos, a.id) {
 				best, ch = 1, chDescribed
 			}
+			if ch > chExact && a.ch == chExact && t.name && ix.bySurname(pos, a.id) {
+				// "Jens" in a sentence that calls him "Stoltenberg".
+				best, ch = 1, chExact
+			}
 		}
 		quoted := q.speech && ix.quotes(pos, t)
 		switch {
@@ -440,6 +444,17 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 func (ix *Index) quotes(pos int, t term) bool {
 	for _, a := range t.alts {
 		if a.ch != chVector && slices.Contains(ix.facts.speakers[pos], a.id) {
+			return true
+		}
+	}
+	return false
+}
+
+// bySurname reports whether the passage at pos names, by surname, the
+// person whose first name is stem first.
+func (ix *Index) bySurname(pos int, first uint32) bool {
+	for _, s := range ix.facts.surnameOf[first] {
+		if ix.lookup.HasStem(pos, s) {
 			return true
 		}
 	}

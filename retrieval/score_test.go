@@ -22,6 +22,8 @@ func TestFeatures(t *testing.T) {
 		{"a description written before a name stands for the name", "what did the portuguese mayor thank?", "Costa thanked", fCovDescribed, true},
 		{"a name asked about and absent is missing", "what did Costa open?", "four lanes", fNameMiss, true},
 		{"a name asked about and present is not missing", "what did Costa open?", "Costa thanked", fNameMiss, false},
+		{"a first name is present where the surname stands for the person", "what did Ana Costa thank?", "Costa thanked", fNameMiss, false},
+		{"a first name of someone else is missing", "what did Ana Lopes thank?", "Costa thanked", fNameMiss, true},
 		{"a when-question on a sentence without a date misses its type", "when did costa thank the engineers?", "four lanes", fTypeMiss, true},
 		{"a when-question on a sentence with a date has its type", "when was the bridge opened?", "opened the bridge", fTypeMiss, false},
 		{"the first sentences of an article lead", "how many lanes?", "opened the bridge", fLead, true},
