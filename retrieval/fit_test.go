@@ -101,13 +101,21 @@ func fitRank(qs []fitQuestion, lambda float64) [nFeatures]float64 {
 
 // answerRows turns questions into answerability rows under ranking
 // weights w: the best candidate's features, labelled by whether the
-// question is answerable and that candidate supports the answer.
+// question is answerable and an answer would cite a supporting passage:
+// the best candidate or one of the next within the widest support gap,
+// as the eval counts an answer right (labelling by the best alone taught
+// the score to doubt answers whose support sits second).
 func answerRows(qs []fitQuestion, w [nFeatures]float64) ([]answerVec, []bool) {
 	var xs []answerVec
 	var ys []bool
+	widest := slices.Max(gaps)
 	for _, q := range qs {
-		ranked, ok := rankWith(q, w)
+		ranked, _ := rankWith(q, w)
 		xs = append(xs, answerFeatures(q.q, ranked))
+		ok := false
+		for _, c := range ranked[:min(len(ranked), maxSentences)] {
+			ok = ok || q.labels[c.pos] && c.score >= ranked[0].score-widest
+		}
 		ys = append(ys, ok)
 	}
 	return xs, ys

@@ -153,8 +153,8 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	return a
 }
 
-// confidence is the probability that the best candidate answers the
-// question.
+// confidence is the probability that an answer made from the best
+// candidates cites a passage that answers the question.
 func (m *model) confidence(q analysis, ranked []candidate) float64 {
 	a := answerFeatures(q, ranked)
 	return confidenceOf(m.answer, q, ranked, a)
