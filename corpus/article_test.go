@@ -297,7 +297,7 @@ func TestMentions(t *testing.T) {
 	c := &Corpus{Articles: []*Article{a}}
 	var got []string
 	for _, m := range c.Mentions() {
-		got = append(got, m.Sentence+" "+m.Name+" ["+m.TitleText()+"]")
+		got = append(got, m.Sentence+" "+m.Name+" ["+strings.Join(m.Title, " ")+"]")
 	}
 	want := []string{"x#1 Ana Costa [portuguese mayor]", "x#2 Ana Costa []", "x#3 Rui Duarte [lisbon deputy mayor]", "x#4 Rui Duarte []"}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -1,7 +1,5 @@
 package corpus
 
-import "strings"
-
 // Mention is a person an article sentence names, as the corpus's people
 // registry (the one that attributes quotes) reads it.
 type Mention struct {
@@ -38,6 +36,3 @@ func (c *Corpus) Mentions() []Mention {
 	}
 	return out
 }
-
-// TitleText is the mention's title as one lower-case phrase.
-func (m Mention) TitleText() string { return strings.Join(m.Title, " ") }
