@@ -292,9 +292,10 @@ func (c *Corpus) anchorYear() int {
 }
 
 // Passage is the unit of retrieval: one sentence, with the neighbouring
-// sentences of its paragraph as context for embedding and for the model.
+// sentences of its paragraph as context for embedding and for the model,
+// or an article's headline.
 type Passage struct {
-	ID      string // the sentence's ID
+	ID      string // the sentence's ID, or "<doc>#0" for the headline
 	Doc     string
 	Kind    Kind
 	Comment int

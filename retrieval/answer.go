@@ -59,7 +59,8 @@ type Citation struct {
 	URL       string `json:"url,omitempty"` // where the article was published, when known
 	Kind      string `json:"kind"`
 	Text      string `json:"text"`
-	// Passage is the cited sentence's ID ("<doc>#<n>").
+	// Passage is the cited passage's ID: a sentence's ("<doc>#<n>"), or
+	// "<doc>#0" for the article's headline.
 	Passage string `json:"passage"`
 }
 

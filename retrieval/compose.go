@@ -44,7 +44,8 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 		}
 		run := ix.quoteRun(c.pos)
 		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 &&
-			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind {
+			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind &&
+			!ix.passages[first-1].Headline {
 			// "He succeeds ..." is shown after the sentence before it,
 			// which says who "he" is.
 			run = append([]int{first - 1}, run...)

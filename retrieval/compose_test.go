@@ -4,11 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // fixtureIndex indexes articles given as file name → text.
@@ -148,5 +150,54 @@ func TestAbstentionClosest(t *testing.T) {
 	}
 	if a.Abstained || a.Closest != nil {
 		t.Errorf("answerable: got %+v, want an answer without a closest sentence", a)
+	}
+}
+
+// TestPronounLead checks that an answer opening with "He" is shown after
+// the sentence before it, which says who he is, but never after the
+// headline, which does not.
+func TestPronounLead(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Storm Hits Coast\n\nHe counted thirty houses.\n\nThe mayor Ana Costa visited. He thanked the crews.\n",
+	})
+	tests := []struct {
+		name, best string
+		want       []string
+	}{
+		{"after the sentence naming him", "He thanked the crews.", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
+		{"never after the headline", "He counted thirty houses.", []string{"He counted thirty houses."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ix.choose([]candidate{{pos: posOf(t, ix, tt.best), score: 1}}, 1)
+			var texts []string
+			for _, ev := range got {
+				texts = append(texts, ix.passages[ev.pos].Text)
+			}
+			if !slices.Equal(texts, tt.want) {
+				t.Errorf("choose(%q) shows %q, want %q", tt.best, texts, tt.want)
+			}
+		})
+	}
+}
+
+// TestHeadlineFacts checks that a Title Case headline neither makes its
+// words names nor counts among the article's lead sentences.
+func TestHeadlineFacts(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Mayor Vows Bridge Amid Storm\n\nOne. Two. Three. Four.\n\nThe mayor vows to act amid the storm.\n",
+	})
+	for _, w := range []string{"vows", "amid"} {
+		if id, ok := ix.lookup.StemID(search.Stem(w)); ok && ix.facts.proper[id] {
+			t.Errorf("%q is taken for a name", w)
+		}
+	}
+	for _, s := range []string{"One.", "Two.", "Three."} {
+		if !ix.facts.lead[posOf(t, ix, s)] {
+			t.Errorf("%q is not a lead sentence", s)
+		}
+	}
+	if ix.facts.lead[posOf(t, ix, "Four.")] || ix.facts.lead[posOf(t, ix, "Mayor Vows")] {
+		t.Error("the fourth sentence or the headline is a lead sentence")
 	}
 }

@@ -118,6 +118,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	tr.ranked, tr.gated = ix.score(q, pool)
 	if n := len(req.History); n > 0 {
 		tr.ranked = ix.dropGiven(tr.ranked, req.History[n-1].Answer)
+		tr.gated = ix.dropGiven(tr.gated, req.History[n-1].Answer)
 	}
 	tr.confidence = ix.model.confidence(q, tr.ranked)
 	// The model reads what the type gate turned away after the rest: a
@@ -149,6 +150,7 @@ func mergeTerms(cur, prev []term) []term {
 	for _, t := range prev {
 		if !have[t.word] {
 			t.weight *= 0.3
+			t.borrowed = true
 			cur = append(cur, t)
 		}
 	}
@@ -160,6 +162,9 @@ func (e *Engine) Sources() []Source {
 	var out []Source
 	for _, a := range e.corpus.Articles {
 		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date, URL: a.URL}
+		if a.Headline {
+			s.Passages++ // the headline is searched and cited like a sentence
+		}
 		for _, sn := range a.Sentences {
 			if sn.Kind == corpus.KindComment {
 				s.Comments++

@@ -70,11 +70,22 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
 		}
 	})
+	seen := 0 // sentences of the article so far; its headline is none
 	for i, p := range ix.passages {
-		f.lead[i] = p.Kind == corpus.KindArticle && (i < leadSentences || ix.passages[i-leadSentences].Doc != p.Doc)
+		if i == 0 || ix.passages[i-1].Doc != p.Doc {
+			seen = 0
+		}
+		if p.Headline {
+			continue
+		}
+		f.lead[i] = p.Kind == corpus.KindArticle && seen < leadSentences
+		seen++
 	}
 	upper, lower := map[uint32]int{}, map[uint32]int{}
 	for _, p := range ix.passages {
+		if p.Headline {
+			continue // headlines capitalise every word
+		}
 		// The first word of a sentence is capitalised whatever it is.
 		for j, w := range strings.FieldsFunc(p.Text, func(r rune) bool {
 			return unicode.IsSpace(r) || r == '-' || r == '/' || r == '"' || r == '“' || r == '(' || r == '–'
@@ -116,21 +127,30 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 // norwegian" asks about whoever is "Norway's Jens Stoltenberg"), and a
 // sentence that gives a title introduces the person.
 func (f *passageFacts) addPeople(ix *Index, mentions []corpus.Mention) {
+	// stems are the index's stems of a name or title, tokenised as the
+	// passages are ("O’Brien" → "obrien", "Smith-Jones" → two words).
+	stems := func(s string) []uint32 {
+		var ids []uint32
+		for _, t := range search.Tokenize(s) {
+			if id, ok := ix.lookup.StemID(t.Stem); ok && !search.IsStop(t.Word) {
+				ids = append(ids, id)
+			}
+		}
+		return ids
+	}
 	for _, m := range mentions {
-		surname, ok := ix.lookup.StemID(search.Stem(strings.ToLower(m.Surname)))
-		if !ok {
+		last := stems(m.Surname)
+		if len(last) == 0 {
 			continue
 		}
-		for _, w := range strings.Fields(strings.ToLower(m.Name)) {
-			if first, ok := ix.lookup.StemID(search.Stem(w)); ok && first != surname {
+		surname := last[len(last)-1]
+		for _, first := range stems(m.Name) {
+			if first != surname {
 				f.surnameOf[first] = appendNew(f.surnameOf[first], []uint32{surname})
 			}
 		}
-		for _, w := range m.Title {
-			if search.IsStop(w) {
-				continue
-			}
-			if d, ok := ix.lookup.StemID(search.Stem(w)); ok && d != surname {
+		for _, d := range stems(strings.Join(m.Title, " ")) {
+			if d != surname {
 				f.described[d] = appendNew(f.described[d], []uint32{surname})
 			}
 		}

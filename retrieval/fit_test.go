@@ -351,27 +351,25 @@ func crossValidate(qs []fitQuestion, lambda float64) []outcome {
 // crossValidateFold fits on every fold of repeat rep but f and returns
 // the outcomes of fold f's questions.
 func crossValidateFold(qs []fitQuestion, lambda float64, rep, f int) []outcome {
+	var train, held []fitQuestion
+	for _, q := range qs {
+		if foldOf(q.family, rep) == f {
+			held = append(held, q)
+		} else {
+			train = append(train, q)
+		}
+	}
+	w, a := fitBoth(train, lambda)
 	var out []outcome
-	{
-		var train, held []fitQuestion
-		for _, q := range qs {
-			if foldOf(q.family, rep) == f {
-				held = append(held, q)
-			} else {
-				train = append(train, q)
-			}
+	for _, q := range held {
+		ranked, ok := rankWith(q, w)
+		x := answerFeatures(q.q, ranked)
+		o := outcome{answerable: q.answerable, conf: confidenceOf(a, q.q, ranked, x), topOK: ok}
+		for _, c := range ranked[:min(maxSentences, len(ranked))] {
+			o.scores = append(o.scores, c.score)
+			o.oks = append(o.oks, q.labels[c.pos])
 		}
-		w, a := fitBoth(train, lambda)
-		for _, q := range held {
-			ranked, ok := rankWith(q, w)
-			x := answerFeatures(q.q, ranked)
-			o := outcome{answerable: q.answerable, conf: confidenceOf(a, q.q, ranked, x), topOK: ok}
-			for _, c := range ranked[:min(maxSentences, len(ranked))] {
-				o.scores = append(o.scores, c.score)
-				o.oks = append(o.oks, q.labels[c.pos])
-			}
-			out = append(out, o)
-		}
+		out = append(out, o)
 	}
 	return out
 }

@@ -32,7 +32,8 @@ type Index struct {
 	// stemCache maps words of the lexicon to their stems (see lexStem).
 	stemCache sync.Map
 	// altCache maps question words to their stand-ins (see cachedAlts);
-	// altCached counts the words stored, up to altCap.
+	// altCached counts the words stored; storing stops at altCap (a few
+	// more when questions race past it together).
 	altCache  sync.Map
 	altCached atomic.Int64
 	altCap    int64

@@ -86,7 +86,7 @@ const (
 	chBroader                  // a WordNet hypernym or hyponym
 	chPart                     // a WordNet whole or part ("lebanon" is in the "middle east")
 	chTypo                     // a corpus word within a small edit distance
-	chDescribed                // a word the articles put before a name the sentence holds ("the norwegian")
+	chDescribed                // a word of a title the articles give a person the sentence names ("the norwegian")
 	chVector                   // a corpus word near in GloVe space
 	chCount
 )
@@ -105,6 +105,9 @@ type term struct {
 	weight float64   // IDF in the corpus, of the word or of its best stand-in
 	alts   []alt     // best first; empty when the corpus has nothing for it
 	name   bool      // written capitalised by the asker, or a name in the corpus
+	// borrowed marks a word of the question before, added to a
+	// follow-up (mergeTerms).
+	borrowed bool
 }
 
 // analysis is a question taken apart for searching and scoring.
@@ -198,7 +201,7 @@ var frameWords = wordSet(`much many long old mean means meaning according articl
 // what they do, beside the person's name: "what was Ben Wallace's job",
 // "what country is he from".
 var identityWords = wordSet(`job jobs role position post title occupation profession career work nationality
-	country nation background person guy man woman tell know`)
+	country nation background person guy man woman know`)
 
 // opinionWords name whose opinion a question asks for; in a question about
 // readers' comments they say where to look, not what about.
@@ -360,8 +363,10 @@ func (ix *Index) cachedAlts(t search.Token, qv []float32) []alt {
 		return a.([]alt)
 	}
 	a := ix.lexicalAlts(t, qv)
-	if ix.altCached.Add(1) <= ix.altCap {
-		ix.altCache.Store(t.Word, a)
+	if ix.altCached.Load() < ix.altCap {
+		if _, had := ix.altCache.LoadOrStore(t.Word, a); !had {
+			ix.altCached.Add(1)
+		}
 	}
 	return a
 }

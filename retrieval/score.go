@@ -31,7 +31,7 @@ const (
 	fShort        // the sentence has fewer than six words
 	fBigram       // share of the question's word pairs the sentence holds as pairs
 	fLead         // the sentence is among the first of its article
-	fIntro        // asked who someone is, the sentence says (see introductions)
+	fIntro        // asked who someone is, the sentence gives their title (see introduces)
 	nFeatures
 )
 
@@ -53,13 +53,12 @@ const (
 	aUnmatched   // IDF share of question words the corpus has nothing for
 	aUnknownName // the question names someone the corpus never mentions
 	aOpinion     // the question asks what readers think
-	aIntro       // asked who someone is, it says
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "margin", "top type missing", "top names missing", "unmatched words",
-	"unknown name", "opinion", "introduces",
+	"unknown name", "opinion",
 }
 
 // model is fitted on the dev split (go test ./retrieval -run TestFitModel
@@ -140,7 +139,6 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 		}
 		a[aMargin] = top.score - mean/float64(len(ranked)-1)
 	}
-	a[aIntro] = top.x[fIntro]
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aUnmatched] = q.unmatched
@@ -164,9 +162,11 @@ func (m *model) confidence(q analysis, ranked []candidate) float64 {
 // question's ranked candidates and their answer features a. A question
 // asking who someone is whose best sentence gives that person's title
 // ("Dutch diplomat Joseph Luns") is answered: that is what the question
-// asks, however many other sentences name them too.
+// asks, however many other sentences name them too. Not when the
+// question also names someone the sentence does not ("who is Hans
+// Stoltenberg") or the articles never mention.
 func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a answerVec) float64 {
-	if q.identity && len(ranked) > 0 && ranked[0].x[fIntro] == 1 {
+	if q.identity && !q.unknownName && len(ranked) > 0 && ranked[0].x[fIntro] == 1 && ranked[0].x[fNameMiss] == 0 {
 		return 1
 	}
 	return sigmoid(linear(w[:], a[:]))
@@ -462,14 +462,20 @@ func (ix *Index) bySurname(pos int, first uint32) bool {
 }
 
 // introduces reports whether the passage at pos says who a person q
-// names is.
+// names is: by surname, or by a first name the people model pairs with
+// one ("who is jens"). Names borrowed from an earlier question do not
+// count: "who is putin" after "who is luns" asks about Putin.
 func (ix *Index) introduces(pos int, q analysis) bool {
+	intro := ix.facts.intro[pos]
 	for _, t := range q.terms {
-		if !t.name {
+		if !t.name || t.borrowed {
 			continue
 		}
 		for _, a := range t.alts {
-			if a.ch <= chTypo && slices.Contains(ix.facts.intro[pos], a.id) {
+			if a.ch > chTypo {
+				continue
+			}
+			if slices.Contains(intro, a.id) || slices.ContainsFunc(ix.facts.surnameOf[a.id], func(s uint32) bool { return slices.Contains(intro, s) }) {
 				return true
 			}
 		}

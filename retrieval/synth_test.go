@@ -319,7 +319,6 @@ type synthArticle struct {
 
 func (a *synthArticle) passages() int {
 	n := 1 + len(a.comments) // the headline is a passage
-
 	for _, p := range a.paras {
 		n += len(p)
 	}
