@@ -24,8 +24,9 @@ type passageFacts struct {
 	// bigrams holds, per passage, its pairs of consecutive content stems,
 	// sorted: "prime minister" matched as a phrase, not two words.
 	bigrams [][]uint64
-	// lead marks the first sentences of each article, where news puts
-	// the main facts.
+	// lead marks the top of each article, where news puts the main
+	// facts: its first leadSentences passages, the headline among them
+	// (counting the headline apart lowered the cross-validated figure).
 	lead []bool
 	// described maps a stem to the surnames it is a title of somewhere in
 	// the articles (corpus.Mention): "Norway's Jens Stoltenberg", "Dutch
@@ -70,16 +71,8 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
 		}
 	})
-	seen := 0 // sentences of the article so far; its headline is none
 	for i, p := range ix.passages {
-		if i == 0 || ix.passages[i-1].Doc != p.Doc {
-			seen = 0
-		}
-		if p.Headline {
-			continue
-		}
-		f.lead[i] = p.Kind == corpus.KindArticle && seen < leadSentences
-		seen++
+		f.lead[i] = p.Kind == corpus.KindArticle && (i < leadSentences || ix.passages[i-leadSentences].Doc != p.Doc)
 	}
 	upper, lower := map[uint32]int{}, map[uint32]int{}
 	for _, p := range ix.passages {
@@ -171,7 +164,7 @@ func (f *passageFacts) describes(pos int, d uint32) bool {
 	return false
 }
 
-// leadSentences is how many sentences open an article.
+// leadSentences is how many passages open an article.
 const leadSentences = 3
 
 // has reports whether the passage at pos holds answer type t.
