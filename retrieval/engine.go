@@ -120,7 +120,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		tr.ranked = ix.dropGiven(tr.ranked, req.History[n-1].Answer)
 		tr.gated = ix.dropGiven(tr.gated, req.History[n-1].Answer)
 	}
-	tr.confidence = ix.model.confidence(q, tr.ranked)
+	tr.confidence = ix.model.confidence(q, tr.ranked, ix.nearDuplicate)
 	// The model reads what the type gate turned away after the rest: a
 	// date it did not recognise may still be there.
 	tr.context = ix.promptPassages(slices.Concat(tr.ranked, tr.gated))

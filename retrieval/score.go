@@ -53,13 +53,23 @@ const (
 	aUnmatched   // IDF share of question words the corpus has nothing for
 	aUnknownName // the question names someone the corpus never mentions
 	aOpinion     // the question asks what readers think
+	aRepeated    // how many of the next candidates say what it says, in much the same words
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "margin", "top type missing", "top names missing", "unmatched words",
-	"unknown name", "opinion",
+	"unknown name", "opinion", "repeated",
 }
+
+// The best candidate's repeats are counted among the next repeatWindow-1
+// candidates, up to maxRepeated. A sentence every article carries in much
+// the same words (the handover itself) matches any question about its
+// people a little; the fitted weight is negative.
+const (
+	repeatWindow = 10
+	maxRepeated  = 3
+)
 
 // model is fitted on the dev split (go test ./retrieval -run TestFitModel
 // -fit): a linear ranking score over featureVec, fitted as a softmax over
@@ -120,8 +130,10 @@ func linear(w, x []float64) float64 {
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-// answerFeatures describes the best of the ranked candidates.
-func answerFeatures(q analysis, ranked []candidate) answerVec {
+// answerFeatures describes the best of the ranked candidates. same
+// reports whether two candidates tell the same fact in much the same
+// words (near duplicates); nil when unknown.
+func answerFeatures(q analysis, ranked []candidate, same func(a, b int) bool) answerVec {
 	var a answerVec
 	a[aBias] = 1
 	if len(ranked) == 0 {
@@ -139,6 +151,14 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 		}
 		a[aMargin] = top.score - mean/float64(len(ranked)-1)
 	}
+	if same != nil {
+		for _, c := range ranked[1:min(len(ranked), repeatWindow)] {
+			if same(top.pos, c.pos) {
+				a[aRepeated]++
+			}
+		}
+		a[aRepeated] = math.Min(a[aRepeated], maxRepeated)
+	}
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aUnmatched] = q.unmatched
@@ -153,8 +173,8 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 
 // confidence is the probability that an answer made from the best
 // candidates cites a passage that answers the question.
-func (m *model) confidence(q analysis, ranked []candidate) float64 {
-	a := answerFeatures(q, ranked)
+func (m *model) confidence(q analysis, ranked []candidate, same func(a, b int) bool) float64 {
+	a := answerFeatures(q, ranked, same)
 	return confidenceOf(m.answer, q, ranked, a)
 }
 
@@ -186,8 +206,8 @@ func (m *model) blame(got, top featureVec) string {
 
 // weakest names the answerability feature that pulls the confidence down
 // most.
-func (m *model) weakest(q analysis, ranked []candidate) string {
-	a := answerFeatures(q, ranked)
+func (m *model) weakest(q analysis, ranked []candidate, same func(a, b int) bool) string {
+	a := answerFeatures(q, ranked, same)
 	worst, name := 0.0, "no single feature"
 	for i, v := range a {
 		if c := m.answer[i] * v; c < worst && i != aBias {
