@@ -113,3 +113,45 @@ func TestPeopleStems(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownName checks that a question naming someone neither the
+// articles, their publishers nor WordNet know is not answered, and that
+// a publisher's name or a known place standing for a government is not
+// taken for one.
+func TestUnknownName(t *testing.T) {
+	fsys := fstest.MapFS{"a.txt": {Data: []byte("Bridge opens | Zorblat News\n\n" +
+		"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\nCosta thanked the engineers.\n")}}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	c, err := corpus.Load(logger, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := BuildIndex(context.Background(), c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(logger, c, ix, Options{})
+	tests := []struct {
+		name, q string
+		unknown bool
+	}{
+		{"someone never mentioned", "What did Scholz say about the bridge?", true},
+		{"the publisher", "What does Zorblat say about the bridge?", false},
+		{"a known place", "What did Berlin say about the bridge?", false},
+		{"lower case", "what did scholz say about the bridge?", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ix.analyse(tt.q).unknownName; got != tt.unknown {
+				t.Fatalf("analyse(%q).unknownName = %v, want %v", tt.q, got, tt.unknown)
+			}
+			a, err := e.Answer(context.Background(), Request{Question: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.unknown && !a.Abstained {
+				t.Errorf("%q answered %q", tt.q, a.Text)
+			}
+		})
+	}
+}

@@ -29,6 +29,9 @@ type Index struct {
 	facts      *passageFacts
 	model      *model
 	quoteIndex []corpus.Quote // the corpus's quote index
+	// publishers holds the words of the articles' publishers ("dw"), which
+	// a question may name though no passage does.
+	publishers map[string]bool
 	// stemCache maps words of the lexicon to their stems (see lexStem).
 	stemCache sync.Map
 	// altCache maps question words to their stand-ins (see cachedAlts);
@@ -58,8 +61,12 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *search.Vectors) (*I
 		model:    m,
 		altCap:   maxCachedWords,
 	}
+	ix.publishers = map[string]bool{}
 	for _, a := range c.Articles {
 		ix.docs[a.ID] = docMeta{title: a.Title, publisher: a.Publisher, date: a.Date, url: a.URL}
+		for _, t := range search.Tokenize(a.Publisher) {
+			ix.publishers[t.Word] = true
+		}
 	}
 	if len(ix.passages) == 0 {
 		return nil, fmt.Errorf("build index: no passages")

@@ -161,7 +161,12 @@ func (ix *Index) analyse(question string) analysis {
 		}
 		if !strong {
 			unmatched += qt.weight
-			if capital[t.Word] {
+			if capital[t.Word] && !ix.lex.Has(t.Word) && !ix.publishers[t.Word] {
+				// A capitalised word that neither the articles, their
+				// publishers nor WordNet know ("Scholz"): someone the
+				// articles never mention. Known words ("Kremlin",
+				// "Beijing") are names for things the articles call
+				// otherwise.
 				q.unknownName = true
 			}
 		}

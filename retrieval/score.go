@@ -45,21 +45,20 @@ var featureNames = [nFeatures]string{
 // articles answer the question at all, in the order of the answerability
 // weights.
 const (
-	aBias        = iota
-	aTopScore    // the best candidate's ranking score
-	aMargin      // how far it stands above the rest of the pool
-	aTypeMiss    // it lacks the kind of answer asked for
-	aNameMiss    // it lacks names the question asks about
-	aUnmatched   // IDF share of question words the corpus has nothing for
-	aUnknownName // the question names someone the corpus never mentions
-	aOpinion     // the question asks what readers think
-	aRepeated    // how many of the next candidates say what it says, in much the same words
+	aBias      = iota
+	aTopScore  // the best candidate's ranking score
+	aMargin    // how far it stands above the rest of the pool
+	aTypeMiss  // it lacks the kind of answer asked for
+	aNameMiss  // it lacks names the question asks about
+	aUnmatched // IDF share of question words the corpus has nothing for
+	aOpinion   // the question asks what readers think
+	aRepeated  // how many of the next candidates say what it says, in much the same words
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "margin", "top type missing", "top names missing", "unmatched words",
-	"unknown name", "opinion", "repeated",
+	"opinion", "repeated",
 }
 
 // The best candidate's repeats are counted among the next repeatWindow-1
@@ -162,9 +161,6 @@ func answerFeatures(q analysis, ranked []candidate, same func(a, b int) bool) an
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aUnmatched] = q.unmatched
-	if q.unknownName {
-		a[aUnknownName] = 1
-	}
 	if q.opinion {
 		a[aOpinion] = 1
 	}
@@ -186,6 +182,11 @@ func (m *model) confidence(q analysis, ranked []candidate, same func(a, b int) b
 // question also names someone the sentence does not ("who is Hans
 // Stoltenberg") or the articles never mention.
 func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a answerVec) float64 {
+	if q.unknownName {
+		// "What did Scholz say about the handover?": whatever the best
+		// sentence, it is not about Scholz.
+		return 0
+	}
 	if q.identity && !q.unknownName && len(ranked) > 0 && ranked[0].x[fIntro] == 1 && ranked[0].x[fNameMiss] == 0 {
 		return 1
 	}
