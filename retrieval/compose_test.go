@@ -16,11 +16,19 @@ import (
 // fixtureIndex indexes articles given as file name → text.
 func fixtureIndex(t *testing.T, files map[string]string) *Index {
 	t.Helper()
+	return fixtureEngine(t, files).index
+}
+
+// fixtureEngine answers offline over the articles files (name → text),
+// without word vectors.
+func fixtureEngine(t *testing.T, files map[string]string) *Engine {
+	t.Helper()
 	fsys := fstest.MapFS{}
 	for name, text := range files {
 		fsys[name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	c, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), fsys)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	c, err := corpus.Load(logger, fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,10 +36,9 @@ func fixtureIndex(t *testing.T, files map[string]string) *Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ix
+	return New(logger, c, ix, Options{})
 }
 
-// posOf returns the position of the passage holding text.
 func posOf(t *testing.T, ix *Index, text string) int {
 	t.Helper()
 	for i, p := range ix.passages {

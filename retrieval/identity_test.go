@@ -2,13 +2,8 @@ package retrieval
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	"github.com/handover/handover/corpus"
 )
 
 func TestIdentityQuestion(t *testing.T) {
@@ -41,20 +36,11 @@ func TestIdentityQuestion(t *testing.T) {
 // (one the articles never mention, or one borrowed from the question
 // before) never makes that so.
 func TestIdentityAnswer(t *testing.T) {
-	fsys := fstest.MapFS{"a.txt": {Data: []byte("Bridge news\n\n" +
+	e := fixtureEngine(t, map[string]string{"a.txt": "Bridge news\n\n" +
 		"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\n" +
 		"Costa thanked the engineers. Lisbon's Rui Duarte, the deputy mayor, said it was done. Duarte smiled.\n\n" +
-		"Marta Silva sold coffee at the bridge. Silva waved.\n")}}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := corpus.Load(logger, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := BuildIndex(context.Background(), c, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := New(logger, c, ix, Options{})
+		"Marta Silva sold coffee at the bridge. Silva waved.\n"})
+	ix := e.index
 	tests := []struct {
 		name    string
 		history []Turn
@@ -119,18 +105,9 @@ func TestPeopleStems(t *testing.T) {
 // a publisher's name or a known place standing for a government is not
 // taken for one.
 func TestUnknownName(t *testing.T) {
-	fsys := fstest.MapFS{"a.txt": {Data: []byte("Bridge opens | Zorblat News\n\n" +
-		"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\nCosta thanked the engineers.\n")}}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c, err := corpus.Load(logger, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := BuildIndex(context.Background(), c, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := New(logger, c, ix, Options{})
+	e := fixtureEngine(t, map[string]string{"a.txt": "Bridge opens | Zorblat News\n\n" +
+		"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\nCosta thanked the engineers.\n"})
+	ix := e.index
 	tests := []struct {
 		name, q string
 		unknown bool
