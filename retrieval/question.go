@@ -139,7 +139,8 @@ func (ix *Index) analyse(question string) analysis {
 	capital := capitalised(text)
 	seen := map[string]bool{}
 	var total, unmatched float64
-	for _, t := range search.Tokenize(text) {
+	toks := search.Tokenize(text)
+	for _, t := range toks {
 		if search.IsStop(t.Word) || seen[t.Word] || frameWords[t.Word] || q.opinion && opinionWords[t.Word] {
 			continue
 		}
@@ -175,7 +176,7 @@ func (ix *Index) analyse(question string) analysis {
 	if total > 0 {
 		q.unmatched = unmatched / total
 	}
-	q.bigrams = ix.lookup.Bigrams(search.Tokenize(text))
+	q.bigrams = ix.lookup.Bigrams(toks)
 	q.identity = isIdentity(q)
 	return q
 }
