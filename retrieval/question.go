@@ -123,8 +123,9 @@ type analysis struct {
 	// bigrams are the question's pairs of consecutive content words, as
 	// stems of the index.
 	bigrams []uint64
-	// unknownName is set when the asker capitalised a word the corpus
-	// never uses: a name the articles do not mention.
+	// unknownName is set when the asker capitalised a word that neither
+	// the corpus, its publishers nor WordNet know: a name the articles do
+	// not mention. Such a question is not answered (confidenceOf).
 	unknownName bool
 	// identity is set when the question asks who someone is or what they
 	// do: names, and no other words but identityWords.
