@@ -296,11 +296,12 @@ func TestMentions(t *testing.T) {
 	}
 	c := &Corpus{Articles: []*Article{a}}
 	var got []string
-	for _, m := range c.Mentions() {
+	_, mentions := c.QuotesAndMentions()
+	for _, m := range mentions {
 		got = append(got, m.Sentence+" "+m.Name+" ["+strings.Join(m.Title, " ")+"]")
 	}
 	want := []string{"x#1 Ana Costa [portuguese mayor]", "x#2 Ana Costa []", "x#3 Rui Duarte [lisbon deputy mayor]", "x#4 Rui Duarte []"}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Mentions() mismatch (-want +got):\n%s", diff)
+		t.Errorf("QuotesAndMentions() mentions mismatch (-want +got):\n%s", diff)
 	}
 }

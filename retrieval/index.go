@@ -76,7 +76,8 @@ func BuildIndex(ctx context.Context, c *corpus.Corpus, vecs *search.Vectors) (*I
 	}
 	// The quote index is built once here: the speakers of passages need
 	// it, and the engine's quote library reuses it.
-	ix.quoteIndex = c.Quotes()
-	ix.facts = newPassageFacts(ix, ix.quoteIndex, c.Mentions())
+	quotes, mentions := c.QuotesAndMentions()
+	ix.quoteIndex = quotes
+	ix.facts = newPassageFacts(ix, quotes, mentions)
 	return ix, nil
 }
