@@ -15,8 +15,8 @@ var debugQuestion = flag.String("debugq", "", "print the analysis, candidates an
 // hold, on a few questions: the candidates come from the pool and are
 // ranked best first, the confidence is a probability, the answer abstains
 // exactly when the confidence is under the threshold, and the LLM's
-// context comes from the candidates. With -debugq it prints one
-// question's analysis and candidates instead:
+// context is the candidates and the sentences beside them, best first.
+// With -debugq it prints one question's analysis and candidates instead:
 //
 //	go test ./retrieval -run TestTrace -debugq 'who is rutte' -v
 func TestTrace(t *testing.T) {
@@ -42,18 +42,22 @@ func TestTrace(t *testing.T) {
 		if len(tr.ranked)+len(tr.gated) != tr.pool {
 			t.Errorf("%q: %d ranked and %d gated of a pool of %d", question, len(tr.ranked), len(tr.gated), tr.pool)
 		}
-		gatedSeen := false
-		for _, pos := range tr.context {
-			isPos := func(c candidate) bool { return c.pos == pos }
-			switch {
-			case slices.ContainsFunc(tr.ranked, isPos):
-				if gatedSeen {
-					t.Errorf("%q: LLM context passage %d, ranked, comes after one the type gate left out", question, pos)
+		isCand := func(pos int) bool {
+			return slices.ContainsFunc(slices.Concat(tr.ranked, tr.gated), func(c candidate) bool { return c.pos == pos })
+		}
+		for i, pos := range tr.context {
+			p := e.index.passages[pos]
+			neighbour := p.Before != "" && slices.Contains(tr.context, pos-1) && isCand(pos-1) ||
+				p.After != "" && slices.Contains(tr.context, pos+1) && isCand(pos+1)
+			if !isCand(pos) && !neighbour {
+				t.Errorf("%q: LLM context passage %d is neither a candidate nor beside one", question, pos)
+			}
+			// The first run of sentences holds the best candidate.
+			if i > 0 && (pos != tr.context[i-1]+1 || p.Before == "") {
+				if len(tr.ranked) > 0 && !slices.Contains(tr.context[:i], tr.ranked[0].pos) {
+					t.Errorf("%q: the best candidate %d is not in the LLM context's first run %v", question, tr.ranked[0].pos, tr.context[:i])
 				}
-			case slices.ContainsFunc(tr.gated, isPos):
-				gatedSeen = true
-			default:
-				t.Errorf("%q: LLM context passage %d is not a candidate", question, pos)
+				break
 			}
 		}
 		if *debugQuestion != "" {
