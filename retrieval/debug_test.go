@@ -45,17 +45,18 @@ func TestTrace(t *testing.T) {
 		isCand := func(pos int) bool {
 			return slices.ContainsFunc(slices.Concat(tr.ranked, tr.gated), func(c candidate) bool { return c.pos == pos })
 		}
-		for i, pos := range tr.context {
+		llmContext := e.index.llmContext(tr)
+		for i, pos := range llmContext {
 			p := e.index.passages[pos]
-			neighbour := p.Before != "" && slices.Contains(tr.context, pos-1) && isCand(pos-1) ||
-				p.After != "" && slices.Contains(tr.context, pos+1) && isCand(pos+1)
+			neighbour := p.Before != "" && slices.Contains(llmContext, pos-1) && isCand(pos-1) ||
+				p.After != "" && slices.Contains(llmContext, pos+1) && isCand(pos+1)
 			if !isCand(pos) && !neighbour {
 				t.Errorf("%q: LLM context passage %d is neither a candidate nor beside one", question, pos)
 			}
 			// The first run of sentences holds the best candidate.
-			if i > 0 && (pos != tr.context[i-1]+1 || p.Before == "") {
-				if len(tr.ranked) > 0 && !slices.Contains(tr.context[:i], tr.ranked[0].pos) {
-					t.Errorf("%q: the best candidate %d is not in the LLM context's first run %v", question, tr.ranked[0].pos, tr.context[:i])
+			if i > 0 && (pos != llmContext[i-1]+1 || p.Before == "") {
+				if len(tr.ranked) > 0 && !slices.Contains(llmContext[:i], tr.ranked[0].pos) {
+					t.Errorf("%q: the best candidate %d is not in the LLM context's first run %v", question, tr.ranked[0].pos, llmContext[:i])
 				}
 				break
 			}

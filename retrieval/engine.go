@@ -79,7 +79,6 @@ type trace struct {
 	ranked     []candidate // the pool scored, best first
 	gated      []candidate // the pool's passages the type gate left out of ranked
 	confidence float64     // that the best answers, compared with the threshold
-	context    []int       // the passages the LLM path is given
 	answer     Answer
 }
 
@@ -121,13 +120,10 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		tr.gated = ix.dropGiven(tr.gated, req.History[n-1].Answer)
 	}
 	tr.confidence = ix.model.confidence(q, tr.ranked, ix.nearDuplicate)
-	// The model reads what the type gate turned away after the rest: a
-	// date it did not recognise may still be there.
-	tr.context = ix.promptPassages(slices.Concat(tr.ranked, tr.gated))
 	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence))
 	if e.opts.LLM != nil && !req.NoLLM {
 		// The extractive answer is the fallback whenever the model fails.
-		a = e.answerLLM(ctx, req, tr.context, a)
+		a = e.answerLLM(ctx, req, ix.llmContext(tr), a)
 	}
 	if a.Abstained && len(tr.ranked) > 0 {
 		closest := ix.citation(0, tr.ranked[0].pos)
@@ -138,6 +134,13 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	}
 	tr.answer = a
 	return tr, nil
+}
+
+// llmContext is the passages the model is given for a question: the
+// ranked candidates, then what the type gate turned away (a date it did
+// not recognise may still be there), with their neighbours.
+func (ix *Index) llmContext(tr trace) []int {
+	return ix.promptPassages(slices.Concat(tr.ranked, tr.gated))
 }
 
 // mergeTerms adds the earlier question's terms at a lower weight, so they

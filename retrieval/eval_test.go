@@ -237,7 +237,7 @@ func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
 		k.add(c, a)
 		if c.answerable() {
 			r.recallOf++
-			for _, pos := range tr.context {
+			for _, pos := range e.index.llmContext(tr) {
 				p := e.index.passages[pos]
 				if c.supports(p.Doc, p.Text) {
 					r.recall++
