@@ -106,9 +106,9 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		// question it follows, at a lower weight.
 		prev := ix.analyse(req.History[n-1].Question)
 		q.terms = mergeTerms(q.terms, prev.terms)
-		extra = ix.lookup.Embed(prev.text)
+		extra = ix.lookup.EmbedTokens(prev.toks)
 	}
-	qvec := ix.lookup.Embed(q.text)
+	qvec := ix.lookup.EmbedTokens(q.toks)
 	pool, err := ix.search(ctx, q, qvec, extra)
 	if err != nil {
 		return tr, fmt.Errorf("answer: %w", err)

@@ -102,6 +102,7 @@ type alt struct {
 type term struct {
 	word   string
 	vec    []float32 // unit GloVe vector, nil if the word has none
+	row    int32     // vec's row in the search index's matrix, -1 if none
 	weight float64   // IDF in the corpus, of the word or of its best stand-in
 	alts   []alt     // best first; empty when the corpus has nothing for it
 	name   bool      // written capitalised by the asker, or a name in the corpus
@@ -112,7 +113,8 @@ type term struct {
 
 // analysis is a question taken apart for searching and scoring.
 type analysis struct {
-	text    string // the question with chat abbreviations written out
+	text    string         // the question with chat abbreviations written out
+	toks    []search.Token // text's words
 	terms   []term
 	atype   answerType
 	opinion bool // asks what readers or viewers think
@@ -141,13 +143,14 @@ func (ix *Index) analyse(question string) analysis {
 	seen := map[string]bool{}
 	var total, unmatched float64
 	toks := search.Tokenize(text)
+	q.toks = toks
 	for _, t := range toks {
 		if search.IsStop(t.Word) || seen[t.Word] || frameWords[t.Word] || q.opinion && opinionWords[t.Word] {
 			continue
 		}
 		seen[t.Word] = true
 		vec := ix.lookup.Unit(t.Word)
-		qt := term{word: t.Word, alts: ix.cachedAlts(t, vec), vec: vec}
+		qt := term{word: t.Word, alts: ix.cachedAlts(t, vec), vec: vec, row: ix.lookup.Row(t.Word)}
 		qt.weight = ix.lookup.IDF(t.Stem)
 		if len(qt.alts) > 0 {
 			qt.weight = ix.lookup.IDF(ix.lookup.StemOf(qt.alts[0].id))

@@ -384,7 +384,7 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 		case ch <= chDescribed:
 			x[fSoftCov] += t.weight * best
 		case t.vec != nil:
-			x[fSoftCov] += t.weight * math.Max(0, float64(ix.lookup.Best(t.vec, pos)))
+			x[fSoftCov] += t.weight * math.Max(0, float64(ix.lookup.Best(t.vec, t.row, pos)))
 		}
 		if !t.name {
 			content += t.weight

@@ -81,16 +81,29 @@ func (ix *Index) Unit(word string) []float32 {
 	return q
 }
 
+// Row returns the matrix row of a corpus word's unit vector, or -1 when
+// the corpus has no such word: what Best is given with the word's vector.
+func (ix *Index) Row(word string) int32 {
+	if r, ok := ix.expand.row[word]; ok {
+		return r
+	}
+	return -1
+}
+
 // Best is the highest cosine between the unit vector q (from Unit) and
-// the words of the passage at pos.
-func (ix *Index) Best(q []float32, pos int) float32 {
+// the words of the passage at pos. qrow is q's row (from Row), or -1: a
+// passage holding the word itself needs no other cosine, since none is
+// higher.
+func (ix *Index) Best(q []float32, qrow int32, pos int) float32 {
 	e := ix.expand
 	dim := len(q)
 	var m float32
 	for _, r := range ix.rows[pos] {
-		if s := dot(q, e.mat[int(r)*dim:(int(r)+1)*dim]); s > m {
-			m = s
+		s := dot(q, e.mat[int(r)*dim:(int(r)+1)*dim])
+		if r == qrow {
+			return s
 		}
+		m = max(m, s)
 	}
 	return m
 }

@@ -218,6 +218,9 @@ func (ix *Index) Pos(id string) (int, bool) {
 // the passages' vectors.
 func (ix *Index) Embed(text string) []float32 { return ix.embed.embedTokens(Tokenize(text)) }
 
+// EmbedTokens is Embed of a text already tokenised.
+func (ix *Index) EmbedTokens(toks []Token) []float32 { return ix.embed.embedTokens(toks) }
+
 // StemID returns the vocabulary ID of a stem the passages use.
 func (ix *Index) StemID(stem string) (uint32, bool) {
 	id, ok := ix.vocab[stem]
