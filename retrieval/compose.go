@@ -12,6 +12,10 @@ import (
 // not an essay.
 const maxSentences = 3
 
+// maxShown is the most sentences an answer shows when its picks are
+// quotations that run over several.
+const maxShown = 6
+
 // dontSay is the answer when the articles do not cover a question.
 const dontSay = "The articles don't say."
 
@@ -27,19 +31,21 @@ type evidence struct {
 
 // choose picks the sentences of an answer: the best, which must clear the
 // threshold, then up to two more that nearly match it and tell something
-// else, in order of relevance; a quotation the chosen sentences open is
-// finished, never cut between sentences. It returns nil to abstain.
+// else, in order of relevance. A quotation is shown whole, never cut
+// between sentences, and counts as one pick; the answer stays under
+// maxShown sentences. It returns nil to abstain.
 func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 	if len(ranked) == 0 || confidence < ix.model.Threshold {
 		return nil
 	}
 	top := ranked[0].score
 	var picked []int
+	picks := 0
 	for _, c := range ranked {
-		if len(picked) == maxSentences || c.score < top-ix.model.SupportGap {
+		if picks == maxSentences || c.score < top-ix.model.SupportGap {
 			break
 		}
-		if ix.duplicateOfAny(c.pos, picked) {
+		if slices.Contains(picked, c.pos) || ix.duplicateOfAny(c.pos, picked) {
 			continue
 		}
 		run := ix.quoteRun(c.pos)
@@ -50,13 +56,10 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 			// which says who "he" is.
 			run = append([]int{first - 1}, run...)
 		}
-		if len(picked)+len(run) > maxSentences {
-			if len(picked) == 0 {
-				run = run[:maxSentences]
-			} else {
-				continue
-			}
+		if len(picked) > 0 && len(picked)+len(run) > maxShown {
+			continue
 		}
+		picks++
 		for _, pos := range run {
 			if !slices.Contains(picked, pos) {
 				picked = append(picked, pos)
@@ -70,26 +73,13 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 	return out
 }
 
-// quoteRun returns pos and the sentences after it that finish a quotation
-// it opens, or the sentences before it that open one it closes.
+// quoteRun returns pos with the other sentences of a quotation it is part
+// of, in order: a quotation is never shown cut between sentences.
 func (ix *Index) quoteRun(pos int) []int {
-	run := []int{pos}
-	for p := pos; len(run) < maxSentences && closesQuote(ix.passages[p].Text) && !openQuote(ix.passages[p].Text) &&
-		unbalanced(ix.passages[p].Text) && ix.passages[p].Before != "" && p > 0; {
-		p--
-		run = append([]int{p}, run...)
-		if openQuote(ix.passages[p].Text) {
-			break
-		}
+	if run := ix.facts.quoted[pos]; run != nil {
+		return run
 	}
-	for p := pos; len(run) < maxSentences && openQuote(ix.passages[p].Text) && ix.passages[p].After != "" && p+1 < len(ix.passages); {
-		p++
-		run = append(run, p)
-		if closesQuote(ix.passages[p].Text) {
-			break
-		}
-	}
-	return run
+	return []int{pos}
 }
 
 // openQuote reports whether s opens a quotation it does not close.
@@ -102,11 +92,6 @@ func openQuote(s string) bool {
 
 func closesQuote(s string) bool {
 	return strings.Contains(s, "”") || strings.Count(s, `"`)%2 == 1
-}
-
-// unbalanced reports whether s closes a quotation it did not open.
-func unbalanced(s string) bool {
-	return strings.Count(s, "”") > strings.Count(s, "“") || strings.Count(s, `"`)%2 == 1 && strings.HasSuffix(strings.TrimSpace(s), `"`)
 }
 
 // nearDuplicate reports whether two passages tell the same fact in much the
@@ -212,6 +197,20 @@ func (ix *Index) citation(n, pos int) Citation {
 		kind = string(corpus.KindComment)
 	}
 	return Citation{N: n, Doc: p.Doc, Title: m.title, Publisher: m.publisher, Date: m.date, URL: m.url, Kind: kind, Text: p.Text, Passage: p.ID}
+}
+
+// closest is the citation of the passage at pos shown when abstaining,
+// with the rest of a quotation it is part of.
+func (ix *Index) closest(pos int) Citation {
+	c := ix.citation(0, pos)
+	if run := ix.quoteRun(pos); len(run) > 1 {
+		texts := make([]string, len(run))
+		for i, q := range run {
+			texts[i] = ix.passages[q].Text
+		}
+		c.Text = strings.Join(texts, " ")
+	}
+	return c
 }
 
 // startsWithPronoun reports whether a sentence opens with a personal

@@ -54,7 +54,9 @@ func TestQuoteRun(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{
 		"a.txt": "Bridge news\n\nA bridge opened in Lisbon.\n\n" +
 			"“The bridge is open. It took ten years,” the mayor said. Traffic was light.\n\n" +
-			"The mayor said: “We waited long. Now we drive.” Crowds cheered.\n",
+			"The mayor said: “We waited long. Now we drive.” Crowds cheered.\n\n" +
+			"Asked about tolls, she said, \"I'm not worried. The toll is low. I paid it twice,\" laughing. Rain fell.\n\n" +
+			"He said \"It will never close. Never. Ever.\n\nA new paragraph began.\n",
 	})
 	tests := []struct {
 		name string
@@ -65,6 +67,11 @@ func TestQuoteRun(t *testing.T) {
 		{"a sentence that closes a quote is started by the one before", "It took ten years", []string{"The bridge is open.", "It took ten years"}},
 		{"a sentence without quotes stands alone", "Traffic was light.", []string{"Traffic was light."}},
 		{"a quote after a colon runs to its end", "We waited long.", []string{"We waited long.", "Now we drive."}},
+		{"a sentence inside a quotation brings its start and end", "The toll is low.", []string{"I'm not worried.", "The toll is low.", "I paid it twice"}},
+		{"straight quotes over three sentences", "I'm not worried.", []string{"I'm not worried.", "The toll is low.", "I paid it twice"}},
+		{"the sentence after a quotation stands alone", "Rain fell.", []string{"Rain fell."}},
+		{"an unclosed quotation ends with its paragraph", "Never.", []string{"It will never close.", "Never.", "Ever."}},
+		{"a new paragraph is no part of it", "A new paragraph began.", []string{"A new paragraph began."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +85,27 @@ func TestQuoteRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestChooseQuotation checks that an answer shows a quotation whole when
+// it picks any sentence of it, counting it as one pick.
+func TestChooseQuotation(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Toll news\n\nA bridge opened in Lisbon on Monday.\n\n" +
+			"Asked about tolls, the mayor said, \"I'm not worried. The toll is low. I paid it twice,\" laughing.\n\n" +
+			"Traffic was light on the first day.\n\nThe bridge cost two billion euros.\n",
+	})
+	mid, light, cost := posOf(t, ix, "The toll is low."), posOf(t, ix, "Traffic was light"), posOf(t, ix, "two billion")
+	got := ix.choose([]candidate{{pos: mid, score: 9}, {pos: light, score: 8.5}, {pos: cost, score: 8}}, 1)
+	var texts []string
+	for _, e := range got {
+		texts = append(texts, ix.passages[e.pos].Text)
+	}
+	want := []string{"Asked about tolls, the mayor said, \"I'm not worried.", "The toll is low.", "I paid it twice,\" laughing.",
+		"Traffic was light on the first day.", "The bridge cost two billion euros."}
+	if !slices.Equal(texts, want) {
+		t.Errorf("choose gave %q, want the whole quotation and then the two other picks %q", texts, want)
 	}
 }
 
@@ -150,6 +178,28 @@ func TestAbstentionClosest(t *testing.T) {
 	}
 	if !a.Abstained || len(a.Citations) != 0 || a.Closest == nil || a.Closest.Text == "" || a.Closest.Doc == "" {
 		t.Errorf("unanswerable: got %+v, want an abstention with no citations and a closest sentence", a)
+	}
+	// The closest sentence is shown with the rest of its quotation: the
+	// articles quote "I'm not worried. I know both candidates very well.
+	// I worked for four years with Donald Trump," in three sentences.
+	found := false
+	for _, p := range e.index.passages {
+		if run := e.index.quoteRun(posOf(t, e.index, p.Text)); len(run) > 2 {
+			found = true
+			closest := e.index.closest(run[1])
+			for _, pos := range run {
+				if !strings.Contains(closest.Text, e.index.passages[pos].Text) {
+					t.Errorf("closest to %q = %q, want the whole quotation", p.Text, closest.Text)
+				}
+			}
+			if closest.Passage != e.index.passages[run[1]].ID {
+				t.Errorf("closest to %q cites passage %s, want %s", p.Text, closest.Passage, e.index.passages[run[1]].ID)
+			}
+			break
+		}
+	}
+	if !found {
+		t.Error("the shipped articles hold no quotation over three sentences")
 	}
 	a, err = e.Answer(context.Background(), Request{Question: "Who succeeded Jens Stoltenberg?"})
 	if err != nil {

@@ -126,7 +126,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		a = e.answerLLM(ctx, req, ix.llmContext(tr), a)
 	}
 	if a.Abstained && len(tr.ranked) > 0 {
-		closest := ix.citation(0, tr.ranked[0].pos)
+		closest := ix.closest(tr.ranked[0].pos)
 		a.Closest = &closest
 	}
 	if q.atype == typeWhen && a.Mode == ModeExtractive {

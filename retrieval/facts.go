@@ -43,6 +43,12 @@ type passageFacts struct {
 	// intro holds, per passage, the surnames of the people it gives a
 	// title with ("Dutch diplomat Joseph Luns"): it says who they are.
 	intro [][]uint32
+	// quoted holds, per passage, the sentences of a quotation it is part
+	// of, in order (quotationRuns); nil for a sentence that is no part of
+	// one that runs over several. Answers show a quotation whole.
+	// (Counting a name in the other sentences of its quotation as near,
+	// like a neighbour's, left the cross-validated figure level.)
+	quoted [][]int
 }
 
 func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention) *passageFacts {
@@ -56,6 +62,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		bigrams:   make([][]uint64, n),
 		lead:      make([]bool, n),
 		intro:     make([][]uint32, n),
+		quoted:    make([][]int, n),
 		described: map[uint32][]uint32{},
 		surnameOf: map[uint32][]uint32{},
 	}
@@ -71,6 +78,11 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
 		}
 	})
+	for _, run := range quotationRuns(ix.passages) {
+		for _, pos := range run {
+			f.quoted[pos] = run
+		}
+	}
 	for i, p := range ix.passages {
 		f.lead[i] = p.Kind == corpus.KindArticle && (i < leadSentences || ix.passages[i-leadSentences].Doc != p.Doc)
 	}
@@ -225,4 +237,36 @@ func parallel(n int, fn func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// quotationRuns returns the quotations that run over several sentences of
+// a paragraph, each as the positions of its sentences: from the one that
+// opens it to the one that closes it (or the paragraph's last). "I'm not
+// worried. I know both candidates very well. I worked for four years with
+// Donald Trump," is one statement split in three.
+func quotationRuns(passages []corpus.Passage) [][]int {
+	var runs [][]int
+	var cur []int
+	end := func() {
+		if len(cur) > 1 {
+			runs = append(runs, cur)
+		}
+		cur = nil
+	}
+	for pos, p := range passages {
+		if p.Before == "" {
+			end() // a new paragraph
+		}
+		switch {
+		case cur != nil:
+			cur = append(cur, pos)
+			if closesQuote(p.Text) {
+				end()
+			}
+		case openQuote(p.Text):
+			cur = []int{pos}
+		}
+	}
+	end()
+	return runs
 }
