@@ -36,7 +36,7 @@ var (
 	durationRe = regexp.MustCompile(`(?i)\bhow long\b|\bfor how many (years|months|days)\b`)
 	// "When" asks for a date only at the head of a question: in "what was
 	// going on when he stepped in" it starts a clause.
-	whenRe    = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?when\b|\b(what (date|day|year|month)|which (date|day|year|month)|since when|how long ago|in what year|in which year)\b`)
+	whenRe    = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?when\b|\b(what (date|day|year|month)s?|which (date|day|year|month)s?|since when|how long ago|in what years?|in which years?)\b`)
 	timeRe    = regexp.MustCompile(`(?i)\b(what|which) time\b|\bat what hour\b`)
 	ordinalRe = regexp.MustCompile(`(?i)\b(what|which)\s+number\b(\s+(of)\b)?`)
 	numberRe  = regexp.MustCompile(`(?i)\b(how (many|much|big|large)|what (number|percentage|share|size))\b`)

@@ -17,6 +17,8 @@ func TestQuestionType(t *testing.T) {
 		{"and when was that?", typeWhen},
 		{"what was going on when he arrived", typeOther},
 		{"What year did it open?", typeWhen},
+		{"In which years was she mayor?", typeWhen},
+		{"what months did the works take", typeWhen},
 		{"How long did the works last?", typeDuration},
 		{"How many lanes does it have?", typeNumber},
 		{"how big is the city", typeNumber},
