@@ -199,8 +199,8 @@ func (ix *Index) stemIDs(ts []Token) []uint32 {
 }
 
 func hasID(ids []uint32, id uint32) bool {
-	i := sort.Search(len(ids), func(i int) bool { return ids[i] >= id })
-	return i < len(ids) && ids[i] == id
+	_, ok := slices.BinarySearch(ids, id)
+	return ok
 }
 
 func isNumber(w string) bool {
