@@ -1,6 +1,10 @@
 package retrieval
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+)
 
 // TestFeatures checks single features on a small corpus: each case names
 // a question, a sentence and the feature that must (or must not) fire.
@@ -84,5 +88,34 @@ func TestRepeated(t *testing.T) {
 				t.Errorf("repeated = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestOpinionAboutSomeone checks that asked what readers say about someone
+// the comments name, handover shows those comments, labelled as opinions,
+// however alike they score; about someone the articles never name, it
+// abstains.
+func TestOpinionAboutSomeone(t *testing.T) {
+	e := shippedEngine(t)
+	tests := []struct {
+		q           string
+		wantAnswers bool
+	}{
+		{"what do the comments say about rutte", true},
+		{"what do viewers think of stoltenberg?", true},
+		{"what do the comments say about Scholz", false},
+	}
+	for _, tt := range tests {
+		a, err := e.Answer(context.Background(), Request{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Abstained == tt.wantAnswers {
+			t.Errorf("%q: abstained %v, want %v (%q)", tt.q, a.Abstained, !tt.wantAnswers, a.Text)
+			continue
+		}
+		if tt.wantAnswers && !strings.HasPrefix(a.Text, opinionLabel) {
+			t.Errorf("%q: %q, want comments under the opinion label", tt.q, a.Text)
+		}
 	}
 }
