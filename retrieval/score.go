@@ -313,8 +313,9 @@ const minSearchWeight = 0.25
 // quotes it, but the model may still read it.
 func (ix *Index) score(q analysis, pool []int) (ranked, gated []candidate) {
 	ranked = make([]candidate, 0, len(pool))
+	ai := indexAlts(q.terms)
 	for _, pos := range pool {
-		x := ix.features(q, pos)
+		x := ix.features(q, ai, pos)
 		c := candidate{pos: pos, x: x, score: ix.model.score(x)}
 		if strictTypes[q.atype] && x[fTypeMiss] == 1 {
 			// A sentence without a date does not say when; one without
@@ -344,18 +345,53 @@ var strictTypes = map[answerType]bool{
 	typeWhen: true, typeNumber: true, typeAge: true, typeMoney: true, typeDuration: true, typeTime: true, typeOrdinal: true,
 }
 
-// near reports whether the passage before or after pos, in the same
-// article, holds stem id.
-func (ix *Index) near(pos int, id uint32) bool {
-	p := ix.passages[pos]
-	return p.Before != "" && pos > 0 && ix.lookup.HasStem(pos-1, id) ||
-		p.After != "" && pos+1 < len(ix.passages) && ix.lookup.HasStem(pos+1, id)
+// altIndex numbers the stand-ins of a question's words, term after term,
+// and says which of them a stem is, so that a passage's stems are looked
+// up once for all of them (not every stand-in searched for in every
+// passage).
+type altIndex struct {
+	at    map[uint32][]int32 // stem ID → the stand-ins it is
+	first []int              // the number of term i's first stand-in
+	n     int
 }
 
-// features computes the features of the passage at pos for q.
-func (ix *Index) features(q analysis, pos int) featureVec {
+func indexAlts(terms []term) altIndex {
+	ai := altIndex{at: map[uint32][]int32{}, first: make([]int, len(terms))}
+	for i, t := range terms {
+		ai.first[i] = ai.n
+		for _, a := range t.alts {
+			ai.at[a.id] = append(ai.at[a.id], int32(ai.n))
+			ai.n++
+		}
+	}
+	return ai
+}
+
+// mark sets held[k] for each stand-in k that the passage at pos uses.
+func (ix *Index) mark(ai altIndex, pos int, held []bool) {
+	for _, id := range ix.lookup.Stems(pos) {
+		for _, k := range ai.at[id] {
+			held[k] = true
+		}
+	}
+}
+
+// features computes the features of the passage at pos for q, whose
+// stand-ins ai numbers.
+func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 	var x featureVec
 	x[fBias] = 1
+	// in: the stand-ins the passage uses; near: those the sentences
+	// either side of it in its paragraph use.
+	buf := make([]bool, 2*ai.n)
+	in, near := buf[:ai.n], buf[ai.n:]
+	ix.mark(ai, pos, in)
+	if p := ix.passages[pos]; p.Before != "" && pos > 0 {
+		ix.mark(ai, pos-1, near)
+	}
+	if p := ix.passages[pos]; p.After != "" && pos+1 < len(ix.passages) {
+		ix.mark(ai, pos+1, near)
+	}
 	var total, names, namesMissing, focusW, content, contentHit float64
 	focus := -1
 	for i, t := range q.terms {
@@ -369,13 +405,14 @@ func (ix *Index) features(q analysis, pos int) featureVec {
 	}
 	for i, t := range q.terms {
 		best, ch, ctx := 0.0, chCount, false
-		for _, a := range t.alts {
-			if ix.lookup.HasStem(pos, a.id) {
+		for j, a := range t.alts {
+			k := ai.first[i] + j
+			if in[k] {
 				credit := a.sim
 				if ch == chCount || a.ch < ch || a.ch == ch && credit > best {
 					best, ch = credit, a.ch
 				}
-			} else if a.ch != chVector && ix.near(pos, a.id) {
+			} else if a.ch != chVector && near[k] {
 				ctx = true
 			}
 			if ch > chDescribed && a.ch <= chWordNet && ix.facts.describes(pos, a.id) {

@@ -38,7 +38,8 @@ func TestFeatures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			x := ix.features(ix.analyse(tt.q), posOf(t, ix, tt.sentence))
+			q := ix.analyse(tt.q)
+			x := ix.features(q, indexAlts(q.terms), posOf(t, ix, tt.sentence))
 			if got := x[tt.feature] > 0; got != tt.want {
 				t.Errorf("%s for %q on %q = %.2f, want fired %v", featureNames[tt.feature], tt.q, tt.sentence, x[tt.feature], tt.want)
 			}
