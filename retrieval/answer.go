@@ -33,8 +33,9 @@ type Answer struct {
 	Mode      string     `json:"mode"`
 	Citations []Citation `json:"citations"`
 	// Closest is, for an abstention, the sentence that came nearest to
-	// answering, for the reader to judge; it answers nothing and is never
-	// cited. Nil when there was none.
+	// answering (with the rest of a quotation it is part of), for the
+	// reader to judge; it answers nothing and is never cited. Nil when
+	// there was none.
 	Closest *Citation `json:"closest,omitempty"`
 	// Note is a short remark for the reader, such as that the model was
 	// unavailable and the answer is extractive.

@@ -53,8 +53,8 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind &&
 			!ix.passages[first-1].Headline {
 			// "He succeeds ..." is shown after the sentence before it,
-			// which says who "he" is.
-			run = append([]int{first - 1}, run...)
+			// which says who "he" is (with the rest of its quotation).
+			run = append(slices.Clone(ix.quoteRun(first-1)), run...)
 		}
 		if len(picked) > 0 && len(picked)+len(run) > maxShown {
 			continue
@@ -80,18 +80,6 @@ func (ix *Index) quoteRun(pos int) []int {
 		return run
 	}
 	return []int{pos}
-}
-
-// openQuote reports whether s opens a quotation it does not close.
-func openQuote(s string) bool {
-	opens := strings.Count(s, "“")
-	closes := strings.Count(s, "”")
-	straight := strings.Count(s, `"`)
-	return opens > closes && straight%2 == 0 || straight%2 == 1 && opens == closes && !strings.HasSuffix(strings.TrimSpace(s), `"`)
-}
-
-func closesQuote(s string) bool {
-	return strings.Contains(s, "”") || strings.Count(s, `"`)%2 == 1
 }
 
 // nearDuplicate reports whether two passages tell the same fact in much the
@@ -155,16 +143,17 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 	}
 	byDoc := map[string]int{}
 	cited := map[int]bool{}
+	var marks []int
 	for i, e := range ev {
 		if i > 0 {
 			b.WriteString(" ")
 		}
 		text := ix.passages[e.pos].Text
-		if opinion && !strings.ContainsAny(text, "“”\"") {
+		run := ix.facts.quoted[e.pos]
+		if opinion && run == nil && !strings.ContainsAny(text, "“”\"") {
 			text = "“" + text + "”"
 		}
 		b.WriteString(text)
-		var marks []int
 		for _, src := range e.sources {
 			doc := ix.passages[src].Doc
 			n, ok := byDoc[doc]
@@ -180,10 +169,16 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 				marks = append(marks, n)
 			}
 		}
+		if run != nil && i+1 < len(ev) && ev[i+1].pos == e.pos+1 && e.pos != run[len(run)-1] {
+			// The citation marks of a quotation follow its last
+			// sentence, not each one inside the quote marks.
+			continue
+		}
 		b.WriteString(" ")
 		for _, n := range marks {
 			b.WriteString("[" + strconv.Itoa(n) + "]")
 		}
+		marks = nil
 	}
 	a.Text = b.String()
 	return a

@@ -56,7 +56,10 @@ func TestQuoteRun(t *testing.T) {
 			"“The bridge is open. It took ten years,” the mayor said. Traffic was light.\n\n" +
 			"The mayor said: “We waited long. Now we drive.” Crowds cheered.\n\n" +
 			"Asked about tolls, she said, \"I'm not worried. The toll is low. I paid it twice,\" laughing. Rain fell.\n\n" +
-			"He said \"It will never close. Never. Ever.\n\nA new paragraph began.\n",
+			"He said \"It will never close. Never. Ever.\n\nA new paragraph began.\n\n" +
+			"“Great day. We are happy,” she said, adding “we will build. It takes years.” Then she left.\n\n" +
+			"Signs read \"Open. Free. Safe. Clean. Fast. Green. Built. Yours.\n\n" +
+			"The engineer said: “It is, as they say, “a gift”. We are proud.” Applause followed.\n",
 	})
 	tests := []struct {
 		name string
@@ -72,6 +75,9 @@ func TestQuoteRun(t *testing.T) {
 		{"the sentence after a quotation stands alone", "Rain fell.", []string{"Rain fell."}},
 		{"an unclosed quotation ends with its paragraph", "Never.", []string{"It will never close.", "Never.", "Ever."}},
 		{"a new paragraph is no part of it", "A new paragraph began.", []string{"A new paragraph began."}},
+		{"a sentence that closes one quotation and opens another joins them", "It takes years.", []string{"Great day.", "We are happy", "It takes years."}},
+		{"a quotation inside a quotation does not end it", "We are proud.", []string{"It is, as they say", "We are proud."}},
+		{"an unclosed quotation longer than an answer is dropped", "Clean.", []string{"Clean."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +112,26 @@ func TestChooseQuotation(t *testing.T) {
 		"Traffic was light on the first day.", "The bridge cost two billion euros."}
 	if !slices.Equal(texts, want) {
 		t.Errorf("choose gave %q, want the whole quotation and then the two other picks %q", texts, want)
+	}
+	// The quotation's citation mark follows its last sentence, outside
+	// the quote marks.
+	a := ix.compose("what did the mayor say about tolls?", false, got)
+	if !strings.Contains(a.Text, "I'm not worried. The toll is low. I paid it twice,\" laughing. [1]") {
+		t.Errorf("answer %q, want the quotation whole with one mark after it", a.Text)
+	}
+	// The sentence before a "He ..." answer comes with its quotation.
+	ix = fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nA bridge opened in Lisbon on Monday.\n\n" +
+			"“We waited long. Now we drive,” the mayor said. He smiled at the crowd.\n",
+	})
+	got = ix.choose([]candidate{{pos: posOf(t, ix, "He smiled"), score: 9}}, 1)
+	texts = nil
+	for _, e := range got {
+		texts = append(texts, ix.passages[e.pos].Text)
+	}
+	want = []string{"“We waited long.", "Now we drive,” the mayor said.", "He smiled at the crowd."}
+	if !slices.Equal(texts, want) {
+		t.Errorf("choose gave %q, want the quotation before \"He\" whole %q", texts, want)
 	}
 }
 
@@ -200,6 +226,19 @@ func TestAbstentionClosest(t *testing.T) {
 	}
 	if !found {
 		t.Error("the shipped articles hold no quotation over three sentences")
+	}
+	// Through the engine: the best sentence opens that quotation, and
+	// whether it answers or abstains, the reader sees the quotation whole.
+	a, err = e.Answer(context.Background(), Request{Question: "is rutte worried about trump"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := a.Text
+	if a.Closest != nil {
+		shown = a.Closest.Text
+	}
+	if !strings.Contains(shown, "I'm not worried.") || !strings.Contains(shown, "I worked for four years with Donald Trump") {
+		t.Errorf("is rutte worried about trump: shown %q, want the whole quotation", shown)
 	}
 	a, err = e.Answer(context.Background(), Request{Question: "Who succeeded Jens Stoltenberg?"})
 	if err != nil {

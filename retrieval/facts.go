@@ -241,32 +241,56 @@ func parallel(n int, fn func(lo, hi int)) {
 
 // quotationRuns returns the quotations that run over several sentences of
 // a paragraph, each as the positions of its sentences: from the one that
-// opens it to the one that closes it (or the paragraph's last). "I'm not
-// worried. I know both candidates very well. I worked for four years with
-// Donald Trump," is one statement split in three.
+// opens it to the one that closes it. "I'm not worried. I know both
+// candidates very well. I worked for four years with Donald Trump," is one
+// statement split in three. A sentence that closes one quotation and opens
+// another joins them. A quotation still open when its paragraph ends is
+// kept if it is no longer than an answer may show (maxShown): longer, its
+// closing mark is more likely missing than the quotation that long.
 func quotationRuns(passages []corpus.Passage) [][]int {
 	var runs [][]int
 	var cur []int
-	end := func() {
-		if len(cur) > 1 {
+	depth := 0
+	end := func(closed bool) {
+		if len(cur) > 1 && (closed || len(cur) <= maxShown) {
 			runs = append(runs, cur)
 		}
-		cur = nil
+		cur, depth = nil, 0
 	}
 	for pos, p := range passages {
 		if p.Before == "" {
-			end() // a new paragraph
+			end(false) // a new paragraph
 		}
+		open := depth > 0
+		depth = quoteDepth(p.Text, depth)
 		switch {
-		case cur != nil:
+		case open:
 			cur = append(cur, pos)
-			if closesQuote(p.Text) {
-				end()
-			}
-		case openQuote(p.Text):
+		case depth > 0:
 			cur = []int{pos}
 		}
+		if depth == 0 && cur != nil {
+			end(true)
+		}
 	}
-	end()
+	end(false)
 	return runs
+}
+
+// quoteDepth returns how many quotations are open after s, given depth
+// open before it: a curly opening mark opens one, a closing mark closes
+// one, and a straight mark closes one if one is open and opens one if
+// not. Single marks are left alone: most are apostrophes.
+func quoteDepth(s string, depth int) int {
+	for _, r := range s {
+		switch {
+		case r == '“':
+			depth++
+		case r == '”' && depth > 0, r == '"' && depth > 0:
+			depth--
+		case r == '"':
+			depth++
+		}
+	}
+	return depth
 }

@@ -192,9 +192,10 @@ func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a 
 	if q.identity && !q.unknownName && len(ranked) > 0 && ranked[0].x[fIntro] == 1 && ranked[0].x[fNameMiss] == 0 {
 		return 1
 	}
-	if q.opinion && len(q.terms) > 0 && len(ranked) > 0 && ranked[0].x[fCovExact] >= 0.999 {
+	if q.opinion && len(q.terms) > 0 && q.unmatched == 0 && len(ranked) > 0 && ranked[0].x[fCovExact] >= 0.999 {
 		// "What do the comments say about Rutte?": comments that name
-		// him are the answer, however alike they all score.
+		// him are the answer, however alike they all score. Not when
+		// the question asks about something the articles never mention.
 		return 1
 	}
 	return sigmoid(linear(w[:], a[:]))
