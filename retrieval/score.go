@@ -354,6 +354,7 @@ type altIndex struct {
 	at    map[uint32][]int32 // stem ID → the stand-ins it is
 	first []int              // the number of term i's first stand-in
 	n     int
+	buf   []bool // features' scratch: one question's passages are scored in turn
 }
 
 func indexAlts(terms []term) altIndex {
@@ -365,6 +366,7 @@ func indexAlts(terms []term) altIndex {
 			ai.n++
 		}
 	}
+	ai.buf = make([]bool, 2*ai.n)
 	return ai
 }
 
@@ -384,8 +386,8 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 	x[fBias] = 1
 	// in: the stand-ins the passage uses; near: those the sentences
 	// either side of it in its paragraph use.
-	buf := make([]bool, 2*ai.n)
-	in, near := buf[:ai.n], buf[ai.n:]
+	clear(ai.buf)
+	in, near := ai.buf[:ai.n], ai.buf[ai.n:]
 	ix.mark(ai, pos, in)
 	if p := ix.passages[pos]; p.Before != "" && pos > 0 {
 		ix.mark(ai, pos-1, near)

@@ -8,7 +8,7 @@ import (
 )
 
 // Token is one word of a text: its lower-case surface form (possessive
-// removed) and its Snowball stem.
+// removed) and its Snowball stem (a stop word's is the word itself).
 type Token struct {
 	Word string
 	Stem string
@@ -31,7 +31,12 @@ func Tokenize(text string) []Token {
 		if f == "" {
 			continue
 		}
-		toks = append(toks, Token{Word: f, Stem: Stem(f)})
+		st := f
+		if !stopwords[f] {
+			// A stop word's stem is never looked up: it matches nothing.
+			st = Stem(f)
+		}
+		toks = append(toks, Token{Word: f, Stem: st})
 	}
 	return toks
 }
