@@ -32,8 +32,9 @@ type evidence struct {
 // choose picks the sentences of an answer: the best, which must clear the
 // threshold, then up to two more that nearly match it and tell something
 // else, in order of relevance. A quotation is shown whole, never cut
-// between sentences, and counts as one pick; the answer stays under
-// maxShown sentences. It returns nil to abstain.
+// between sentences, and counts as one pick; the answer shows at most
+// maxShown sentences, so a longer quotation is cut to the maxShown around
+// the sentence picked. It returns nil to abstain.
 func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 	if len(ranked) == 0 || confidence < ix.model.Threshold {
 		return nil
@@ -49,14 +50,23 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 			continue
 		}
 		run := ix.quoteRun(c.pos)
+		if len(run) > maxShown {
+			// A quotation longer than an answer shows: the sentences
+			// around the one picked.
+			i := max(0, min(slices.Index(run, c.pos)-maxShown/2, len(run)-maxShown))
+			run = run[i : i+maxShown]
+		}
 		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 &&
 			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind &&
 			!ix.passages[first-1].Headline {
 			// "He succeeds ..." is shown after the sentence before it,
-			// which says who "he" is (with the rest of its quotation).
-			run = append(slices.Clone(ix.quoteRun(first-1)), run...)
+			// which says who "he" is (with the rest of its quotation),
+			// when the answer has room for it.
+			if before := ix.quoteRun(first - 1); len(before)+len(run) <= maxShown {
+				run = append(slices.Clone(before), run...)
+			}
 		}
-		if len(picked) > 0 && len(picked)+len(run) > maxShown {
+		if len(picked)+len(run) > maxShown {
 			continue
 		}
 		picks++

@@ -133,6 +133,21 @@ func TestChooseQuotation(t *testing.T) {
 	if !slices.Equal(texts, want) {
 		t.Errorf("choose gave %q, want the quotation before \"He\" whole %q", texts, want)
 	}
+	// A quotation longer than an answer shows is cut to maxShown
+	// sentences around the one picked.
+	ix = fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nA bridge opened in Lisbon on Monday.\n\n" +
+			"The mayor said: “One came. Two came. Three came. Four came. Five came. Six came. Seven came. Eight came.” Then rain fell.\n",
+	})
+	got = ix.choose([]candidate{{pos: posOf(t, ix, "Six came."), score: 9}}, 1)
+	texts = nil
+	for _, e := range got {
+		texts = append(texts, ix.passages[e.pos].Text)
+	}
+	want = []string{"Three came.", "Four came.", "Five came.", "Six came.", "Seven came.", "Eight came.”"}
+	if !slices.Equal(texts, want) {
+		t.Errorf("choose gave %q, want the %d sentences around the one picked %q", texts, maxShown, want)
+	}
 }
 
 func TestStartsWithPronoun(t *testing.T) {

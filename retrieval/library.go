@@ -174,7 +174,13 @@ func topicStems(topic string) map[string]bool {
 func stemSet(text string) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range search.Tokenize(text) {
-		out[t.Stem] = true
+		st := t.Stem
+		if search.IsStop(t.Word) {
+			// A topic's word may be one that asking makes a stop word
+			// ("happened"): it is matched by its stem all the same.
+			st = search.Stem(t.Word)
+		}
+		out[st] = true
 	}
 	return out
 }

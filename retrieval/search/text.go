@@ -33,7 +33,8 @@ func Tokenize(text string) []Token {
 		}
 		st := f
 		if !stopwords[f] {
-			// A stop word's stem is never looked up: it matches nothing.
+			// The index never looks up a stop word's stem: searching,
+			// scoring and embedding all skip stop words.
 			st = Stem(f)
 		}
 		toks = append(toks, Token{Word: f, Stem: st})
