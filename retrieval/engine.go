@@ -108,8 +108,8 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		q.terms = mergeTerms(q.terms, prev.terms)
 		extra = ix.lookup.EmbedTokens(prev.toks)
 	}
-	qvec := ix.lookup.EmbedTokens(q.toks)
-	pool, err := ix.search(ctx, q, qvec, extra)
+	q.vec = ix.lookup.EmbedTokens(q.toks)
+	pool, err := ix.search(ctx, q, q.vec, extra)
 	if err != nil {
 		return tr, fmt.Errorf("answer: %w", err)
 	}

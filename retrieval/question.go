@@ -132,6 +132,9 @@ type analysis struct {
 	// identity is set when the question asks who someone is or what they
 	// do: names, and no other words but identityWords.
 	identity bool
+	// vec is the question's offline embedding, set by the engine before
+	// scoring; nil, the dense feature is 0.
+	vec []float32
 }
 
 // analyse takes a question apart.

@@ -32,13 +32,14 @@ const (
 	fBigram       // share of the question's word pairs the sentence holds as pairs
 	fLead         // the sentence is among the first of its article
 	fIntro        // asked who someone is, the sentence gives their title (see introduces)
+	fDense        // the cosine of the question's and the sentence's offline embeddings (the vector search's own score)
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{
 	"bias", "coverage exact", "coverage described", "coverage vector", "coverage context", "soft coverage",
 	"content coverage", "focus missing", "names missing", "type missing", "quote", "speaker", "short",
-	"bigrams", "lead", "introduces",
+	"bigrams", "lead", "introduces", "dense",
 }
 
 // The features of a question's best candidate that say whether the
@@ -503,6 +504,9 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 	}
 	if q.identity && ix.introduces(pos, q) {
 		x[fIntro] = 1
+	}
+	if q.vec != nil {
+		x[fDense] = math.Max(0, float64(ix.lookup.Similarity(q.vec, pos)))
 	}
 	return x
 }

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 )
@@ -118,5 +119,26 @@ func TestOpinionAboutSomeone(t *testing.T) {
 		if tt.wantAnswers && !strings.HasPrefix(a.Text, opinionLabel) {
 			t.Errorf("%q: %q, want comments under the opinion label", tt.q, a.Text)
 		}
+	}
+}
+
+// TestDenseFeature checks that the dense feature is the cosine of the
+// question's and the sentence's embeddings: higher for the sentence the
+// question is about, 0 when the question has no embedding.
+func TestDenseFeature(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nThe Portuguese mayor Ana Costa opened the bridge on Monday.\n\n" +
+			"The bridge has four lanes and a cycle path.\n",
+	})
+	q := ix.analyse("how many lanes does the bridge have?")
+	ai := indexAlts(q.terms)
+	lanes, mayor := posOf(t, ix, "four lanes"), posOf(t, ix, "mayor")
+	if x := ix.features(q, ai, lanes); x[fDense] != 0 {
+		t.Errorf("no question embedding: dense %.3f, want 0", x[fDense])
+	}
+	q.vec = ix.lookup.EmbedTokens(q.toks)
+	a, b := ix.features(q, ai, lanes)[fDense], ix.features(q, ai, mayor)[fDense]
+	if want := float64(ix.lookup.Similarity(q.vec, lanes)); math.Abs(a-want) > 1e-9 || a <= b || a > 1 {
+		t.Errorf("dense: %.3f for the sentence asked about (cosine %.3f), %.3f for the other; want the cosine, the higher, at most 1", a, want, b)
 	}
 }

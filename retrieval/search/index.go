@@ -246,6 +246,10 @@ func (ix *Index) HasStem(pos int, id uint32) bool { return hasID(ix.stems[pos], 
 // read it only.
 func (ix *Index) Words() []string { return ix.words }
 
+// Similarity is the cosine of the unit vector q (from EmbedTokens) and the
+// embedding of the passage at pos.
+func (ix *Index) Similarity(q []float32, pos int) float32 { return dot(q, ix.vecs[pos]) }
+
 // Cosine is the cosine of the embeddings of the passages at a and b.
 func (ix *Index) Cosine(a, b int) float32 { return dot(ix.vecs[a], ix.vecs[b]) }
 
