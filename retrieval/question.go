@@ -231,29 +231,47 @@ func wordSet(s string) map[string]bool {
 
 // questionType reads what a question asks for from its wh-words.
 func questionType(text string) answerType {
-	switch {
-	case whyRe.MatchString(text):
-		return typeWhy
-	case ageRe.MatchString(text):
-		return typeAge
-	case timeRe.MatchString(text):
-		return typeTime
-	case moneyRe.MatchString(text):
-		return typeMoney
-	case durationRe.MatchString(text):
-		return typeDuration
-	case whenRe.MatchString(text):
-		return typeWhen
-	case isOrdinal(text):
-		return typeOrdinal
-	case numberRe.MatchString(text):
-		return typeNumber
-	case whereRe.MatchString(text):
-		return typeWhere
-	case whoRe.MatchString(text):
-		return typeWho
+	lower := strings.ToLower(text)
+	for _, r := range typeRules {
+		if r.mayMatch(lower) && r.match(text) {
+			return r.t
+		}
 	}
 	return typeOther
+}
+
+// typeRule finds one kind of answer a question asks for. needs are words
+// one of which each of the pattern's matches holds, checked first: a
+// substring test costs far less than the pattern (TestTypeRuleNeeds
+// checks the two agree on every question of the eval).
+type typeRule struct {
+	t     answerType
+	match func(string) bool
+	needs []string
+}
+
+func (r typeRule) mayMatch(lower string) bool {
+	for _, w := range r.needs {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// typeRules are tried in order: "why" before "when" ("why ... when ..."),
+// "how long" before "how many".
+var typeRules = []typeRule{
+	{typeWhy, whyRe.MatchString, []string{"why", "how come", "what for", "reason"}},
+	{typeAge, ageRe.MatchString, []string{"old", "age"}},
+	{typeTime, timeRe.MatchString, []string{"time", "hour"}},
+	{typeMoney, moneyRe.MatchString, []string{"how much", "salary", "paid", "earn", "cost", "worth"}},
+	{typeDuration, durationRe.MatchString, []string{"how long", "how many"}},
+	{typeWhen, whenRe.MatchString, []string{"when", "date", "day", "year", "month", "ago"}},
+	{typeOrdinal, isOrdinal, []string{"number"}},
+	{typeNumber, numberRe.MatchString, []string{"many", "much", "big", "large", "number", "percentage", "share", "size"}},
+	{typeWhere, whereRe.MatchString, []string{"where", "city", "country", "place"}},
+	{typeWho, whoRe.MatchString, []string{"who", "which person"}},
 }
 
 // isOrdinal reports whether a question asks for a place in a row ("what

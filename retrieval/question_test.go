@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -146,5 +147,28 @@ func TestAltCache(t *testing.T) {
 	}
 	if got := ix.analyse("what about the stoltenburg"); len(got.terms) != 1 || len(got.terms[0].alts) == 0 {
 		t.Errorf("a misspelt name past the cache's bound still needs its stand-ins: %+v", got.terms)
+	}
+}
+
+// TestTypeRuleNeeds checks that a type rule's needs hold for every
+// question its pattern matches, over every question of the eval: a
+// pattern widened without its needs would silently stop matching.
+func TestTypeRuleNeeds(t *testing.T) {
+	matched := make([]int, len(typeRules))
+	for _, c := range loadEval(t) {
+		lower := strings.ToLower(c.Question)
+		for i, r := range typeRules {
+			if r.match(c.Question) {
+				matched[i]++
+				if !r.mayMatch(lower) {
+					t.Errorf("%q matches the pattern of type %d but holds none of %q", c.Question, r.t, r.needs)
+				}
+			}
+		}
+	}
+	for i, r := range typeRules {
+		if matched[i] == 0 && r.t != typeTime {
+			t.Errorf("no eval question matches the pattern of type %d: the check above checked nothing", r.t)
+		}
 	}
 }
