@@ -44,7 +44,6 @@ var (
 	whereRe   = regexp.MustCompile(`(?i)^\W*where\b|\b(what (city|country|place)|in which (city|country|place)|which (city|country|place))\b`)
 	whyRe     = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?(why|how come)\b|\b(what (for|reason)|the reason)\b`)
 	opinionRe = regexp.MustCompile(`(?i)\b(viewers?|readers?|comments?|commenters?|commentators?|opinions?|public think|people (think|say|saying|said|feel|online))\b`)
-	speechQRe = regexp.MustCompile(`(?i)\b(say|said|says|saying|quote|quoted|words|remarks?|statement|tell|told|think|thinks|thought|describe|described|urge|urged|warn|warned|call|called|promise|promised|vow|vowed|pledge|pledged|stress|stressed|view|views|stance)\b`)
 
 	dateLikeRe     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|yesterday|today|last week|next month|(19|20)\d\d)\b`)
 	numberLikeRe   = regexp.MustCompile(`(?i)\b(\d[\d,.]*(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|dozens?|decade|hundreds?|thousands?|millions?|billions?|doubled|tripled|halved|twice)\b`)
@@ -140,13 +139,15 @@ type analysis struct {
 // analyse takes a question apart.
 func (ix *Index) analyse(question string) analysis {
 	text := lexicon.Expand(question)
-	q := analysis{text: text, atype: questionType(text), opinion: opinionRe.MatchString(text),
-		speech: speechQRe.MatchString(text)}
+	q := analysis{text: text, atype: questionType(text), opinion: opinionRe.MatchString(text)}
 	capital := capitalised(text)
 	seen := map[string]bool{}
 	var total, unmatched float64
 	toks := search.Tokenize(text)
 	q.toks = toks
+	for _, t := range toks {
+		q.speech = q.speech || speechWords[t.Word]
+	}
 	for _, t := range toks {
 		if search.IsStop(t.Word) || seen[t.Word] || frameWords[t.Word] || q.opinion && opinionWords[t.Word] {
 			continue
@@ -215,6 +216,12 @@ var frameWords = wordSet(`much many long old mean means meaning according articl
 // "what country is he from".
 var identityWords = wordSet(`job jobs role position post title occupation profession career work nationality
 	country nation background person guy man woman know`)
+
+// speechWords ask what someone said: "what did he say", "how did she
+// describe", "what did they warn".
+var speechWords = wordSet(`say said says saying quote quoted words remark remarks statement tell told think thinks thought
+	describe described urge urged warn warned call called promise promised vow vowed pledge
+	pledged stress stressed view views stance`)
 
 // opinionWords name whose opinion a question asks for; in a question about
 // readers' comments they say where to look, not what about.
