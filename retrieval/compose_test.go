@@ -95,58 +95,57 @@ func TestQuoteRun(t *testing.T) {
 }
 
 // TestChooseQuotation checks that an answer shows a quotation whole when
-// it picks any sentence of it, counting it as one pick.
+// it picks any sentence of it, counting it as one pick, and never shows
+// more than maxShown sentences.
 func TestChooseQuotation(t *testing.T) {
-	ix := fixtureIndex(t, map[string]string{
-		"a.txt": "Toll news\n\nA bridge opened in Lisbon on Monday.\n\n" +
+	const head = "Bridge news\n\nA bridge opened in Lisbon on Monday.\n\n"
+	tests := []struct {
+		name  string
+		text  string
+		picks []string // the candidates, best first
+		want  []string
+	}{
+		{"the whole quotation, then the other picks",
 			"Asked about tolls, the mayor said, \"I'm not worried. The toll is low. I paid it twice,\" laughing.\n\n" +
-			"Traffic was light on the first day.\n\nThe bridge cost two billion euros.\n",
-	})
-	mid, light, cost := posOf(t, ix, "The toll is low."), posOf(t, ix, "Traffic was light"), posOf(t, ix, "two billion")
-	got := ix.choose([]candidate{{pos: mid, score: 9}, {pos: light, score: 8.5}, {pos: cost, score: 8}}, 1)
-	var texts []string
-	for _, e := range got {
-		texts = append(texts, ix.passages[e.pos].Text)
+				"Traffic was light on the first day.\n\nThe bridge cost two billion euros.\n",
+			[]string{"The toll is low.", "Traffic was light", "two billion"},
+			[]string{"Asked about tolls, the mayor said, \"I'm not worried.", "The toll is low.", "I paid it twice,\" laughing.",
+				"Traffic was light on the first day.", "The bridge cost two billion euros."}},
+		{"the sentence before \"He\" comes with its quotation",
+			"“We waited long. Now we drive,” the mayor said. He smiled at the crowd.\n",
+			[]string{"He smiled"},
+			[]string{"“We waited long.", "Now we drive,” the mayor said.", "He smiled at the crowd."}},
+		{"a quotation longer than an answer is cut around the sentence picked",
+			"The mayor said: “One came. Two came. Three came. Four came. Five came. Six came. Seven came. Eight came.” Then rain fell.\n",
+			[]string{"Six came."},
+			[]string{"Three came.", "Four came.", "Five came.", "Six came.", "Seven came.", "Eight came.”"}},
 	}
-	want := []string{"Asked about tolls, the mayor said, \"I'm not worried.", "The toll is low.", "I paid it twice,\" laughing.",
-		"Traffic was light on the first day.", "The bridge cost two billion euros."}
-	if !slices.Equal(texts, want) {
-		t.Errorf("choose gave %q, want the whole quotation and then the two other picks %q", texts, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix := fixtureIndex(t, map[string]string{"a.txt": head + tt.text})
+			var cands []candidate
+			for i, p := range tt.picks {
+				cands = append(cands, candidate{pos: posOf(t, ix, p), score: 9 - 0.5*float64(i)})
+			}
+			got := ix.choose(cands, 1)
+			var texts []string
+			for _, e := range got {
+				texts = append(texts, ix.passages[e.pos].Text)
+			}
+			if !slices.Equal(texts, tt.want) {
+				t.Errorf("choose gave %q, want %q", texts, tt.want)
+			}
+			if len(texts) > maxShown {
+				t.Errorf("choose gave %d sentences, more than %d", len(texts), maxShown)
+			}
+		})
 	}
 	// The quotation's citation mark follows its last sentence, outside
 	// the quote marks.
-	a := ix.compose("what did the mayor say about tolls?", false, got)
+	ix := fixtureIndex(t, map[string]string{"a.txt": head + tests[0].text})
+	a := ix.compose("what did the mayor say about tolls?", false, ix.choose([]candidate{{pos: posOf(t, ix, "The toll is low."), score: 9}}, 1))
 	if !strings.Contains(a.Text, "I'm not worried. The toll is low. I paid it twice,\" laughing. [1]") {
 		t.Errorf("answer %q, want the quotation whole with one mark after it", a.Text)
-	}
-	// The sentence before a "He ..." answer comes with its quotation.
-	ix = fixtureIndex(t, map[string]string{
-		"a.txt": "Bridge news\n\nA bridge opened in Lisbon on Monday.\n\n" +
-			"“We waited long. Now we drive,” the mayor said. He smiled at the crowd.\n",
-	})
-	got = ix.choose([]candidate{{pos: posOf(t, ix, "He smiled"), score: 9}}, 1)
-	texts = nil
-	for _, e := range got {
-		texts = append(texts, ix.passages[e.pos].Text)
-	}
-	want = []string{"“We waited long.", "Now we drive,” the mayor said.", "He smiled at the crowd."}
-	if !slices.Equal(texts, want) {
-		t.Errorf("choose gave %q, want the quotation before \"He\" whole %q", texts, want)
-	}
-	// A quotation longer than an answer shows is cut to maxShown
-	// sentences around the one picked.
-	ix = fixtureIndex(t, map[string]string{
-		"a.txt": "Bridge news\n\nA bridge opened in Lisbon on Monday.\n\n" +
-			"The mayor said: “One came. Two came. Three came. Four came. Five came. Six came. Seven came. Eight came.” Then rain fell.\n",
-	})
-	got = ix.choose([]candidate{{pos: posOf(t, ix, "Six came."), score: 9}}, 1)
-	texts = nil
-	for _, e := range got {
-		texts = append(texts, ix.passages[e.pos].Text)
-	}
-	want = []string{"Three came.", "Four came.", "Five came.", "Six came.", "Seven came.", "Eight came.”"}
-	if !slices.Equal(texts, want) {
-		t.Errorf("choose gave %q, want the %d sentences around the one picked %q", texts, maxShown, want)
 	}
 }
 
