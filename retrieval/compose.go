@@ -160,7 +160,12 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 		}
 		text := ix.passages[e.pos].Text
 		run := ix.facts.quoted[e.pos]
-		if opinion && run == nil && !strings.ContainsAny(text, "“”\"") {
+		switch {
+		case ix.passages[e.pos].Headline:
+			// A headline has no full stop and would run into the next
+			// sentence.
+			text = "Headline: “" + text + "”"
+		case opinion && run == nil && !strings.ContainsAny(text, "“”\""):
 			text = "“" + text + "”"
 		}
 		b.WriteString(text)

@@ -292,7 +292,8 @@ func TestPronounLead(t *testing.T) {
 }
 
 // TestHeadlineFacts checks that a Title Case headline does not make its
-// words names, and that the top of an article, headline included, leads.
+// words names, that the top of an article, headline included, leads, and
+// that an answer marks a headline as one.
 func TestHeadlineFacts(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{
 		"a.txt": "Mayor Vows Bridge Amid Storm\n\nOne. Two. Three. Four.\n\nThe mayor vows to act amid the storm.\n",
@@ -309,5 +310,12 @@ func TestHeadlineFacts(t *testing.T) {
 	}
 	if ix.facts.lead[posOf(t, ix, "Three.")] {
 		t.Error("the third sentence, fourth passage, leads")
+	}
+	// In an answer a headline is marked as one, in quote marks: it has no
+	// full stop to end it.
+	head, vows := posOf(t, ix, "Mayor Vows"), posOf(t, ix, "The mayor vows")
+	a := ix.compose("what does the mayor vow?", false, []evidence{{pos: head, sources: []int{head}}, {pos: vows, sources: []int{vows}}})
+	if want := "Headline: “Mayor Vows Bridge Amid Storm” [1] The mayor vows to act amid the storm. [1]"; a.Text != want {
+		t.Errorf("answer %q, want %q", a.Text, want)
 	}
 }
