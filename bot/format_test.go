@@ -393,7 +393,7 @@ func TestFormatAbstentionClosest(t *testing.T) {
 		t.Fatalf("got %d messages, want 1", len(msgs))
 	}
 	m := msgs[0]
-	want := "The articles don't say.\n\n*The closest the articles come (not an answer):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
+	want := "The articles don't say.\n\n*The closest the articles come (it may not answer the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
 	if m.Content != want || len(m.Embeds) != 0 {
 		t.Errorf("content %q, %d embeds; want %q and none", m.Content, len(m.Embeds), want)
 	}
