@@ -319,3 +319,20 @@ func TestHeadlineFacts(t *testing.T) {
 		t.Errorf("answer %q, want %q", a.Text, want)
 	}
 }
+
+// TestSameFact checks which other articles' sentences are cited with an
+// answer's sentence: one telling the same fact, not one that only shares
+// the names and titles every sentence repeats.
+func TestSameFact(t *testing.T) {
+	ix := shippedEngine(t).index
+	pos := posOf(t, ix, "has officially become the secretary-general of NATO after a handover ceremony in Brussels")
+	again := posOf(t, ix, "has officially assumed the role of NATO's secretary-general following a handover ceremony in Brussels")
+	other := posOf(t, ix, "Mark Rutte was chosen as the new NATO Secretary General")
+	if !ix.nearDuplicate(pos, other) {
+		t.Fatal("the sentence sharing only names and titles is no near duplicate: the case tests nothing")
+	}
+	got := ix.sameFact(pos, []candidate{{pos: other}, {pos: again}})
+	if want := []int{pos, again}; !slices.Equal(got, want) {
+		t.Errorf("sameFact = %v, want %v (the ceremony told again, not the choice of Rutte)", got, want)
+	}
+}
