@@ -34,8 +34,8 @@ type evidence struct {
 // else, in order of relevance. A quotation is shown whole, never cut
 // between sentences, and counts as one pick; the answer shows at most
 // maxShown sentences, so a longer quotation is cut to the maxShown around
-// the sentence picked. It returns nil to abstain.
-func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
+// the sentence picked. q is the question. It returns nil to abstain.
+func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []evidence {
 	if len(ranked) == 0 || confidence < ix.model.Threshold {
 		return nil
 	}
@@ -57,11 +57,15 @@ func (ix *Index) choose(ranked []candidate, confidence float64) []evidence {
 			run = run[i : i+maxShown]
 		}
 		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 &&
+			!ix.namesAll(q, c.pos) &&
 			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind &&
 			!ix.passages[first-1].Headline {
 			// "He succeeds ..." is shown after the sentence before it,
 			// which says who "he" is (with the rest of its quotation),
-			// when the answer has room for it.
+			// when the answer has room for it. Not when the question
+			// names people and the sentence names them all: "who is
+			// Joseph Luns?" is answered by "His time in office is only
+			// surpassed by Dutch diplomat Joseph Luns", whoever "his" is.
 			if before := ix.quoteRun(first - 1); len(before)+len(run) <= maxShown {
 				run = append(slices.Clone(before), run...)
 			}
@@ -247,6 +251,25 @@ func (ix *Index) closest(pos int) Citation {
 		c.Text = strings.Join(texts, " ")
 	}
 	return c
+}
+
+// namesAll reports whether q names people and the passage at pos names
+// them all itself (by a word for the name, or a surname for a first
+// name), not only in a sentence beside it.
+func (ix *Index) namesAll(q analysis, pos int) bool {
+	named := false
+	for _, t := range q.terms {
+		if !t.name || t.borrowed {
+			continue
+		}
+		named = true
+		if !slices.ContainsFunc(t.alts, func(a alt) bool {
+			return a.ch != chVector && (ix.lookup.HasStem(pos, a.id) || a.ch == chExact && ix.bySurname(pos, a.id))
+		}) {
+			return false
+		}
+	}
+	return named
 }
 
 // startsWithPronoun reports whether a sentence opens with a personal

@@ -127,7 +127,7 @@ func TestChooseQuotation(t *testing.T) {
 			for i, p := range tt.picks {
 				cands = append(cands, candidate{pos: posOf(t, ix, p), score: 9 - 0.5*float64(i)})
 			}
-			got := ix.choose(cands, 1)
+			got := ix.choose(cands, 1, analysis{})
 			var texts []string
 			for _, e := range got {
 				texts = append(texts, ix.passages[e.pos].Text)
@@ -143,7 +143,7 @@ func TestChooseQuotation(t *testing.T) {
 	// The quotation's citation mark follows its last sentence, outside
 	// the quote marks.
 	ix := fixtureIndex(t, map[string]string{"a.txt": head + tests[0].text})
-	a := ix.compose("what did the mayor say about tolls?", false, ix.choose([]candidate{{pos: posOf(t, ix, "The toll is low."), score: 9}}, 1))
+	a := ix.compose("what did the mayor say about tolls?", false, ix.choose([]candidate{{pos: posOf(t, ix, "The toll is low."), score: 9}}, 1, analysis{}))
 	if !strings.Contains(a.Text, "I'm not worried. The toll is low. I paid it twice,\" laughing. [1]") {
 		t.Errorf("answer %q, want the quotation whole with one mark after it", a.Text)
 	}
@@ -265,21 +265,28 @@ func TestAbstentionClosest(t *testing.T) {
 
 // TestPronounLead checks that an answer opening with "He" is shown after
 // the sentence before it, which says who he is, but never after the
-// headline, which does not.
+// headline, which does not, nor when the sentence itself names everyone
+// the question asks about.
 func TestPronounLead(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{
-		"a.txt": "Storm Hits Coast\n\nHe counted thirty houses.\n\nThe mayor Ana Costa visited. He thanked the crews.\n",
+		"a.txt": "Storm Hits Coast\n\nHe counted thirty houses.\n\nThe mayor Ana Costa visited. He thanked the crews.\n\n" +
+			"The fire chief spoke first. His speech praised the pilot Rui Lopes.\n",
 	})
 	tests := []struct {
 		name, best string
+		question   string
 		want       []string
 	}{
-		{"after the sentence naming him", "He thanked the crews.", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
-		{"never after the headline", "He counted thirty houses.", []string{"He counted thirty houses."}},
+		{"after the sentence naming him", "He thanked the crews.", "whom did the mayor thank?", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
+		{"never after the headline", "He counted thirty houses.", "how many houses?", []string{"He counted thirty houses."}},
+		{"not when it names everyone asked about", "His speech praised", "who is Rui Lopes?", []string{"His speech praised the pilot Rui Lopes."}},
+		{"when it lacks someone asked about", "He thanked the crews.", "whom did Ana Costa thank?", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ix.choose([]candidate{{pos: posOf(t, ix, tt.best), score: 1}}, 1)
+			q := ix.analyse(tt.question)
+			pos := posOf(t, ix, tt.best)
+			got := ix.choose([]candidate{{pos: pos, score: 1}}, 1, q)
 			var texts []string
 			for _, ev := range got {
 				texts = append(texts, ix.passages[ev.pos].Text)

@@ -120,7 +120,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		tr.gated = ix.dropGiven(tr.gated, req.History[n-1].Answer)
 	}
 	tr.confidence = ix.model.confidence(q, tr.ranked, ix.nearDuplicate)
-	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence))
+	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence, q))
 	if e.opts.LLM != nil && !req.NoLLM {
 		// The extractive answer is the fallback whenever the model fails.
 		a = e.answerLLM(ctx, req, ix.llmContext(tr), a)
