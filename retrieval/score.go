@@ -33,13 +33,14 @@ const (
 	fLead         // the sentence is among the first of its article
 	fIntro        // asked who someone is, the sentence gives their title (see introduces)
 	fDense        // the cosine of the question's and the sentence's offline embeddings (the vector search's own score)
+	fTypeBeside   // the kind of answer asked for is only in a sentence beside it
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{
 	"bias", "coverage exact", "coverage described", "coverage vector", "coverage context", "soft coverage",
 	"content coverage", "focus missing", "names missing", "type missing", "quote", "speaker", "short",
-	"bigrams", "lead", "introduces", "dense",
+	"bigrams", "lead", "introduces", "dense", "type beside",
 }
 
 // The features of a question's best candidate that say whether the
@@ -479,7 +480,9 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 	}
 	if q.atype != typeOther {
 		switch {
-		case ix.facts.has(pos, q.atype), ix.neighbourHas(pos, q.atype):
+		case ix.facts.has(pos, q.atype):
+		case ix.neighbourHas(pos, q.atype):
+			x[fTypeBeside] = 1
 		default:
 			x[fTypeMiss] = 1
 		}

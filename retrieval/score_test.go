@@ -12,8 +12,7 @@ import (
 func TestFeatures(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{
 		"a.txt": "Bridge news\n\n" +
-			"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\n" +
-			"Costa thanked the engineers.\n\n" +
+			"The Portuguese mayor Ana Costa opened the bridge on Monday. Costa thanked the engineers.\n\n" +
 			"The bridge has four lanes and a cycle path.\n",
 	})
 	tests := []struct {
@@ -31,6 +30,9 @@ func TestFeatures(t *testing.T) {
 		{"a first name of someone else is missing", "what did Ana Lopes thank?", "Costa thanked", fNameMiss, true},
 		{"a when-question on a sentence without a date misses its type", "when did costa thank the engineers?", "four lanes", fTypeMiss, true},
 		{"a when-question on a sentence with a date has its type", "when was the bridge opened?", "opened the bridge", fTypeMiss, false},
+		{"a date in the sentence itself is not beside it", "when was the bridge opened?", "opened the bridge", fTypeBeside, false},
+		{"a date in the sentence before is beside it", "when did costa thank the engineers?", "Costa thanked", fTypeBeside, true},
+		{"beside is not missing", "when did costa thank the engineers?", "Costa thanked", fTypeMiss, false},
 		{"the first sentences of an article lead", "how many lanes?", "opened the bridge", fLead, true},
 		{"word pairs matched as pairs", "what is the cycle path?", "cycle path", fBigram, true},
 		{"asked who someone is, a sentence saying who introduces", "who is costa?", "mayor Ana Costa", fIntro, true},
