@@ -254,8 +254,8 @@ func (ix *Index) closest(pos int) Citation {
 }
 
 // namesAll reports whether q names people and the passage at pos names
-// them all itself (by a word for the name, or a surname for a first
-// name), not only in a sentence beside it.
+// them all itself (by the name, or a surname for a first name), not only
+// in a sentence beside it.
 func (ix *Index) namesAll(q analysis, pos int) bool {
 	named := false
 	for _, t := range q.terms {
@@ -264,7 +264,7 @@ func (ix *Index) namesAll(q analysis, pos int) bool {
 		}
 		named = true
 		if !slices.ContainsFunc(t.alts, func(a alt) bool {
-			return a.ch != chVector && (ix.lookup.HasStem(pos, a.id) || a.ch == chExact && ix.bySurname(pos, a.id))
+			return a.ch == chExact && (ix.lookup.HasStem(pos, a.id) || ix.bySurname(pos, a.id))
 		}) {
 			return false
 		}
