@@ -57,7 +57,7 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 			run = run[i : i+maxShown]
 		}
 		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 &&
-			!ix.namesAll(q, c.pos) &&
+			!ix.namesAll(q, first) &&
 			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind &&
 			!ix.passages[first-1].Headline {
 			// "He succeeds ..." is shown after the sentence before it,
@@ -253,18 +253,23 @@ func (ix *Index) closest(pos int) Citation {
 	return c
 }
 
-// namesAll reports whether q names people and the passage at pos names
-// them all itself (by the name, or a surname for a first name), not only
-// in a sentence beside it.
+// namesAll reports whether q names people the articles mention and the
+// passage at pos names them all itself (by the name, or a surname for a
+// first name), not only in a sentence beside it. Places, organisations
+// and words the asker merely capitalised do not count.
 func (ix *Index) namesAll(q analysis, pos int) bool {
 	named := false
 	for _, t := range q.terms {
 		if !t.name || t.borrowed {
 			continue
 		}
+		person := func(a alt) bool { return a.ch == chExact && ix.facts.people[a.id] }
+		if !slices.ContainsFunc(t.alts, person) {
+			continue
+		}
 		named = true
 		if !slices.ContainsFunc(t.alts, func(a alt) bool {
-			return a.ch == chExact && (ix.lookup.HasStem(pos, a.id) || ix.bySurname(pos, a.id))
+			return person(a) && (ix.lookup.HasStem(pos, a.id) || ix.bySurname(pos, a.id))
 		}) {
 			return false
 		}

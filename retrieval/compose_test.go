@@ -270,7 +270,8 @@ func TestAbstentionClosest(t *testing.T) {
 func TestPronounLead(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{
 		"a.txt": "Storm Hits Coast\n\nHe counted thirty houses.\n\nThe mayor Ana Costa visited. He thanked the crews.\n\n" +
-			"The fire chief spoke first. His speech praised the pilot Rui Lopes.\n",
+			"The fire chief spoke first. His speech praised the mayor Ana Costa and the Lisbon crews.\n\n" +
+			"The pilot landed. He said: “We came fast. Ana Costa called us.”\n",
 	})
 	tests := []struct {
 		name, best string
@@ -279,7 +280,10 @@ func TestPronounLead(t *testing.T) {
 	}{
 		{"after the sentence naming him", "He thanked the crews.", "whom did the mayor thank?", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
 		{"never after the headline", "He counted thirty houses.", "how many houses?", []string{"He counted thirty houses."}},
-		{"not when it names everyone asked about", "His speech praised", "who is Rui Lopes?", []string{"His speech praised the pilot Rui Lopes."}},
+		{"not when it names everyone asked about", "His speech praised", "was Ana Costa praised?", []string{"His speech praised the mayor Ana Costa and the Lisbon crews."}},
+		{"a place is no person", "His speech praised", "whom did he praise in Lisbon?", []string{"The fire chief spoke first.", "His speech praised the mayor Ana Costa and the Lisbon crews."}},
+		{"nor a word the asker capitalised", "His speech praised", "Whom Did He Praise?", []string{"The fire chief spoke first.", "His speech praised the mayor Ana Costa and the Lisbon crews."}},
+		{"the quotation's first sentence is the one checked", "Ana Costa called us", "did Ana Costa call them?", []string{"The pilot landed.", "He said: “We came fast.", "Ana Costa called us.”"}},
 		{"when it lacks someone asked about", "He thanked the crews.", "whom did Ana Costa thank?", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
 	}
 	for _, tt := range tests {

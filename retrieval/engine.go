@@ -100,16 +100,19 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	}
 	ix := e.index
 	q := ix.analyse(question)
+	qvec := ix.lookup.EmbedTokens(q.toks)
+	q.vec = qvec
 	var extra []float32
 	if n := len(req.History); n > 0 {
 		// A follow-up ("and when was that?") borrows the words of the
-		// question it follows, at a lower weight.
+		// question it follows, at a lower weight; its embedding, for
+		// scoring, is of both questions' words.
 		prev := ix.analyse(req.History[n-1].Question)
 		q.terms = mergeTerms(q.terms, prev.terms)
 		extra = ix.lookup.EmbedTokens(prev.toks)
+		q.vec = ix.lookup.EmbedTokens(slices.Concat(q.toks, prev.toks))
 	}
-	q.vec = ix.lookup.EmbedTokens(q.toks)
-	pool, err := ix.search(ctx, q, q.vec, extra)
+	pool, err := ix.search(ctx, q, qvec, extra)
 	if err != nil {
 		return tr, fmt.Errorf("answer: %w", err)
 	}

@@ -334,7 +334,7 @@ func TestQuestionFiles(t *testing.T) {
 // a change that loses answers on questions it was not tuned on fails.
 const (
 	floorAnswered  = 0.57
-	floorAbstained = 0.62
+	floorAbstained = 0.68
 	floorRecall    = 0.97
 )
 

@@ -43,6 +43,10 @@ type passageFacts struct {
 	// intro holds, per passage, the surnames of the people it gives a
 	// title with ("Dutch diplomat Joseph Luns"): it says who they are.
 	intro [][]uint32
+	// people holds the stems of the names of the people the articles
+	// mention (first names and surnames): names of persons, not of
+	// places or organisations.
+	people map[uint32]bool
 	// quoted holds, per passage, the sentences of a quotation it is part
 	// of, in order (quotationRuns); nil for a sentence that is no part of
 	// one that runs over several. Answers show a quotation whole.
@@ -65,6 +69,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		quoted:    make([][]int, n),
 		described: map[uint32][]uint32{},
 		surnameOf: map[uint32][]uint32{},
+		people:    map[uint32]bool{},
 	}
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -149,7 +154,9 @@ func (f *passageFacts) addPeople(ix *Index, mentions []corpus.Mention) {
 			continue
 		}
 		surname := last[len(last)-1]
+		f.people[surname] = true
 		for _, first := range stems(m.Name) {
+			f.people[first] = true
 			if first != surname {
 				f.surnameOf[first] = appendNew(f.surnameOf[first], []uint32{surname})
 			}

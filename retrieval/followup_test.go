@@ -30,6 +30,30 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 	}
 }
 
+// TestFollowUpEmbedding checks that a follow-up without content words of
+// its own ("and when was that?") is scored on an embedding of both
+// questions' words: alone, its embedding is like no sentence's, and the
+// embedding-cosine feature would pull every candidate down.
+func TestFollowUpEmbedding(t *testing.T) {
+	e := shippedEngine(t)
+	ctx := context.Background()
+	first, follow := "Who succeeded Jens Stoltenberg?", "and when was that?"
+	alone, err := e.trace(ctx, Request{Question: follow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := e.trace(ctx, Request{Question: follow, History: []Turn{{Question: first, Answer: "Mark Rutte."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alone.ranked) == 0 || len(next.ranked) == 0 {
+		t.Fatalf("no candidates: alone %d, as a follow-up %d", len(alone.ranked), len(next.ranked))
+	}
+	if a, n := alone.ranked[0].x[fDense], next.ranked[0].x[fDense]; n < 0.3 || n <= a {
+		t.Errorf("embedding cosine of the best candidate: %.2f as a follow-up, %.2f alone; want the follow-up's at least 0.3 and higher", n, a)
+	}
+}
+
 func TestNotEnglishOffline(t *testing.T) {
 	e := shippedEngine(t)
 	a, err := e.Answer(context.Background(), Request{Question: "Wer ist der neue Generalsekretär der Allianz?"})
