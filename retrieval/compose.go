@@ -258,12 +258,12 @@ func (ix *Index) closest(pos int) Citation {
 // first name), not only in a sentence beside it. Places, organisations
 // and words the asker merely capitalised do not count.
 func (ix *Index) namesAll(q analysis, pos int) bool {
+	person := func(a alt) bool { return a.ch == chExact && ix.facts.people[a.id] }
 	named := false
 	for _, t := range q.terms {
 		if !t.name || t.borrowed {
 			continue
 		}
-		person := func(a alt) bool { return a.ch == chExact && ix.facts.people[a.id] }
 		if !slices.ContainsFunc(t.alts, person) {
 			continue
 		}

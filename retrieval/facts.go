@@ -71,16 +71,18 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		surnameOf: map[uint32][]uint32{},
 		people:    map[uint32]bool{},
 	}
+	toks := make([][]search.Token, n) // each passage's words, tokenised once
 	parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			text := ix.passages[i].Text
+			toks[i] = search.Tokenize(text)
 			for t := typeOther + 1; t < typeCount; t++ {
 				if matchesType(t, text) {
 					f.types[i] |= 1 << t
 				}
 			}
 			f.quote[i] = quoteMarkRe.MatchString(text)
-			f.bigrams[i] = ix.lookup.Bigrams(search.Tokenize(text))
+			f.bigrams[i] = ix.lookup.Bigrams(toks[i])
 		}
 	})
 	for _, run := range quotationRuns(ix.passages) {
@@ -120,8 +122,8 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			f.proper[id] = true
 		}
 	}
-	for pos, p := range ix.passages {
-		for _, t := range search.Tokenize(p.Text) {
+	for pos, ts := range toks {
+		for _, t := range ts {
 			if id, ok := ix.lookup.StemID(t.Stem); ok && f.proper[id] {
 				f.names[pos] = appendNew(f.names[pos], []uint32{id})
 			}

@@ -146,9 +146,7 @@ func (ix *Index) analyse(question string) analysis {
 	toks := search.Tokenize(text)
 	q.toks = toks
 	for _, t := range toks {
-		q.speech = q.speech || speechWords[t.Word]
-	}
-	for _, t := range toks {
+		q.speech = q.speech || speechWords[t.Word] // "say" is a stop word too
 		if search.IsStop(t.Word) || seen[t.Word] || frameWords[t.Word] || q.opinion && opinionWords[t.Word] {
 			continue
 		}
@@ -250,7 +248,8 @@ func questionType(text string) answerType {
 // typeRule finds one kind of answer a question asks for. needs are words
 // one of which each of the pattern's matches holds, checked first: a
 // substring test costs far less than the pattern (TestTypeRuleNeeds
-// checks the two agree on every question of the eval).
+// checks the two agree on a probe of each alternative and on every
+// question of the eval).
 type typeRule struct {
 	t     answerType
 	match func(string) bool

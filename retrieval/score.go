@@ -191,7 +191,7 @@ func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a 
 		// sentence, it is not about Scholz.
 		return 0
 	}
-	if q.identity && !q.unknownName && len(ranked) > 0 && ranked[0].x[fIntro] == 1 && ranked[0].x[fNameMiss] == 0 {
+	if q.identity && len(ranked) > 0 && ranked[0].x[fIntro] == 1 && ranked[0].x[fNameMiss] == 0 {
 		return 1
 	}
 	if q.opinion && len(q.terms) > 0 && q.unmatched == 0 && len(ranked) > 0 && ranked[0].x[fCovExact] >= 0.999 {
