@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/handover/handover/retrieval/lexicon"
 	"net/url"
 	"os"
 	"reflect"
@@ -14,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/handover/handover/bot"
+	"github.com/handover/handover/retrieval/lexicon"
 )
 
 // config is the YAML configuration file. config.example.yaml documents
