@@ -250,6 +250,14 @@ func (o outcome) answered(gap float64) bool {
 // passage plus the share of unanswerable ones abstained, at threshold tau,
 // answers showing the sentences within gap of the best.
 func objective(os []outcome, tau, gap float64) float64 {
+	ans, abst := shares(os, tau, gap)
+	return ans + abst
+}
+
+// shares are the share of answerable questions answered by a supporting
+// passage and the share of unanswerable ones abstained, at threshold tau
+// and support gap gap.
+func shares(os []outcome, tau, gap float64) (answered, abstained float64) {
 	var ans, ansOK, un, unOK float64
 	for _, o := range os {
 		if o.answerable {
@@ -264,7 +272,7 @@ func objective(os []outcome, tau, gap float64) float64 {
 			}
 		}
 	}
-	return ansOK/math.Max(ans, 1) + unOK/math.Max(un, 1)
+	return ansOK / math.Max(ans, 1), unOK / math.Max(un, 1)
 }
 
 // topShare is the share of answerable questions whose best passage
@@ -397,8 +405,9 @@ func TestFitModel(t *testing.T) {
 	for _, lambda := range []float64{0.01, 0.03, 0.1, 0.3, 1, 3} {
 		oof := crossValidate(qs, lambda)
 		tau, gap, s := bestThreshold(oof)
-		t.Logf("ranking L2 %-4g cross-validated objective %.3f at threshold %.2f, support gap %.2f; best passage supports %.3f of answerable questions",
-			lambda, s, tau, gap, topShare(oof))
+		ans, abst := shares(oof, tau, gap)
+		t.Logf("ranking L2 %-4g cross-validated objective %.3f (%.3f answered + %.3f abstained) at threshold %.2f, support gap %.2f; best passage supports %.3f of answerable questions",
+			lambda, s, ans, abst, tau, gap, topShare(oof))
 		if s > bestScore {
 			bestLambda, bestScore, bestTau, bestGap = lambda, s, tau, gap
 		}
