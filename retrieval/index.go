@@ -40,6 +40,10 @@ type Index struct {
 	altCache  sync.Map
 	altCached atomic.Int64
 	altCap    int64
+	// kindCache maps the nouns "which …" questions ask for to the corpus
+	// stems of their kinds (see cachedKinds). Only WordNet nouns are
+	// stored, so the lexicon bounds it.
+	kindCache sync.Map
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -131,6 +132,10 @@ type analysis struct {
 	// identity is set when the question asks who someone is or what they
 	// do: names, and no other words but identityWords.
 	identity bool
+	// kinds are the corpus stems of words WordNet files under the noun a
+	// "which …" or "what …" question asks for ("which city": "brussels"),
+	// sorted; the question's own words are not among them.
+	kinds []uint32
 	// vec is the question's offline embedding, set by the engine before
 	// scoring; nil, the dense feature is 0.
 	vec []float32
@@ -183,6 +188,7 @@ func (ix *Index) analyse(question string) analysis {
 		q.unmatched = unmatched / total
 	}
 	q.bigrams = ix.lookup.Bigrams(toks)
+	q.kinds = ix.askedKinds(toks)
 	q.identity = isIdentity(q)
 	return q
 }
@@ -457,5 +463,79 @@ func (ix *Index) typos(word string) []string {
 	if len(out) > 3 {
 		return nil // too many near spellings to tell which was meant
 	}
+	return out
+}
+
+// Bounds on the WordNet walk below a question's head noun.
+const (
+	kindDepth = 2
+	kindLimit = 3000
+)
+
+// askedKinds returns the corpus stems of the names WordNet files under
+// the noun a question asks for: the first noun among the three words after
+// "which" or "what" ("which British minister", "what kind of city"),
+// before any stop word. Only names count (instances such as "Brussels",
+// "Tuesday"): the common words under a broad noun made the feature fire
+// nearly everywhere (CV 1.299 against 1.305). The question's own words
+// are left out.
+func (ix *Index) askedKinds(toks []search.Token) []uint32 {
+	head := ""
+	for i, t := range toks {
+		if t.Word != "which" && t.Word != "what" {
+			continue
+		}
+		j := i + 1
+		if j+1 < len(toks) && (toks[j].Word == "kind" || toks[j].Word == "sort" || toks[j].Word == "type") && toks[j+1].Word == "of" {
+			j += 2
+		}
+		for k := j; k < len(toks) && k < j+3 && !search.IsStop(toks[k].Word); k++ {
+			if ix.lex.Noun(toks[k].Word) {
+				head = toks[k].Word
+				break
+			}
+		}
+		break
+	}
+	if head == "" {
+		return nil
+	}
+	kinds := ix.cachedKinds(head)
+	if len(kinds) == 0 {
+		return nil
+	}
+	own := map[uint32]bool{}
+	for _, t := range toks {
+		if id, ok := ix.lookup.StemID(t.Stem); ok {
+			own[id] = true
+		}
+	}
+	var out []uint32
+	for _, id := range kinds {
+		if !own[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// cachedKinds returns the corpus stems of the one-word names WordNet files
+// under noun, sorted, remembered per noun.
+func (ix *Index) cachedKinds(noun string) []uint32 {
+	if k, ok := ix.kindCache.Load(noun); ok {
+		return k.([]uint32)
+	}
+	var out []uint32
+	for _, w := range ix.lex.Kinds(noun, kindDepth, kindLimit) {
+		if strings.Contains(w, " ") || !ix.lex.Proper(w) {
+			continue
+		}
+		if id, ok := ix.lookup.StemID(ix.lexStem(w)); ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	ix.kindCache.Store(noun, out)
 	return out
 }

@@ -115,6 +115,48 @@ func TestAnalyse(t *testing.T) {
 	}
 }
 
+// TestAskedKinds checks which corpus words a "which …" question asks for:
+// those WordNet files under its head noun, not the question's own.
+func TestAskedKinds(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge in Lisbon on Monday.\n\nThe bridge took fourteen years to build.\n",
+	})
+	tests := []struct {
+		name string
+		q    string
+		want []string // stems
+	}{
+		{"a city by an instance", "which city got a new bridge?", []string{"lisbon"}},
+		{"a day by its class", "What weekday did the bridge open", []string{"monday"}},
+		{"kind of", "what kind of city got the bridge", []string{"lisbon"}},
+		{"a casual head in the plural", "which cities r in the story", []string{"lisbon"}},
+		{"the question's own word is no answer", "which city is lisbon", nil},
+		{"no which or what", "who opened the bridge?", nil},
+		{"a head with nothing under it in the corpus", "which bridge opened?", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, id := range ix.analyse(tt.q).kinds {
+				got = append(got, ix.lookup.StemOf(id))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("kinds of %q = %v, want %v", tt.q, got, tt.want)
+			}
+		})
+	}
+	q := ix.analyse("which city got a new bridge?")
+	var fired []string
+	for pos, p := range ix.passages {
+		if ix.features(q, indexAlts(q.terms), pos)[fKind] == 1 {
+			fired = append(fired, p.Text)
+		}
+	}
+	if len(fired) != 1 || !strings.Contains(fired[0], "Lisbon") {
+		t.Errorf("the kind feature fired on %q, want the Lisbon sentence alone", fired)
+	}
+}
+
 // TestAltCache checks that a question word's stand-ins are remembered, the
 // same as worked out afresh, shared safely between questions asked at once,
 // and that the cache stops growing at its bound.

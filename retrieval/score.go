@@ -34,13 +34,14 @@ const (
 	fIntro        // asked who someone is, the sentence gives their title (see introduces)
 	fDense        // the cosine of the question's and the sentence's offline embeddings (the vector search's own score)
 	fTypeBeside   // the kind of answer asked for is only in a sentence beside it
+	fKind         // asked "which city", the sentence names a kind of city (WordNet)
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{
 	"bias", "coverage exact", "coverage described", "coverage vector", "coverage context", "soft coverage",
 	"content coverage", "focus missing", "names missing", "type missing", "quote", "speaker", "short",
-	"bigrams", "lead", "introduces", "dense", "type beside",
+	"bigrams", "lead", "introduces", "dense", "type beside", "kind",
 }
 
 // The features of a question's best candidate that say whether the
@@ -512,6 +513,9 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 	if q.vec != nil {
 		x[fDense] = math.Max(0, float64(ix.lookup.Similarity(q.vec, pos)))
 	}
+	if len(q.kinds) > 0 && intersects(q.kinds, ix.lookup.Stems(pos)) {
+		x[fKind] = 1
+	}
 	return x
 }
 
@@ -563,4 +567,19 @@ func (ix *Index) neighbourHas(pos int, t answerType) bool {
 	p := ix.passages[pos]
 	return p.Before != "" && pos > 0 && ix.facts.has(pos-1, t) ||
 		p.After != "" && pos+1 < len(ix.passages) && ix.facts.has(pos+1, t)
+}
+
+// intersects reports whether the sorted slices a and b share an element.
+func intersects(a, b []uint32) bool {
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] == b[0]:
+			return true
+		case a[0] < b[0]:
+			a = a[1:]
+		default:
+			b = b[1:]
+		}
+	}
+	return false
 }

@@ -257,3 +257,66 @@ var morphyRules = [...]struct {
 	{posVerb, "ed", "e"}, {posVerb, "ed", ""}, {posVerb, "ing", "e"}, {posVerb, "ing", ""},
 	{posAdj, "er", ""}, {posAdj, "est", ""}, {posAdj, "er", "e"}, {posAdj, "est", "e"},
 }
+
+// Noun reports whether word, or one of its lemmas, is a noun in WordNet.
+func (l *Lexicon) Noun(word string) bool {
+	if l.hasFlag(word, posNoun) {
+		return true
+	}
+	for _, lemma := range l.Lemmas(word) {
+		if l.hasFlag(lemma, posNoun) {
+			return true
+		}
+	}
+	return false
+}
+
+// Kinds returns the nouns WordNet files under the noun word: its hyponyms
+// (instances too), theirs, and so on down to depth levels, at most limit
+// words, nearest first: "city" → "capital", …, "national capital", …,
+// "brussels". Only nouns are followed, so a verb sense of a word on the way
+// ("sat" is also a form of "sit") brings in nothing.
+func (l *Lexicon) Kinds(word string, depth, limit int) []string {
+	seen := map[int]bool{}
+	var level []int
+	for _, lemma := range l.Lemmas(word) {
+		if i, ok := l.words.find(lemma); ok && l.nounAt(i) && !seen[i] {
+			seen[i] = true
+			level = append(level, i)
+		}
+	}
+	var out []string
+	for d := 0; d < depth && len(level) > 0; d++ {
+		var next []int
+		for _, i := range level {
+			p := l.rels.at(i)
+			if len(p) == 0 {
+				continue
+			}
+			for p = p[1:]; len(p) > 0; {
+				v, n := binary.Uvarint(p)
+				if n <= 0 {
+					break
+				}
+				p = p[n:]
+				t := int(v >> 3)
+				if Kind(v&7) != Hyponym || t >= l.words.n || seen[t] || !l.nounAt(t) {
+					continue
+				}
+				if len(out) == limit {
+					return out
+				}
+				seen[t] = true
+				out = append(out, string(l.words.at(t)))
+				next = append(next, t)
+			}
+		}
+		level = next
+	}
+	return out
+}
+
+func (l *Lexicon) nounAt(i int) bool {
+	p := l.rels.at(i)
+	return len(p) > 0 && p[0]&posNoun != 0
+}
