@@ -333,8 +333,8 @@ func TestQuestionFiles(t *testing.T) {
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
 const (
-	floorAnswered  = 0.53
-	floorAbstained = 0.72
+	floorAnswered  = 0.54
+	floorAbstained = 0.66
 	floorRecall    = 0.97
 )
 

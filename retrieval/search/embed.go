@@ -24,6 +24,10 @@ const (
 type embedder struct {
 	vecs  *Vectors
 	stats *termStats
+	// common is the unit direction the passages' semantic parts share
+	// most (their first principal direction), removed from every
+	// semantic part; nil until set.
+	common []float32
 }
 
 // newEmbedder returns an offline embedder with IDF weights from stats.
@@ -59,6 +63,12 @@ func (l *embedder) embedTokens(toks []Token) []float32 {
 		addTrigrams(lex, t.Word, w*0.3)
 		if l.vecs != nil {
 			l.vecs.addTo(sem, t.Word, w)
+		}
+	}
+	if l.common != nil {
+		d := dot(sem, l.common)
+		for i, c := range l.common {
+			sem[i] -= d * c
 		}
 	}
 	ln, sn := norm(lex), norm(sem)
@@ -130,4 +140,56 @@ func dot(a, b []float32) float32 {
 		s0 += a[i] * b[i]
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// semantic returns the unit IDF-weighted mean of toks' word vectors, nil
+// when none has one.
+func (l *embedder) semantic(toks []Token) []float32 {
+	if l.vecs == nil {
+		return nil
+	}
+	sem := make([]float32, l.vecs.dim)
+	for _, t := range toks {
+		if IsStop(t.Word) {
+			continue
+		}
+		l.vecs.addTo(sem, t.Word, float32(l.stats.idf(t.Stem)))
+	}
+	n := norm(sem)
+	if n == 0 {
+		return nil
+	}
+	scale(sem, 1/n)
+	return sem
+}
+
+// principal returns the unit first principal direction (uncentred) of vs,
+// by power iteration; nil when vs holds none.
+func principal(vs [][]float32, dim int) []float32 {
+	v := make([]float32, dim)
+	for _, x := range vs {
+		for i := range v {
+			v[i] += x[i]
+		}
+	}
+	if norm(v) == 0 {
+		return nil
+	}
+	scale(v, 1/norm(v))
+	for range 30 {
+		next := make([]float32, dim)
+		for _, x := range vs {
+			d := dot(x, v)
+			for i := range next {
+				next[i] += d * x[i]
+			}
+		}
+		n := norm(next)
+		if n == 0 {
+			return nil
+		}
+		scale(next, 1/n)
+		v = next
+	}
+	return v
 }

