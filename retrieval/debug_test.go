@@ -79,7 +79,7 @@ func cmpFloat(a, b float64) int {
 
 func printTrace(t *testing.T, e *Engine, question string, tr trace) {
 	q := e.index.analyse(question)
-	t.Logf("type %d opinion %v speech %v unmatched %.2f unknownName %v kinds %d", q.atype, q.opinion, q.speech, q.unmatched, q.unknownName, len(q.kinds))
+	t.Logf("type %d opinion %v speech %v unmatched %.2f unknownName %v instances %d", q.atype, q.opinion, q.speech, q.unmatched, q.unknownName, len(q.instances))
 	for _, term := range q.terms {
 		var alts []string
 		for _, a := range term.alts {

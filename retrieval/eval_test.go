@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -85,7 +86,12 @@ func loadEval(t testing.TB) []evalCase {
 			if c.answerable() != (len(c.Expect) > 0 && len(c.Docs) > 0) {
 				t.Fatalf("%s: %s: kind %s with expect %v docs %v", name, c.ID, c.Kind, c.Expect, c.Docs)
 			}
-			c.Family = c.File + "/" + c.Family
+			if !strings.Contains(c.Family, "/") {
+				// A family is its file's; a file that adds wordings to
+				// another file's family names it "<file>/<family>", so
+				// that they land in the same split.
+				c.Family = c.File + "/" + c.Family
+			}
 			cases = append(cases, c)
 		}
 		f.Close()
@@ -310,6 +316,9 @@ func TestQuestionFiles(t *testing.T) {
 		if cs[0].Kind == "unanswerable" {
 			unanswerable++
 		}
+		if !slices.ContainsFunc(cs, func(c evalCase) bool { return strings.HasPrefix(f, c.File+"/") }) {
+			t.Errorf("family %s has no question in its own file: a wording added elsewhere must name a family that exists", f)
+		}
 		for _, c := range cs {
 			if (c.Kind == "unanswerable") != (cs[0].Kind == "unanswerable") {
 				t.Errorf("family %s mixes answerable and unanswerable questions", f)
@@ -333,8 +342,8 @@ func TestQuestionFiles(t *testing.T) {
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
 const (
-	floorAnswered  = 0.54
-	floorAbstained = 0.66
+	floorAnswered  = 0.53
+	floorAbstained = 0.68
 	floorRecall    = 0.97
 )
 

@@ -40,10 +40,11 @@ type Index struct {
 	altCache  sync.Map
 	altCached atomic.Int64
 	altCap    int64
-	// kindCache maps the nouns "which …" questions ask for to the corpus
-	// stems of their kinds (see cachedKinds). Only WordNet nouns are
-	// stored, so the lexicon bounds it.
-	kindCache sync.Map
+	// instanceCache maps the nouns "which …" questions ask for to the
+	// corpus stems of the names filed under them (see cachedInstances).
+	// Only nouns of WordNet and their inflections are stored, so the
+	// lexicon bounds it.
+	instanceCache sync.Map
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the

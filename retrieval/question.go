@@ -132,10 +132,10 @@ type analysis struct {
 	// identity is set when the question asks who someone is or what they
 	// do: names, and no other words but identityWords.
 	identity bool
-	// kinds are the corpus stems of words WordNet files under the noun a
-	// "which …" or "what …" question asks for ("which city": "brussels"),
-	// sorted; the question's own words are not among them.
-	kinds []uint32
+	// instances are the corpus stems of the names WordNet files under the
+	// noun a "which …" or "what …" question asks for ("which city":
+	// "brussels"), sorted; the question's own words are not among them.
+	instances []uint32
 	// vec is the question's offline embedding, set by the engine before
 	// scoring; nil, the dense feature is 0.
 	vec []float32
@@ -188,7 +188,7 @@ func (ix *Index) analyse(question string) analysis {
 		q.unmatched = unmatched / total
 	}
 	q.bigrams = ix.lookup.Bigrams(toks)
-	q.kinds = ix.askedKinds(toks)
+	q.instances = ix.askedInstances(toks)
 	q.identity = isIdentity(q)
 	return q
 }
@@ -468,18 +468,20 @@ func (ix *Index) typos(word string) []string {
 
 // Bounds on the WordNet walk below a question's head noun.
 const (
-	kindDepth = 2
-	kindLimit = 3000
+	instanceDepth = 2
+	instanceLimit = 3000
 )
 
-// askedKinds returns the corpus stems of the names WordNet files under
-// the noun a question asks for: the first noun among the three words after
-// "which" or "what" ("which British minister", "what kind of city"),
-// before any stop word. Only names count (instances such as "Brussels",
-// "Tuesday"): the common words under a broad noun made the feature fire
-// nearly everywhere (CV 1.299 against 1.305). The question's own words
-// are left out.
-func (ix *Index) askedKinds(toks []search.Token) []uint32 {
+// askedInstances returns the corpus stems of the names WordNet files under
+// the noun a question asks for: among the three words after "which" or
+// "what" ("which British minister", "what kind of city"), before any stop
+// word, the first noun that is not also an adjective ("British" is both),
+// else the first noun. Only names count (instances such as "Brussels",
+// "Tuesday"), and only those the articles always write capitalised, so
+// "US" is not the pronoun "us": the common words under a broad noun made
+// the feature fire nearly everywhere (CV 1.299 against 1.305). The
+// question's own words are left out.
+func (ix *Index) askedInstances(toks []search.Token) []uint32 {
 	head := ""
 	for i, t := range toks {
 		if t.Word != "which" && t.Word != "what" {
@@ -490,9 +492,14 @@ func (ix *Index) askedKinds(toks []search.Token) []uint32 {
 			j += 2
 		}
 		for k := j; k < len(toks) && k < j+3 && !search.IsStop(toks[k].Word); k++ {
-			if ix.lex.Noun(toks[k].Word) {
-				head = toks[k].Word
-				break
+			if w := toks[k].Word; ix.lex.Noun(w) {
+				if head == "" {
+					head = w
+				}
+				if !ix.lex.Adjective(w) {
+					head = w
+					break
+				}
 			}
 		}
 		break
@@ -500,8 +507,8 @@ func (ix *Index) askedKinds(toks []search.Token) []uint32 {
 	if head == "" {
 		return nil
 	}
-	kinds := ix.cachedKinds(head)
-	if len(kinds) == 0 {
+	names := ix.cachedInstances(head)
+	if len(names) == 0 {
 		return nil
 	}
 	own := map[uint32]bool{}
@@ -511,7 +518,7 @@ func (ix *Index) askedKinds(toks []search.Token) []uint32 {
 		}
 	}
 	var out []uint32
-	for _, id := range kinds {
+	for _, id := range names {
 		if !own[id] {
 			out = append(out, id)
 		}
@@ -519,23 +526,24 @@ func (ix *Index) askedKinds(toks []search.Token) []uint32 {
 	return out
 }
 
-// cachedKinds returns the corpus stems of the one-word names WordNet files
-// under noun, sorted, remembered per noun.
-func (ix *Index) cachedKinds(noun string) []uint32 {
-	if k, ok := ix.kindCache.Load(noun); ok {
+// cachedInstances returns the corpus stems of the one-word names WordNet
+// files under noun that the articles write as names, sorted, remembered
+// per noun.
+func (ix *Index) cachedInstances(noun string) []uint32 {
+	if k, ok := ix.instanceCache.Load(noun); ok {
 		return k.([]uint32)
 	}
 	var out []uint32
-	for _, w := range ix.lex.Kinds(noun, kindDepth, kindLimit) {
+	for _, w := range ix.lex.Hyponyms(noun, instanceDepth, instanceLimit) {
 		if strings.Contains(w, " ") || !ix.lex.Proper(w) {
 			continue
 		}
-		if id, ok := ix.lookup.StemID(ix.lexStem(w)); ok {
+		if id, ok := ix.lookup.StemID(ix.lexStem(w)); ok && ix.facts.proper[id] {
 			out = append(out, id)
 		}
 	}
 	slices.Sort(out)
 	out = slices.Compact(out)
-	ix.kindCache.Store(noun, out)
+	ix.instanceCache.Store(noun, out)
 	return out
 }

@@ -271,12 +271,12 @@ func (l *Lexicon) Noun(word string) bool {
 	return false
 }
 
-// Kinds returns the nouns WordNet files under the noun word: its hyponyms
+// Hyponyms returns the nouns WordNet files under the noun word: its hyponyms
 // (instances too), theirs, and so on down to depth levels, at most limit
 // words, nearest first: "city" → "capital", …, "national capital", …,
 // "brussels". Only nouns are followed, so a verb sense of a word on the way
 // ("sat" is also a form of "sit") brings in nothing.
-func (l *Lexicon) Kinds(word string, depth, limit int) []string {
+func (l *Lexicon) Hyponyms(word string, depth, limit int) []string {
 	seen := map[int]bool{}
 	var level []int
 	for _, lemma := range l.Lemmas(word) {
@@ -320,3 +320,6 @@ func (l *Lexicon) nounAt(i int) bool {
 	p := l.rels.at(i)
 	return len(p) > 0 && p[0]&posNoun != 0
 }
+
+// Adjective reports whether word is an adjective in WordNet.
+func (l *Lexicon) Adjective(word string) bool { return l.hasFlag(word, posAdj) }

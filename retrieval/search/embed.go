@@ -19,8 +19,9 @@ const (
 
 // embedder is the offline embedder: a lexical part (hashed stems and
 // character trigrams, TF-IDF weighted) joined to a semantic part (the
-// IDF-weighted mean of static word vectors), so that "the alliance's new
-// boss" lands near "NATO's new chief".
+// IDF-weighted mean of static word vectors, less the direction all the
+// passages' means share), so that "the alliance's new boss" lands near
+// "NATO's new chief".
 type embedder struct {
 	vecs  *Vectors
 	stats *termStats
@@ -61,14 +62,18 @@ func (l *embedder) embedTokens(toks []Token) []float32 {
 		w := float32(l.stats.idf(t.Stem))
 		addHashed(lex, "w:"+t.Stem, w)
 		addTrigrams(lex, t.Word, w*0.3)
-		if l.vecs != nil {
-			l.vecs.addTo(sem, t.Word, w)
-		}
 	}
+	l.addSemantic(sem, toks)
 	if l.common != nil {
+		before := norm(sem)
 		d := dot(sem, l.common)
 		for i, c := range l.common {
 			sem[i] -= d * c
+		}
+		if norm(sem) < minLeft*before {
+			// All the text's meaning lay along the common direction:
+			// what is left is rounding, not meaning.
+			clear(sem)
 		}
 	}
 	ln, sn := norm(lex), norm(sem)
@@ -142,6 +147,28 @@ func dot(a, b []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
+// addSemantic adds to sem the IDF-weighted sum of the word vectors of
+// toks' content words; sem is left as it is without word vectors.
+func (l *embedder) addSemantic(sem []float32, toks []Token) {
+	if l.vecs == nil {
+		return
+	}
+	for _, t := range toks {
+		if !IsStop(t.Word) {
+			l.vecs.addTo(sem, t.Word, float32(l.stats.idf(t.Stem)))
+		}
+	}
+}
+
+// Common-direction removal (see Build) needs enough passages for their
+// shared direction to be a property of the language rather than of a few
+// texts, and is undone for a text whose semantic part it leaves at less
+// than minLeft of its length.
+const (
+	minCommonPassages = 50
+	minLeft           = 1e-3
+)
+
 // semantic returns the unit IDF-weighted mean of toks' word vectors, nil
 // when none has one.
 func (l *embedder) semantic(toks []Token) []float32 {
@@ -149,12 +176,7 @@ func (l *embedder) semantic(toks []Token) []float32 {
 		return nil
 	}
 	sem := make([]float32, l.vecs.dim)
-	for _, t := range toks {
-		if IsStop(t.Word) {
-			continue
-		}
-		l.vecs.addTo(sem, t.Word, float32(l.stats.idf(t.Stem)))
-	}
+	l.addSemantic(sem, toks)
 	n := norm(sem)
 	if n == 0 {
 		return nil

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -41,22 +42,22 @@ func TestPrincipal(t *testing.T) {
 }
 
 // TestCommonComponentRemoved checks that Build removes the passages'
-// shared direction from the semantic part of every embedding, the
-// passages' and a question's alike, and that embeddings stay unit length.
+// shared direction, their first principal direction, from the semantic part
+// of every embedding, the passages' and a question's alike, and that
+// embeddings stay unit length; and that a few passages have none.
 func TestCommonComponentRemoved(t *testing.T) {
 	vecs, err := DefaultVectors()
 	if err != nil {
 		t.Fatal(err)
 	}
-	texts := []string{
-		"The bridge over the river opened on Monday.",
-		"Engineers built the bridge in four years.",
-		"The mayor thanked the workers at the ceremony.",
-		"Traffic across the river is expected to fall.",
-	}
+	subjects := []string{"bridge", "river", "mayor", "council", "school", "museum", "harbour", "railway", "hospital", "market"}
+	verbs := []string{"opened", "closed", "expanded", "repaired", "visited"}
 	var ps []corpus.Passage
-	for i, s := range texts {
-		ps = append(ps, corpus.Passage{ID: "a#" + string(rune('1'+i)), Doc: "a", Text: s})
+	for i, s := range subjects {
+		for j, v := range verbs {
+			ps = append(ps, corpus.Passage{ID: fmt.Sprintf("a#%d", i*len(verbs)+j+1), Doc: "a",
+				Text: fmt.Sprintf("The %s %s on Monday after years of work.", s, v)})
+		}
 	}
 	ix, err := Build(context.Background(), ps, vecs, noLemmas{})
 	if err != nil {
@@ -64,7 +65,14 @@ func TestCommonComponentRemoved(t *testing.T) {
 	}
 	c := ix.embed.common
 	if c == nil {
-		t.Fatal("no common direction with word vectors")
+		t.Fatalf("no common direction over %d passages with word vectors", len(ps))
+	}
+	var sems [][]float32
+	for _, p := range ps {
+		sems = append(sems, ix.embed.semantic(Tokenize(p.Text)))
+	}
+	if cos := math.Abs(float64(dot(c, principal(sems, vecs.dim)))); cos < 0.999 {
+		t.Errorf("common direction has cosine %.4f with the passages' principal direction, want 1", cos)
 	}
 	for i := range ps {
 		v := ix.vecs[i]
@@ -78,6 +86,21 @@ func TestCommonComponentRemoved(t *testing.T) {
 	q := ix.Embed("when did the new bridge open")
 	if d := dot(q[lexDim:], c); math.Abs(float64(d)) > 1e-4 {
 		t.Errorf("a question keeps %.5f of the common direction", d)
+	}
+
+	// A text whose meaning lies all along the common direction keeps no
+	// semantic part rather than normalised rounding noise.
+	ix.embed.common = ix.embed.semantic(Tokenize("bridge"))
+	if v := ix.Embed("bridge"); norm(v[lexDim:]) != 0 {
+		t.Errorf("a text along the common direction keeps a semantic part of norm %.4f", norm(v[lexDim:]))
+	}
+
+	few, err := Build(context.Background(), ps[:minCommonPassages-1], vecs, noLemmas{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if few.embed.common != nil {
+		t.Errorf("a common direction over %d passages", minCommonPassages-1)
 	}
 	lexOnly, err := Build(context.Background(), ps, nil, noLemmas{})
 	if err != nil {

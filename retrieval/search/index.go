@@ -91,7 +91,7 @@ func Build(ctx context.Context, passages []corpus.Passage, vecs *Vectors, lem Le
 		ix.rows[i] = ix.expand.rowsOf(ts)
 	}
 
-	if vecs != nil {
+	if vecs != nil && len(passages) >= minCommonPassages {
 		// What every passage's word vectors share says nothing about any
 		// one of them (SIF's common component, Arora et al. 2017): it is
 		// removed from the passages' embeddings and the questions'. The
