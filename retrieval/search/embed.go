@@ -162,10 +162,12 @@ func (l *embedder) addSemantic(sem []float32, toks []Token) {
 
 // Common-direction removal (see Build) needs enough passages for their
 // shared direction to be a property of the language rather than of a few
-// texts, and is undone for a text whose semantic part it leaves at less
-// than minLeft of its length.
+// texts; it reads at most maxCommonSample of them, evenly spaced; and it
+// is undone for a text whose semantic part it leaves at less than minLeft
+// of its length.
 const (
 	minCommonPassages = 50
+	maxCommonSample   = 5000
 	minLeft           = 1e-3
 )
 
