@@ -480,7 +480,9 @@ const (
 // "Tuesday"), and only those the articles always write capitalised, so
 // "US" is not the pronoun "us": the common words under a broad noun made
 // the feature fire nearly everywhere (CV 1.299 against 1.305). The
-// question's own words are left out.
+// question's own words are left out. With the feature the cross-validated
+// figure is higher at every penalty (at 20 repeats, 1.285 against 1.282 on
+// the larger dev).
 func (ix *Index) askedInstances(toks []search.Token) []uint32 {
 	head := ""
 	for i, t := range toks {
