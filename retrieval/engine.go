@@ -37,7 +37,7 @@ type Engine struct {
 	index  *Index
 	opts   Options
 	// library is the quote and date index, built on first use.
-	library library
+	library *Library
 }
 
 // Options configure an Engine.
@@ -48,7 +48,7 @@ type Options struct {
 
 // New returns an Engine over c and its index.
 func New(logger *slog.Logger, c *corpus.Corpus, ix *Index, opts Options) *Engine {
-	return &Engine{logger: logger, corpus: c, index: ix, opts: opts}
+	return &Engine{logger: logger, corpus: c, index: ix, opts: opts, library: NewLibrary(c, ix.quoteIndex)}
 }
 
 // CheckQuestion returns the question trimmed, or an error saying why it
@@ -163,22 +163,5 @@ func mergeTerms(cur, prev []term) []term {
 	return cur
 }
 
-// Sources lists the loaded articles.
-func (e *Engine) Sources() []Source {
-	var out []Source
-	for _, a := range e.corpus.Articles {
-		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date, URL: a.URL}
-		if a.Headline {
-			s.Passages++ // the headline is searched and cited like a sentence
-		}
-		for _, sn := range a.Sentences {
-			if sn.Kind == corpus.KindComment {
-				s.Comments++
-			} else {
-				s.Passages++
-			}
-		}
-		out = append(out, s)
-	}
-	return out
-}
+// Library returns the engine's source, quote and date library.
+func (e *Engine) Library() *Library { return e.library }

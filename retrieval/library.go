@@ -31,28 +31,61 @@ type Event struct {
 	Sources []Citation `json:"sources"`
 }
 
-// library holds the quote and date indexes, built on first use: most runs
-// of the CLI ask one question and never need them.
-type library struct {
+// Library answers the source, quote and date commands from the corpus
+// alone: they need no search index, so a command that only lists them
+// starts without building one. Its quote, speaker and date indexes are
+// built on first use: most runs of the CLI ask one question and never need
+// them. It is safe for concurrent use.
+type Library struct {
+	corpus   *corpus.Corpus
 	once     sync.Once
 	quotes   []corpus.Quote
 	speakers []corpus.Speaker
 	timeline []corpus.DateEntry
 }
 
-func (e *Engine) lib() *library {
-	e.library.once.Do(func() {
-		e.library.quotes = e.index.quoteIndex
-		e.library.speakers = e.corpus.Speakers()
-		e.library.timeline = e.corpus.Timeline()
+// NewLibrary returns the library of c. quotes is c's quote index when the
+// caller has built it already (BuildIndex has); nil, it is built on first
+// use.
+func NewLibrary(c *corpus.Corpus, quotes []corpus.Quote) *Library {
+	return &Library{corpus: c, quotes: quotes}
+}
+
+func (l *Library) lib() *Library {
+	l.once.Do(func() {
+		if l.quotes == nil {
+			l.quotes = l.corpus.Quotes()
+		}
+		l.speakers = l.corpus.Speakers()
+		l.timeline = l.corpus.Timeline()
 	})
-	return &e.library
+	return l
+}
+
+// Sources lists the loaded articles.
+func (l *Library) Sources() []Source {
+	var out []Source
+	for _, a := range l.corpus.Articles {
+		s := Source{Doc: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date, URL: a.URL}
+		if a.Headline {
+			s.Passages++ // the headline is searched and cited like a sentence
+		}
+		for _, sn := range a.Sentences {
+			if sn.Kind == corpus.KindComment {
+				s.Comments++
+			} else {
+				s.Passages++
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // Speakers lists the canonical names of everyone quoted, for autocomplete.
-func (e *Engine) Speakers() []string {
+func (l *Library) Speakers() []string {
 	var out []string
-	for _, s := range e.lib().speakers {
+	for _, s := range l.lib().speakers {
 		out = append(out, s.Name)
 	}
 	return out
@@ -66,15 +99,15 @@ func MatchSpeakers(names []string, query string) []string { return corpus.FindSp
 // Quotes returns the quotes of the speakers speaker means (MatchSpeakers:
 // a full name, a surname, the start of a name; "" for everyone) about topic (words that must all
 // appear in the quote's sentence; "" for any topic).
-func (e *Engine) Quotes(speaker, topic string) []Quote {
+func (l *Library) Quotes(speaker, topic string) []Quote {
 	var out []Quote
 	want := topicStems(topic)
-	person := e.personNamed(topic)
+	person := l.personNamed(topic)
 	who := map[string]bool{}
-	for _, name := range MatchSpeakers(e.Speakers(), speaker) {
+	for _, name := range MatchSpeakers(l.Speakers(), speaker) {
 		who[name] = true
 	}
-	for _, q := range e.lib().quotes {
+	for _, q := range l.lib().quotes {
 		if speaker != "" && (q.Speaker == "" || !who[q.Speaker]) {
 			continue
 		}
@@ -82,7 +115,7 @@ func (e *Engine) Quotes(speaker, topic string) []Quote {
 			continue
 		}
 		out = append(out, Quote{Speaker: q.Speaker, Text: q.Text, Context: q.Context, Partial: q.Partial,
-			Sources: e.sourcesOf(q.Docs, q.Context, q.Text)})
+			Sources: l.sourcesOf(q.Docs, q.Context, q.Text)})
 	}
 	return out
 }
@@ -90,36 +123,36 @@ func (e *Engine) Quotes(speaker, topic string) []Quote {
 // Timeline returns the dated events about topic ("" for all), in date
 // order, one per event (corpus.Events), reader comments included and
 // marked.
-func (e *Engine) Timeline(topic string) []Event {
+func (l *Library) Timeline(topic string) []Event {
 	var out []Event
 	want := topicStems(topic)
-	for _, d := range corpus.Events(e.lib().timeline) {
+	for _, d := range corpus.Events(l.lib().timeline) {
 		if !hasAllStems(d.Text, want) {
 			continue
 		}
 		out = append(out, Event{Date: d.Date, Precision: d.Precision, Text: d.Text, Comment: d.Kind == corpus.KindComment, Also: d.Also,
-			Sources: e.sourcesOf(d.Docs, d.Text, d.Text)})
+			Sources: l.sourcesOf(d.Docs, d.Text, d.Text)})
 	}
 	return out
 }
 
 // sourcesOf cites each of docs, numbered from 1: the first with text, the
 // others with their own sentence that best matches words.
-func (e *Engine) sourcesOf(docs []string, text, words string) []Citation {
+func (l *Library) sourcesOf(docs []string, text, words string) []Citation {
 	out := make([]Citation, 0, len(docs))
 	for i, doc := range docs {
 		t := text
 		if i > 0 {
-			t = e.sentenceWith(doc, words, text)
+			t = l.sentenceWith(doc, words, text)
 		}
-		out = append(out, e.sourceCitation(i+1, doc, t))
+		out = append(out, l.sourceCitation(i+1, doc, t))
 	}
 	return out
 }
 
-func (e *Engine) sourceCitation(n int, doc, text string) Citation {
+func (l *Library) sourceCitation(n int, doc, text string) Citation {
 	c := Citation{N: n, Doc: doc, Kind: string(corpus.KindArticle), Text: text}
-	if a := e.corpus.Article(doc); a != nil {
+	if a := l.corpus.Article(doc); a != nil {
 		c.Title, c.Publisher, c.Date, c.URL = a.Title, a.Publisher, a.Date, a.URL
 		for _, s := range a.Sentences {
 			if strings.Contains(text, s.Text) || strings.Contains(s.Text, text) {
@@ -136,8 +169,8 @@ func (e *Engine) sourceCitation(n int, doc, text string) Citation {
 
 // sentenceWith finds the sentence of doc that tells the same thing as
 // text: the one sharing the most content words with it.
-func (e *Engine) sentenceWith(doc, quote, fallback string) string {
-	a := e.corpus.Article(doc)
+func (l *Library) sentenceWith(doc, quote, fallback string) string {
+	a := l.corpus.Article(doc)
 	if a == nil {
 		return fallback
 	}
@@ -188,11 +221,11 @@ func stemSet(text string) map[string]bool {
 // personNamed returns the stems of the full name of the quoted person the
 // topic names ("rutte" → mark, rutte), so a topic about a person also
 // finds "Mark has the perfect background"; nil when the topic is no one.
-func (e *Engine) personNamed(topic string) map[string]bool {
+func (l *Library) personNamed(topic string) map[string]bool {
 	if strings.TrimSpace(topic) == "" {
 		return nil
 	}
-	for _, s := range e.lib().speakers {
+	for _, s := range l.lib().speakers {
 		if corpus.MatchSpeaker(s.Name, topic) {
 			return topicStems(s.Name)
 		}
@@ -240,7 +273,7 @@ func (e *Engine) resolveDates(a *Answer) {
 		if !strings.Contains(a.Text, c.Text) {
 			continue // a source telling the same fact in other words
 		}
-		for _, d := range e.lib().timeline {
+		for _, d := range e.library.lib().timeline {
 			if !slices.Contains(d.Sentences, c.Passage) || fullDateRe.MatchString(d.Expression) {
 				continue
 			}

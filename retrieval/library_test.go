@@ -4,10 +4,14 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
-func TestEngineQuotes(t *testing.T) {
-	e := shippedEngine(t)
+// TestLibraryQuotes checks the quote library built from the corpus alone,
+// as the CLI's quote command builds it, without a search index.
+func TestLibraryQuotes(t *testing.T) {
+	e := NewLibrary(shippedEngine(t).corpus, nil)
 	tests := []struct {
 		name, speaker, topic string
 		want                 string // a quote that must be found
@@ -48,8 +52,8 @@ func TestEngineQuotes(t *testing.T) {
 	}
 }
 
-func TestEngineTimeline(t *testing.T) {
-	e := shippedEngine(t)
+func TestLibraryTimeline(t *testing.T) {
+	e := NewLibrary(shippedEngine(t).corpus, nil)
 	all := e.Timeline("")
 	for i := 1; i < len(all); i++ {
 		if all[i-1].Date > all[i].Date {
@@ -69,6 +73,23 @@ func TestEngineTimeline(t *testing.T) {
 		if ev.Comment && !strings.Contains(ev.Sources[0].Kind, "comment") {
 			t.Errorf("a reader comment's date is cited as %q: %+v", ev.Sources[0].Kind, ev)
 		}
+	}
+}
+
+// TestEngineLibrary checks that the engine's library, which reuses the
+// quote index the search index built, lists what a library built from the
+// corpus alone lists.
+func TestEngineLibrary(t *testing.T) {
+	e := shippedEngine(t)
+	alone := NewLibrary(e.corpus, nil)
+	if diff := cmp.Diff(alone.Quotes("", ""), e.Library().Quotes("", "")); diff != "" {
+		t.Errorf("quotes differ (-corpus alone +engine):\n%s", diff)
+	}
+	if diff := cmp.Diff(alone.Sources(), e.Library().Sources()); diff != "" {
+		t.Errorf("sources differ (-corpus alone +engine):\n%s", diff)
+	}
+	if len(alone.Quotes("", "")) == 0 || len(alone.Timeline("")) == 0 {
+		t.Error("the library of the shipped articles holds no quotes or no dates")
 	}
 }
 

@@ -47,11 +47,11 @@ func (e env) sourcesCommand(c *common) *cobra.Command {
 		Example: "  handover sources\n  handover sources --corpus ./extra --json",
 		Args:    noArgs("sources takes no arguments"),
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+			lib, err := e.loadLibrary(*c, slog.LevelWarn)
 			if err != nil {
 				return err
 			}
-			srcs := s.engine.Sources()
+			srcs := lib.Sources()
 			if asJSON {
 				return json.NewEncoder(e.stdout).Encode(srcs)
 			}
@@ -100,18 +100,18 @@ func (e env) quotesCommand(c *common) *cobra.Command {
 		Example: "  handover quotes --speaker rutte --topic trump\n  handover quotes --speaker jens --json",
 		Args:    noArgs("quotes takes no arguments; use --speaker and --topic"),
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+			lib, err := e.loadLibrary(*c, slog.LevelWarn)
 			if err != nil {
 				return err
 			}
-			if speaker != "" && len(retrieval.MatchSpeakers(s.engine.Speakers(), speaker)) == 0 {
-				fmt.Fprintf(e.stderr, "No speaker matches %q. Known speakers: %s.\n", speaker, strings.Join(s.engine.Speakers(), ", "))
+			if speaker != "" && len(retrieval.MatchSpeakers(lib.Speakers(), speaker)) == 0 {
+				fmt.Fprintf(e.stderr, "No speaker matches %q. Known speakers: %s.\n", speaker, strings.Join(lib.Speakers(), ", "))
 				if asJSON {
 					fmt.Fprintln(e.stdout, "[]")
 				}
 				return nil
 			}
-			qs := s.engine.Quotes(speaker, topic)
+			qs := lib.Quotes(speaker, topic)
 			if asJSON {
 				out := []quoteJSON{}
 				for _, q := range qs {
@@ -141,11 +141,11 @@ func (e env) quotesCommand(c *common) *cobra.Command {
 	cmd.Flags().StringVar(&topic, "topic", "", "only quotes whose sentence has all these words")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
 	_ = cmd.RegisterFlagCompletionFunc("speaker", func(cmd *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
-		s, err := e.load(cmd.Context(), *c, slog.LevelError)
+		lib, err := e.loadLibrary(*c, slog.LevelError)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
 		}
-		return retrieval.MatchSpeakers(s.engine.Speakers(), typed), cobra.ShellCompDirectiveNoFileComp
+		return retrieval.MatchSpeakers(lib.Speakers(), typed), cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
 }
@@ -162,12 +162,12 @@ unless --comments asks for them.`,
 		Example: "  handover dates\n  handover dates --topic crimea\n  handover dates --comments --json",
 		Args:    noArgs("dates takes no arguments; use --topic"),
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			s, err := e.load(cmd.Context(), *c, slog.LevelWarn)
+			lib, err := e.loadLibrary(*c, slog.LevelWarn)
 			if err != nil {
 				return err
 			}
 			var evs []retrieval.Event
-			for _, ev := range s.engine.Timeline(topic) {
+			for _, ev := range lib.Timeline(topic) {
 				if !ev.Comment || comments {
 					evs = append(evs, ev)
 				}

@@ -222,6 +222,16 @@ func (e env) loadCorpus(c common, level slog.Level) (config, *slog.Logger, *corp
 	return cfg, logger, corp, nil
 }
 
+// loadLibrary loads the articles for the source, quote and date commands,
+// which need no search index.
+func (e env) loadLibrary(c common, level slog.Level) (*retrieval.Library, error) {
+	_, _, corp, err := e.loadCorpus(c, level)
+	if err != nil {
+		return nil, err
+	}
+	return retrieval.NewLibrary(corp, nil), nil
+}
+
 func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, error) {
 	cfg, logger, corp, err := e.loadCorpus(c, level)
 	if err != nil {

@@ -16,10 +16,11 @@ import (
 	"github.com/handover/handover/retrieval"
 )
 
-// The engine is what the bot answers with and looks things up in.
+// The engine is what the bot answers with; its library is what it looks
+// things up in.
 var (
 	_ bot.Answerer = (*retrieval.Engine)(nil)
-	_ bot.Library  = (*retrieval.Engine)(nil)
+	_ bot.Library  = (*retrieval.Library)(nil)
 )
 
 // tokenEnv names the only place the bot token may come from.
@@ -74,7 +75,8 @@ func (e env) serve(ctx context.Context, c common) error {
 	}
 	// Build the quote and date indexes now: speaker autocomplete must
 	// answer within Discord's 3 seconds, even the first time.
-	logger.Info("index ready", "speakers", len(s.engine.Speakers()), "articles", len(s.engine.Sources()))
+	lib := s.engine.Library()
+	logger.Info("index ready", "speakers", len(lib.Speakers()), "articles", len(lib.Sources()))
 	metrics.SetIndexLoaded(true)
 
 	d := cfg.Discord
@@ -92,7 +94,7 @@ func (e env) serve(ctx context.Context, c common) error {
 		// A question may wait for the embeddings API and then the model.
 		LLMTimeout: s.cfg.LLM.Timeout + s.cfg.Embeddings.Timeout,
 		Metrics:    metrics,
-	}, s.engine, s.engine)
+	}, s.engine, lib)
 	if err != nil {
 		return err
 	}
