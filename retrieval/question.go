@@ -161,7 +161,7 @@ func (ix *Index) analyse(question string) analysis {
 		qt.weight = ix.lookup.IDF(t.Stem)
 		if len(qt.alts) > 0 {
 			qt.weight = ix.lookup.IDF(ix.lookup.StemOf(qt.alts[0].id))
-			qt.name = qt.alts[0].ch == chExact && ix.facts.proper[qt.alts[0].id]
+			qt.name = (qt.alts[0].ch == chExact || qt.alts[0].ch == chTypo) && ix.facts.proper[qt.alts[0].id]
 		}
 		if capital[t.Word] {
 			qt.name = true

@@ -115,6 +115,25 @@ func TestAnalyse(t *testing.T) {
 	}
 }
 
+// TestMisspeltNameIsName checks that a question word standing for a name
+// of the articles by its spelling alone is a name all the same: a sentence
+// without the person is then missing a name asked about.
+func TestMisspeltNameIsName(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge in Lisbon on Monday.\n\nThe bridge took fourteen years to build.\n",
+	})
+	for _, q := range []string{"when did costta open the bridge", "when did Costa open the bridge"} {
+		for _, term := range ix.analyse(q).terms {
+			if strings.HasPrefix(term.word, "cost") && !term.name {
+				t.Errorf("%q: %q is not taken for a name", q, term.word)
+			}
+			if term.word == "bridge" && term.name {
+				t.Errorf("%q: %q is taken for a name", q, term.word)
+			}
+		}
+	}
+}
+
 // TestAskedInstances checks which corpus words a "which …" question asks for:
 // those WordNet files under its head noun, not the question's own.
 func TestAskedInstances(t *testing.T) {
