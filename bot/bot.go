@@ -25,7 +25,8 @@ type Answerer interface {
 }
 
 // Library is what the bot lists and looks up without a question: the
-// articles, the quote index and the timeline.
+// articles, the quote index and the timeline. (*retrieval.Library) in
+// production, an in-memory fake in tests.
 type Library interface {
 	Sources() []retrieval.Source
 	Quotes(speaker, topic string) []retrieval.Quote

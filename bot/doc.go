@@ -6,6 +6,7 @@
 //
 // It is the only handover package that imports discordgo. It answers
 // through the small Answerer and Library interfaces declared here, which
-// *retrieval.Engine satisfies, and uses retrieval only for its value types
-// and question checks; it must not import cmd or corpus.
+// *retrieval.Engine and *retrieval.Library satisfy, and uses retrieval only
+// for its value types and question checks; it must not import cmd or
+// corpus.
 package bot

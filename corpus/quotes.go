@@ -82,9 +82,19 @@ func ExtractQuotes(a *Article) []Quote {
 // name.
 func (c *Corpus) Speakers() []Speaker {
 	reg := newRegistry(c.Articles...)
+	return speakersOf(reg, c.quotes(reg))
+}
+
+// SpeakersOf returns the speakers of quotes, c's quote index (Quotes), as
+// Speakers does, without extracting the quotes again.
+func (c *Corpus) SpeakersOf(quotes []Quote) []Speaker {
+	return speakersOf(newRegistry(c.Articles...), quotes)
+}
+
+func speakersOf(reg *registry, quotes []Quote) []Speaker {
 	seen := map[string]bool{}
 	var out []Speaker
-	for _, q := range c.quotes(reg) {
+	for _, q := range quotes {
 		if q.Speaker == "" || seen[q.Speaker] {
 			continue
 		}

@@ -383,6 +383,12 @@ func TestSpeakers(t *testing.T) {
 	if diff := cmp.Diff(want, c.Speakers()); diff != "" {
 		t.Errorf("Speakers() mismatch (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff(want, c.SpeakersOf(c.Quotes())); diff != "" {
+		t.Errorf("SpeakersOf(Quotes()) mismatch (-want +got):\n%s", diff)
+	}
+	if got := c.SpeakersOf(nil); len(got) != 0 {
+		t.Errorf("SpeakersOf(nil) = %v, want none", got)
+	}
 }
 
 func TestMatchSpeaker(t *testing.T) {

@@ -36,7 +36,8 @@ type Engine struct {
 	corpus *corpus.Corpus
 	index  *Index
 	opts   Options
-	// library is the quote and date index, built on first use.
+	// library lists the sources, quotes and dates; it reuses the quote
+	// index the search index built.
 	library *Library
 }
 

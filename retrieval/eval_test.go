@@ -343,7 +343,7 @@ func TestQuestionFiles(t *testing.T) {
 // a change that loses answers on questions it was not tuned on fails.
 const (
 	floorAnswered  = 0.53
-	floorAbstained = 0.68
+	floorAbstained = 0.67
 	floorRecall    = 0.97
 )
 

@@ -37,7 +37,9 @@ type Event struct {
 // built on first use: most runs of the CLI ask one question and never need
 // them. It is safe for concurrent use.
 type Library struct {
-	corpus   *corpus.Corpus
+	corpus *corpus.Corpus
+	// given is the quote index the caller built already, if any.
+	given    []corpus.Quote
 	once     sync.Once
 	quotes   []corpus.Quote
 	speakers []corpus.Speaker
@@ -48,15 +50,18 @@ type Library struct {
 // caller has built it already (BuildIndex has); nil, it is built on first
 // use.
 func NewLibrary(c *corpus.Corpus, quotes []corpus.Quote) *Library {
-	return &Library{corpus: c, quotes: quotes}
+	return &Library{corpus: c, given: quotes}
 }
 
+// lib builds the indexes once and returns l: every read of quotes,
+// speakers and timeline goes through it.
 func (l *Library) lib() *Library {
 	l.once.Do(func() {
+		l.quotes = l.given
 		if l.quotes == nil {
 			l.quotes = l.corpus.Quotes()
 		}
-		l.speakers = l.corpus.Speakers()
+		l.speakers = l.corpus.SpeakersOf(l.quotes)
 		l.timeline = l.corpus.Timeline()
 	})
 	return l

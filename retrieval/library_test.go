@@ -2,16 +2,21 @@ package retrieval
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/handover/handover/corpus"
 )
 
 // TestLibraryQuotes checks the quote library built from the corpus alone,
 // as the CLI's quote command builds it, without a search index.
 func TestLibraryQuotes(t *testing.T) {
-	e := NewLibrary(shippedEngine(t).corpus, nil)
+	e := shippedLibrary(t)
 	tests := []struct {
 		name, speaker, topic string
 		want                 string // a quote that must be found
@@ -53,7 +58,7 @@ func TestLibraryQuotes(t *testing.T) {
 }
 
 func TestLibraryTimeline(t *testing.T) {
-	e := NewLibrary(shippedEngine(t).corpus, nil)
+	e := shippedLibrary(t)
 	all := e.Timeline("")
 	for i := 1; i < len(all); i++ {
 		if all[i-1].Date > all[i].Date {
@@ -76,21 +81,59 @@ func TestLibraryTimeline(t *testing.T) {
 	}
 }
 
+// shippedLibrary is the library of the shipped articles, built from the
+// corpus alone, as the CLI's library commands build it.
+func shippedLibrary(t *testing.T) *Library {
+	t.Helper()
+	c, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewLibrary(c, nil)
+}
+
 // TestEngineLibrary checks that the engine's library, which reuses the
 // quote index the search index built, lists what a library built from the
 // corpus alone lists.
 func TestEngineLibrary(t *testing.T) {
-	e := shippedEngine(t)
-	alone := NewLibrary(e.corpus, nil)
+	alone, e := shippedLibrary(t), shippedEngine(t)
 	if diff := cmp.Diff(alone.Quotes("", ""), e.Library().Quotes("", "")); diff != "" {
 		t.Errorf("quotes differ (-corpus alone +engine):\n%s", diff)
 	}
-	if diff := cmp.Diff(alone.Sources(), e.Library().Sources()); diff != "" {
-		t.Errorf("sources differ (-corpus alone +engine):\n%s", diff)
+	if diff := cmp.Diff(alone.Speakers(), e.Library().Speakers()); diff != "" {
+		t.Errorf("speakers differ (-corpus alone +engine):\n%s", diff)
 	}
-	if len(alone.Quotes("", "")) == 0 || len(alone.Timeline("")) == 0 {
-		t.Error("the library of the shipped articles holds no quotes or no dates")
+	if len(alone.Quotes("", "")) == 0 || len(alone.Speakers()) == 0 {
+		t.Error("the library of the shipped articles holds no quotes or no speakers")
 	}
+}
+
+// TestLibraryConcurrent asks one library from many goroutines at once, as
+// the bot's handlers do, the first calls racing to build its indexes (run
+// with -race).
+func TestLibraryConcurrent(t *testing.T) {
+	lib := shippedLibrary(t)
+	want := len(NewLibrary(lib.corpus, nil).Quotes("rutte", ""))
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			switch i % 4 {
+			case 0:
+				if got := len(lib.Quotes("rutte", "")); got != want {
+					t.Errorf("%d quotes by Rutte, want %d", got, want)
+				}
+			case 1:
+				lib.Speakers()
+			case 2:
+				lib.Timeline("")
+			case 3:
+				lib.Sources()
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // TestWhenAnswersResolveDates checks that ask uses the date index: a

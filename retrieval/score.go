@@ -154,8 +154,8 @@ func answerFeatures(q analysis, ranked []candidate, same func(a, b int) bool) an
 	// probability it gives the best candidate of being the one that
 	// answers. It replaced the margin over the pool's mean score, which
 	// the scale of one question's scores skewed: cross-validated objective
-	// 1.287 → 1.302, higher at every ranking penalty; on the larger dev
-	// that families_users.jsonl made, 1.275 → 1.287.
+	// 1.287 → 1.302, higher at every ranking penalty; on the dev split
+	// grown by families_users.jsonl, 1.275 → 1.287.
 	z := 0.0
 	for _, c := range ranked[:min(len(ranked), shareOf)] {
 		z += math.Exp(c.score - top.score)

@@ -46,7 +46,7 @@ func (e env) sourcesCommand(c *common) *cobra.Command {
 		Short:   "List the loaded articles",
 		Example: "  handover sources\n  handover sources --corpus ./extra --json",
 		Args:    noArgs("sources takes no arguments"),
-		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+		RunE: runE(func(_ *cobra.Command, _ []string) error {
 			lib, err := e.loadLibrary(*c, slog.LevelWarn)
 			if err != nil {
 				return err
@@ -99,7 +99,7 @@ func (e env) quotesCommand(c *common) *cobra.Command {
 ("rutte", "Mr. Rutte", "jens"); when nobody matches, the known speakers are listed.`,
 		Example: "  handover quotes --speaker rutte --topic trump\n  handover quotes --speaker jens --json",
 		Args:    noArgs("quotes takes no arguments; use --speaker and --topic"),
-		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+		RunE: runE(func(_ *cobra.Command, _ []string) error {
 			lib, err := e.loadLibrary(*c, slog.LevelWarn)
 			if err != nil {
 				return err
@@ -140,7 +140,7 @@ func (e env) quotesCommand(c *common) *cobra.Command {
 	cmd.Flags().StringVar(&speaker, "speaker", "", "only this speaker (full name, surname or the start of a name)")
 	cmd.Flags().StringVar(&topic, "topic", "", "only quotes whose sentence has all these words")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON array")
-	_ = cmd.RegisterFlagCompletionFunc("speaker", func(cmd *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+	_ = cmd.RegisterFlagCompletionFunc("speaker", func(_ *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
 		lib, err := e.loadLibrary(*c, slog.LevelError)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveError
@@ -161,7 +161,7 @@ article that tells it. Reader comments are anonymous opinions and are left out
 unless --comments asks for them.`,
 		Example: "  handover dates\n  handover dates --topic crimea\n  handover dates --comments --json",
 		Args:    noArgs("dates takes no arguments; use --topic"),
-		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+		RunE: runE(func(_ *cobra.Command, _ []string) error {
 			lib, err := e.loadLibrary(*c, slog.LevelWarn)
 			if err != nil {
 				return err

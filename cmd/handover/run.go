@@ -168,8 +168,9 @@ func runE(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, 
 	}
 }
 
-// setup loads the configuration, the articles and the index: what every
-// command needs.
+// setup is the configuration, the articles and the engine over their
+// index: what answering needs (the library commands need only the
+// articles, see loadLibrary).
 type setup struct {
 	cfg    config
 	logger *slog.Logger

@@ -97,7 +97,7 @@ func Build(ctx context.Context, passages []corpus.Passage, vecs *Vectors, lem Le
 		// removed from the passages' embeddings and the questions'. The
 		// best-ranked sentence supported 0.669 of answerable dev questions
 		// against 0.649 without, cross-validated (0.657 against 0.635 on
-		// the larger dev).
+		// the dev split grown by families_users.jsonl).
 		// An even sample of the passages finds the direction as well as
 		// all of them: at 100k passages all of them cost 2 s of the build.
 		step := (len(toks) + maxCommonSample - 1) / maxCommonSample
