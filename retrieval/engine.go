@@ -94,7 +94,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	if e.opts.LLM == nil || req.NoLLM {
 		// The offline answerer matches English words; a question in
 		// another language would only ever get an abstention.
-		if lang := languageOf(question); lang != "" && lang != "en" {
+		if lang := languageOf(question, e.index.lex.Has); lang != "" && lang != "en" {
 			tr.answer = englishOnly(question, lang)
 			return tr, nil
 		}

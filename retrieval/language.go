@@ -45,8 +45,12 @@ var functionWordSets = func() map[string]map[string]bool {
 // languageOf guesses the language of a question: "en", another ISO 639-1
 // code from the stopword lists, "other" for a question mostly in a
 // non-Latin script, or "" when it cannot tell (too few function words, as
-// in "Why?"), which callers treat as English.
-func languageOf(q string) string {
+// in "Why?"), which callers treat as English. english reports whether a
+// word is an English word (WordNet's); each such word that is no function
+// word of another language counts for English too, so chat English ("wat
+// number sec gen was he", where "wat" and "was" are Dutch) stays English.
+// nil counts function words alone.
+func languageOf(q string, english func(string) bool) string {
 	latin, letters := 0, 0
 	for _, r := range q {
 		if unicode.IsLetter(r) {
@@ -62,10 +66,15 @@ func languageOf(q string) string {
 	counts := map[string]int{}
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) })
 	for _, w := range words {
+		foreign := false
 		for lang, set := range functionWordSets {
 			if set[w] {
 				counts[lang]++
+				foreign = foreign || lang != "en"
 			}
+		}
+		if !foreign && !functionWordSets["en"][w] && english != nil && english(w) {
+			counts["en"]++
 		}
 	}
 	best, bestN := "", 0
