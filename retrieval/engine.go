@@ -33,7 +33,6 @@ func IsBadQuestion(err error) bool {
 // Engine answers questions about a corpus.
 type Engine struct {
 	logger *slog.Logger
-	corpus *corpus.Corpus
 	index  *Index
 	opts   Options
 	// library lists the sources, quotes and dates; it reuses the quote
@@ -49,7 +48,7 @@ type Options struct {
 
 // New returns an Engine over c and its index.
 func New(logger *slog.Logger, c *corpus.Corpus, ix *Index, opts Options) *Engine {
-	return &Engine{logger: logger, corpus: c, index: ix, opts: opts, library: NewLibrary(c, ix.quoteIndex)}
+	return &Engine{logger: logger, index: ix, opts: opts, library: NewLibrary(c, ix.quoteIndex)}
 }
 
 // CheckQuestion returns the question trimmed, or an error saying why it

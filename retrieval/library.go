@@ -37,11 +37,9 @@ type Event struct {
 // built on first use: most runs of the CLI ask one question and never need
 // them. It is safe for concurrent use.
 type Library struct {
-	corpus *corpus.Corpus
-	// given is the quote index the caller built already, if any.
-	given    []corpus.Quote
+	corpus   *corpus.Corpus
 	once     sync.Once
-	quotes   []corpus.Quote
+	quotes   []corpus.Quote // given by NewLibrary or built by lib
 	speakers []corpus.Speaker
 	timeline []corpus.DateEntry
 }
@@ -50,14 +48,13 @@ type Library struct {
 // caller has built it already (BuildIndex has); nil, it is built on first
 // use.
 func NewLibrary(c *corpus.Corpus, quotes []corpus.Quote) *Library {
-	return &Library{corpus: c, given: quotes}
+	return &Library{corpus: c, quotes: quotes}
 }
 
 // lib builds the indexes once and returns l: every read of quotes,
 // speakers and timeline goes through it.
 func (l *Library) lib() *Library {
 	l.once.Do(func() {
-		l.quotes = l.given
 		if l.quotes == nil {
 			l.quotes = l.corpus.Quotes()
 		}
