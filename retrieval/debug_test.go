@@ -85,7 +85,7 @@ func printTrace(t *testing.T, e *Engine, question string, tr trace) {
 		for _, a := range term.alts {
 			alts = append(alts, fmt.Sprintf("%s/%d/%.2f", e.index.lookup.StemOf(a.id), a.ch, a.sim))
 		}
-		t.Logf("  term %q w %.2f name %v alts %s", term.word, term.weight, term.name, strings.Join(alts, " "))
+		t.Logf("  term %q w %.2f name %v implied %v alts %s", term.word, term.weight, term.name, term.implied, strings.Join(alts, " "))
 	}
 	t.Logf("confidence %.2f answer %.200q", tr.confidence, tr.answer.Text)
 	for i, c := range tr.ranked[:min(8, len(tr.ranked))] {

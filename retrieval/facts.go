@@ -33,6 +33,10 @@ type passageFacts struct {
 	// diplomat Joseph Luns". A question that asks about "the Norwegian"
 	// then finds a sentence that only names him.
 	described map[uint32][]uint32
+	// titleHead maps the last word of such a title ("minister", "mayor",
+	// "portugal") to the surnames it is given with: the noun a description
+	// ends in, where "finance" in "finance minister" only modifies.
+	titleHead map[uint32][]uint32
 	// speakers holds, per passage, the stems of the names of the people it
 	// quotes, as the corpus quote index attributes them.
 	speakers [][]uint32
@@ -68,6 +72,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		intro:     make([][]uint32, n),
 		quoted:    make([][]int, n),
 		described: map[uint32][]uint32{},
+		titleHead: map[uint32][]uint32{},
 		surnameOf: map[uint32][]uint32{},
 		people:    map[uint32]bool{},
 	}
@@ -163,10 +168,14 @@ func (f *passageFacts) addPeople(ix *Index, mentions []corpus.Mention) {
 				f.surnameOf[first] = appendNew(f.surnameOf[first], []uint32{surname})
 			}
 		}
-		for _, d := range stems(strings.Join(m.Title, " ")) {
+		title := stems(strings.Join(m.Title, " "))
+		for _, d := range title {
 			if d != surname {
 				f.described[d] = appendNew(f.described[d], []uint32{surname})
 			}
+		}
+		if n := len(title); n > 0 && title[n-1] != surname {
+			f.titleHead[title[n-1]] = appendNew(f.titleHead[title[n-1]], []uint32{surname})
 		}
 		if pos, ok := ix.lookup.Pos(m.Sentence); ok && len(m.Title) > 0 {
 			f.intro[pos] = appendNew(f.intro[pos], []uint32{surname})

@@ -45,6 +45,10 @@ type Index struct {
 	// Only nouns of WordNet and their inflections are stored, so the
 	// lexicon bounds it.
 	instanceCache sync.Map
+	// persons are the nouns WordNet files under "person" (personNoun),
+	// listed on first use.
+	personOnce sync.Once
+	persons    map[string]bool
 }
 
 // BuildIndex embeds every passage of c with the local embedder (using the

@@ -109,6 +109,9 @@ type term struct {
 	// borrowed marks a word of the question before, added to a
 	// follow-up (mergeTerms).
 	borrowed bool
+	// implied marks the name of a person the question only describes
+	// ("the outgoing chief"), added by describedPerson.
+	implied bool
 }
 
 // analysis is a question taken apart for searching and scoring.
@@ -188,6 +191,13 @@ func (ix *Index) analyse(question string) analysis {
 		q.unmatched = unmatched / total
 	}
 	q.bigrams = ix.lookup.Bigrams(toks)
+	if id, ok := ix.describedPerson(q); ok {
+		// The question asks about them as if it named them. (Weighting
+		// the name at half or twice its IDF left the cross-validated
+		// figure level.)
+		q.terms = append(q.terms, term{word: ix.lookup.StemOf(id), alts: []alt{{id: id, ch: chExact, sim: 1}},
+			weight: ix.lookup.IDF(ix.lookup.StemOf(id)), name: true, row: -1, implied: true})
+	}
 	q.instances = ix.askedInstances(toks)
 	q.identity = isIdentity(q)
 	return q
@@ -548,4 +558,105 @@ func (ix *Index) cachedInstances(noun string) []uint32 {
 	out = slices.Compact(out)
 	ix.instanceCache.Store(noun, out)
 	return out
+}
+
+// describedPerson finds the one person a question names only by
+// description: "what did the portuguese minister say" asks about whoever
+// the articles call "Portuguese minister Rui Lopes". A description is a
+// phrase after "the", up to four words before punctuation or a function
+// word. Its head is its last word that ends a title the articles give
+// someone ("mayor" in "outgoing mayor") or is a noun for a person ("the
+// outgoing guy"), and a name only when it is the phrase ("the
+// portuguese"); the words of titles before it (and their WordNet
+// synonyms) narrow the people it could be to those each describes, and
+// when one is left, it is them. Not when the question names a person, nor
+// when it asks who: there the description is what is asked.
+func (ix *Index) describedPerson(q analysis) (uint32, bool) {
+	if q.atype == typeWho || q.opinion {
+		return 0, false
+	}
+	byWord := map[string]term{}
+	for _, t := range q.terms {
+		if t.name && len(t.alts) > 0 && ix.facts.people[t.alts[0].id] {
+			return 0, false
+		}
+		byWord[t.word] = t
+	}
+	// who lists the people the word stands for in a title of theirs
+	// (from: described) or at its end (from: titleHead).
+	who := func(word string, from map[uint32][]uint32) []uint32 {
+		var out []uint32
+		for _, a := range byWord[word].alts {
+			if a.ch <= chWordNet {
+				out = appendNew(out, from[a.id])
+			}
+		}
+		return out
+	}
+	var found []uint32
+	fields := strings.Fields(strings.ToLower(q.text))
+	for i, f := range fields {
+		if f != "the" {
+			continue
+		}
+		var words []string
+	phrase:
+		for _, g := range fields[i+1 : min(len(fields), i+5)] {
+			toks := search.Tokenize(g) // "attorney-general" is two
+			if len(toks) == 0 {
+				break
+			}
+			for _, t := range toks {
+				if search.IsStop(t.Word) {
+					break phrase
+				}
+				words = append(words, t.Word)
+			}
+			if strings.ContainsAny(g, "'’,.;:?!") {
+				break // "the new mayor's", "the portuguese?"
+			}
+		}
+		head, left := -1, []uint32(nil)
+		for j := len(words) - 1; j >= 0 && head < 0; j-- {
+			if byWord[words[j]].name && len(words) > 1 {
+				continue // "the UN summit": a name in a phrase modifies
+			}
+			if l := who(words[j], ix.facts.titleHead); len(l) > 0 || ix.personNoun(words[j]) {
+				head, left = j, l
+			}
+		}
+		if head < 0 {
+			continue
+		}
+		seeded := len(left) > 0
+		for _, w := range words[:head] {
+			d := who(w, ix.facts.described)
+			switch {
+			case len(d) == 0:
+			case !seeded:
+				left, seeded = d, true
+			default:
+				left = slices.DeleteFunc(left, func(n uint32) bool { return !slices.Contains(d, n) })
+			}
+		}
+		if len(left) == 1 {
+			found = appendNew(found, left)
+		}
+	}
+	if len(found) != 1 {
+		return 0, false
+	}
+	return found[0], true
+}
+
+// personNoun reports whether WordNet files the noun word under "person",
+// two levels down at most: "guy", "woman", "politician".
+func (ix *Index) personNoun(word string) bool {
+	ix.personOnce.Do(func() {
+		ix.persons = map[string]bool{}
+		for _, w := range ix.lex.Hyponyms("person", 2, 1<<14) {
+			ix.persons[w] = true
+		}
+	})
+	return ix.persons[word] || slices.ContainsFunc(ix.lex.Lemmas(word), func(l string) bool { return ix.persons[l] })
 }

@@ -134,6 +134,53 @@ func TestMisspeltNameIsName(t *testing.T) {
 	}
 }
 
+// TestDescribedPerson checks which person a question that names nobody
+// asks about by description alone, as the articles title them.
+func TestDescribedPerson(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nOutgoing mayor Ana Costa handed the keys to former Portuguese minister Rui Lopes on Monday.\n\n" +
+			"Italian diplomat Marco Bianchi watched, and Portuguese diplomat Rita Sousa spoke.\n",
+	})
+	tests := []struct {
+		name string
+		q    string
+		want string // the stem of the surname, "" for nobody
+	}{
+		{"a title word", "what did the mayor say about the bridge", "costa"},
+		{"a modifier narrows a shared head", "what did the italian diplomat watch", "bianchi"},
+		{"a nationality alone is two people", "what did the portuguese do", ""},
+		{"a person noun with a modifier that tells", "what did the outgoing guy hand over", "costa"},
+		{"a person noun alone tells nothing", "what did the guy hand over", ""},
+		{"modifiers that clash", "what did the outgoing diplomat do", ""},
+		{"a phrase that describes no one", "what did the bridge keys weigh", ""},
+		{"a named person is asked about as named", "what did Costa tell the diplomat", ""},
+		{"a who question asks for the person", "who is the italian diplomat", ""},
+		{"two people described", "what did the mayor hand the former minister", ""},
+		{"no article before it", "what did mayor hand over", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := ix.analyse(tt.q)
+			var got []string
+			for _, term := range q.terms {
+				if term.implied {
+					got = append(got, term.word)
+					if !term.name || len(term.alts) != 1 || ix.lookup.StemOf(term.alts[0].id) != term.word {
+						t.Errorf("implied term %+v is not the person's name", term)
+					}
+				}
+			}
+			want := []string{}
+			if tt.want != "" {
+				want = []string{tt.want}
+			}
+			if !slices.Equal(append([]string{}, got...), want) {
+				t.Errorf("%q implies %v, want %v", tt.q, got, want)
+			}
+		})
+	}
+}
+
 // TestAskedInstances checks which corpus words a "which …" question asks for:
 // those WordNet files under its head noun, not the question's own.
 func TestAskedInstances(t *testing.T) {
