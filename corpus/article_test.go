@@ -305,3 +305,29 @@ func TestMentions(t *testing.T) {
 		t.Errorf("QuotesAndMentions() mentions mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestPronounMentions checks that a sentence opening with a pronoun for
+// someone it does not name mentions them as such, resolved to the most
+// recent subject of the same gender; one that names them, or whose pronoun
+// does not open it, does not.
+func TestPronounMentions(t *testing.T) {
+	a, err := Parse("x", []byte("Bridge news\n\n"+
+		"Mayor Ana Costa opened the bridge on Monday.\n\n"+
+		"She thanked the engineers. Deputy mayor Rui Duarte spoke next.\n\n"+
+		"He said it was done. Then she left. Her car was waiting for Ana Costa.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Corpus{Articles: []*Article{a}}
+	var got []string
+	_, mentions := c.QuotesAndMentions()
+	for _, m := range mentions {
+		if m.Pronoun {
+			got = append(got, m.Sentence+" "+m.Name)
+		}
+	}
+	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
+	}
+}

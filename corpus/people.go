@@ -1,5 +1,10 @@
 package corpus
 
+import (
+	"slices"
+	"strings"
+)
+
 // Mention is a person an article sentence names, as the corpus's people
 // registry (the one that attributes quotes) reads it.
 type Mention struct {
@@ -11,6 +16,11 @@ type Mention struct {
 	// dutch prime minister", "the former prime minister of the
 	// netherlands". Empty when the sentence only names them.
 	Title []string
+	// Pronoun is set when the sentence opens with a pronoun for them and
+	// does not name them ("He said his priorities …"), as the resolver
+	// that attributes quotes reads it: the most recent subject of the same
+	// gender. Title is then empty.
+	Pronoun bool
 }
 
 // QuotesAndMentions returns Quotes and the people each article sentence
@@ -25,17 +35,31 @@ func (c *Corpus) QuotesAndMentions() ([]Quote, []Mention) {
 func mentions(articles []*Article, reg *registry) []Mention {
 	var out []Mention
 	for _, a := range articles {
-		last := map[string]*person{}
+		rs := newResolver(reg)
 		for si, s := range a.Sentences {
 			if s.Kind != KindArticle {
 				continue
 			}
-			for _, m := range findMentions(tokenizeSentences(a, si, si, nil), reg, last) {
+			toks := tokenizeSentences(a, si, si, nil)
+			ms := findMentions(toks, reg, rs.last)
+			rs.learnHandover(toks, ms)
+			named := map[string]bool{}
+			for _, m := range ms {
 				if m.kind != mName || m.p == nil {
 					continue
 				}
+				named[m.p.name] = true
 				out = append(out, Mention{Sentence: s.ID, Name: m.p.name, Surname: m.p.surname,
 					Title: append([]string(nil), m.titled...)})
+			}
+			if k := slices.IndexFunc(ms, func(m mention) bool { return m.kind == mPronoun && toks[m.i].initial }); k >= 0 {
+				name, ok := rs.resolve(toks, ms, k)
+				if p := reg.byKey[strings.ToLower(name)]; ok && p != nil && !named[name] {
+					out = append(out, Mention{Sentence: s.ID, Name: p.name, Surname: p.surname, Pronoun: true})
+				}
+			}
+			if name, ok := rs.subject(toks, ms); ok {
+				rs.setFocus(name)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/handover/handover/corpus"
 )
@@ -198,6 +199,9 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 		case opinion && run == nil && !strings.ContainsAny(text, "“”\""):
 			text = "“" + text + "”"
 		}
+		if i == 0 {
+			text = ix.nameOpener(e.pos, text)
+		}
 		b.WriteString(text)
 		for _, src := range e.sources {
 			doc := ix.passages[src].Doc
@@ -275,6 +279,24 @@ func (ix *Index) namesAll(q analysis, pos int) bool {
 		}
 	}
 	return named
+}
+
+// nameOpener says, in brackets after it, whom the pronoun that opens the
+// answer's first sentence stands for, when the corpus's resolver knows: "He
+// [Mark Rutte] takes over from …". Further sentences follow the first,
+// which names them. The citation keeps the sentence as written.
+func (ix *Index) nameOpener(pos int, text string) string {
+	name := ix.facts.opener[pos]
+	if name == "" || !startsWithPronoun(text) {
+		return text
+	}
+	lead := len(text) - len(strings.TrimLeft(text, "\"“‘'( "))
+	end := strings.IndexFunc(text[lead:], func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		return text
+	}
+	end += lead
+	return text[:end] + " [" + name + "]" + text[end:]
 }
 
 // startsWithPronoun reports whether a sentence opens with a personal

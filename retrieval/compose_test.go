@@ -302,6 +302,35 @@ func TestPronounLead(t *testing.T) {
 	}
 }
 
+// TestNameOpener checks that an answer opening with a pronoun says whom it
+// stands for, as the corpus resolves it, and leaves the citation verbatim.
+func TestNameOpener(t *testing.T) {
+	e := fixtureEngine(t, map[string]string{
+		"a.txt": "Storm Hits Coast\n\nThe mayor Ana Costa visited the coast on Monday.\n\n" +
+			"She thanked the crews for their work.\n\nHer speech praised the fire brigade.\n\nThey rebuilt the harbour.\n",
+	})
+	ix := e.index
+	tests := []struct {
+		sentence, want string
+	}{
+		{"She thanked the crews", "She [Ana Costa] thanked the crews for their work."},
+		// The resolver reads "he" and "she" only.
+		{"Her speech praised", "Her speech praised the fire brigade."},
+		{"They rebuilt", "They rebuilt the harbour."},
+		{"The mayor Ana Costa visited", "The mayor Ana Costa visited the coast on Monday."},
+	}
+	for _, tt := range tests {
+		pos := posOf(t, ix, tt.sentence)
+		a := ix.compose("q", false, []evidence{{pos: pos, sources: []int{pos}}})
+		if got, _, _ := strings.Cut(a.Text, " ["+"1]"); got != tt.want {
+			t.Errorf("answer from %q = %q, want %q", tt.sentence, got, tt.want)
+		}
+		if a.Citations[0].Text != ix.passages[pos].Text {
+			t.Errorf("citation text %q, want the sentence verbatim", a.Citations[0].Text)
+		}
+	}
+}
+
 // TestHeadlineFacts checks that a Title Case headline does not make its
 // words names, that the top of an article, headline included, leads, and
 // that an answer marks a headline as one.

@@ -47,6 +47,10 @@ type passageFacts struct {
 	// intro holds, per passage, the surnames of the people it gives a
 	// title with ("Dutch diplomat Joseph Luns"): it says who they are.
 	intro [][]uint32
+	// opener holds, per passage, the full name of the person the pronoun
+	// it opens with stands for ("He said …"), as the corpus's resolver
+	// reads it; "" when it opens otherwise or the resolver cannot tell.
+	opener []string
 	// people holds the stems of the names of the people the articles
 	// mention (first names and surnames): names of persons, not of
 	// places or organisations.
@@ -70,6 +74,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		bigrams:   make([][]uint64, n),
 		lead:      make([]bool, n),
 		intro:     make([][]uint32, n),
+		opener:    make([]string, n),
 		quoted:    make([][]int, n),
 		described: map[uint32][]uint32{},
 		titleHead: map[uint32][]uint32{},
@@ -167,6 +172,12 @@ func (f *passageFacts) addPeople(ix *Index, mentions []corpus.Mention) {
 			if first != surname {
 				f.surnameOf[first] = appendNew(f.surnameOf[first], []uint32{surname})
 			}
+		}
+		if m.Pronoun {
+			if pos, ok := ix.lookup.Pos(m.Sentence); ok {
+				f.opener[pos] = m.Name
+			}
+			continue
 		}
 		title := stems(strings.Join(m.Title, " "))
 		for _, d := range title {
