@@ -30,7 +30,7 @@ var abbreviations = map[string]string{
 	"nvm": "never mind", "tho": "though", "thru": "through", "b4": "before", "2day": "today",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "yday": "yesterday",
 	"approx": "approximately", "info": "information", "convo": "conversation", "msg": "message",
-	"rly": "really", "esp": "especially",
+	"rly": "really", "esp": "especially", "wat": "what", "wut": "what", "wht": "what",
 	// Spoken contractions and apostrophe-less forms.
 	"gonna": "going to", "wanna": "want to", "gotta": "got to", "dunno": "do not know",
 	"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "how is", "whens": "when is",

@@ -25,6 +25,7 @@ func TestExpand(t *testing.T) {
 		{"contractions", "whos the pres? idk", "who is the president? i do not know"},
 		{"apostrophe-less", "it didnt happen, cant say", "it did not happen, cannot say"},
 		{"spoken", "gonna ask, dunno", "going to ask, do not know"},
+		{"chat spelling of what", "wat number was he, wut", "what number was he, what"},
 		{"digits", "b4 2day", "before today"},
 		{"years", "2 yrs abt", "2 years about"},
 		{"time is not prime minister", "at 3 pm the hq", "at 3 pm the headquarters"},
