@@ -308,13 +308,16 @@ func TestMentions(t *testing.T) {
 
 // TestPronounMentions checks that a sentence opening with a pronoun for
 // someone it does not name mentions them as such, resolved to the most
-// recent subject of the same gender; one that names them, or whose pronoun
-// does not open it, does not.
+// recent subject of the same gender, when the sentence before names them
+// (or opens with a pronoun for them); one that names them, or whose pronoun
+// does not open it, does not, and neither does one after a sentence about
+// someone unnamed ("The pilot landed").
 func TestPronounMentions(t *testing.T) {
 	a, err := Parse("x", []byte("Bridge news\n\n"+
 		"Mayor Ana Costa opened the bridge on Monday.\n\n"+
 		"She thanked the engineers. Deputy mayor Rui Duarte spoke next.\n\n"+
-		"He said it was done. Then she left. Her car was waiting for Ana Costa.\n"))
+		"He said it was done. He smiled. The pilot landed. He said it was fast.\n\n"+
+		"Then she left. Her car was waiting for Ana Costa.\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +329,7 @@ func TestPronounMentions(t *testing.T) {
 			got = append(got, m.Sentence+" "+m.Name)
 		}
 	}
-	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte"}
+	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte", "x#5 Rui Duarte"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
 	}

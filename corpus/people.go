@@ -18,8 +18,9 @@ type Mention struct {
 	Title []string
 	// Pronoun is set when the sentence opens with a pronoun for them and
 	// does not name them ("He said his priorities …"), as the resolver
-	// that attributes quotes reads it: the most recent subject of the same
-	// gender. Title is then empty.
+	// that attributes quotes reads it (the most recent subject of the same
+	// gender), and the sentence before names them or opens with a pronoun
+	// for them. Title is then empty.
 	Pronoun bool
 }
 
@@ -36,8 +37,10 @@ func mentions(articles []*Article, reg *registry) []Mention {
 	var out []Mention
 	for _, a := range articles {
 		rs := newResolver(reg)
+		var before map[string]bool // the people the sentence before names
 		for si, s := range a.Sentences {
 			if s.Kind != KindArticle {
+				before = nil
 				continue
 			}
 			toks := tokenizeSentences(a, si, si, nil)
@@ -53,11 +56,15 @@ func mentions(articles []*Article, reg *registry) []Mention {
 					Title: append([]string(nil), m.titled...)})
 			}
 			if k := slices.IndexFunc(ms, func(m mention) bool { return m.kind == mPronoun && toks[m.i].initial }); k >= 0 {
+				// Only someone the sentence before names: after "The
+				// pilot landed.", "He" is no one named.
 				name, ok := rs.resolve(toks, ms, k)
-				if p := reg.byKey[strings.ToLower(name)]; ok && p != nil && !named[name] {
+				if p := reg.byKey[strings.ToLower(name)]; ok && p != nil && !named[name] && before[name] {
+					named[name] = true
 					out = append(out, Mention{Sentence: s.ID, Name: p.name, Surname: p.surname, Pronoun: true})
 				}
 			}
+			before = named
 			if name, ok := rs.subject(toks, ms); ok {
 				rs.setFocus(name)
 			}

@@ -57,13 +57,15 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 			i := max(0, min(slices.Index(run, c.pos)-maxShown/2, len(run)-maxShown))
 			run = run[i : i+maxShown]
 		}
-		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 &&
+		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 && ix.facts.opener[first] == "" &&
 			!ix.namesAll(q, first) &&
 			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind &&
 			!ix.passages[first-1].Headline {
 			// "He succeeds ..." is shown after the sentence before it,
 			// which says who "he" is (with the rest of its quotation),
-			// when the answer has room for it. Not when the question
+			// when the answer has room for it and the corpus cannot tell
+			// who "he" is (when it can, nameOpener says so in brackets,
+			// and the answer opens with the sentence that answers). Not when the question
 			// names people and the sentence names them all: "who is
 			// Joseph Luns?" is answered by "His time in office is only
 			// surpassed by Dutch diplomat Joseph Luns", whoever "his" is.

@@ -278,13 +278,16 @@ func TestPronounLead(t *testing.T) {
 		question   string
 		want       []string
 	}{
-		{"after the sentence naming him", "He thanked the crews.", "whom did the mayor thank?", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
+		// The corpus knows "he" is Ana Costa: the answer names her in
+		// brackets (TestNameOpener) and opens with the sentence that
+		// answers.
+		{"not when the corpus knows who he is", "He thanked the crews.", "whom did the mayor thank?", []string{"He thanked the crews."}},
+		{"after the sentence naming the one it cannot tell", "He said: “We came fast.", "how fast did they come?", []string{"The pilot landed.", "He said: “We came fast.", "Ana Costa called us.”"}},
 		{"never after the headline", "He counted thirty houses.", "how many houses?", []string{"He counted thirty houses."}},
 		{"not when it names everyone asked about", "His speech praised", "was Ana Costa praised?", []string{"His speech praised the mayor Ana Costa and the Lisbon crews."}},
 		{"a place is no person", "His speech praised", "whom did he praise in Lisbon?", []string{"The fire chief spoke first.", "His speech praised the mayor Ana Costa and the Lisbon crews."}},
 		{"nor a word the asker capitalised", "His speech praised", "Whom Did He Praise?", []string{"The fire chief spoke first.", "His speech praised the mayor Ana Costa and the Lisbon crews."}},
 		{"the quotation's first sentence is the one checked", "Ana Costa called us", "did Ana Costa call them?", []string{"The pilot landed.", "He said: “We came fast.", "Ana Costa called us.”"}},
-		{"when it lacks someone asked about", "He thanked the crews.", "whom did Ana Costa thank?", []string{"The mayor Ana Costa visited.", "He thanked the crews."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
