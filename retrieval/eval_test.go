@@ -181,7 +181,10 @@ func (c evalCase) correct(a Answer) bool {
 // tally counts one group of results.
 type tally struct {
 	answerable, answered, falseAbstain int // answered: with a supporting citation
-	unanswerable, abstained            int
+	// first counts the answered questions whose answer opens with a
+	// supporting sentence: what a reader of the first line gets.
+	first                   int
+	unanswerable, abstained int
 }
 
 func (t *tally) add(c evalCase, a Answer) {
@@ -189,6 +192,9 @@ func (t *tally) add(c evalCase, a Answer) {
 		t.answerable++
 		if c.correct(a) {
 			t.answered++
+			if cit := a.Citations[0]; c.supports(cit.Doc, cit.Text) {
+				t.first++
+			}
 		}
 		if a.Abstained {
 			t.falseAbstain++
@@ -209,8 +215,8 @@ func ratio(n, d int) float64 {
 }
 
 func (t tally) String() string {
-	return fmt.Sprintf("answered %3d/%-3d %.3f  false abstentions %3d %.3f  unanswerables abstained %2d/%-2d %.3f",
-		t.answered, t.answerable, ratio(t.answered, t.answerable), t.falseAbstain, ratio(t.falseAbstain, t.answerable),
+	return fmt.Sprintf("answered %3d/%-3d %.3f (opening with it %.3f)  false abstentions %3d %.3f  unanswerables abstained %2d/%-2d %.3f",
+		t.answered, t.answerable, ratio(t.answered, t.answerable), ratio(t.first, t.answerable), t.falseAbstain, ratio(t.falseAbstain, t.answerable),
 		t.abstained, t.unanswerable, ratio(t.abstained, t.unanswerable))
 }
 
