@@ -45,7 +45,6 @@ func mentions(articles []*Article, reg *registry) []Mention {
 			}
 			toks := tokenizeSentences(a, si, si, nil)
 			ms := findMentions(toks, reg, rs.last)
-			rs.learnHandover(toks, ms)
 			named := map[string]bool{}
 			for _, m := range ms {
 				if m.kind != mName || m.p == nil {
