@@ -317,7 +317,8 @@ func TestPronounMentions(t *testing.T) {
 		"Mayor Ana Costa opened the bridge on Monday.\n\n"+
 		"She thanked the engineers. Deputy mayor Rui Duarte spoke next.\n\n"+
 		"He said it was done. He smiled. The pilot landed. He said it was fast.\n\n"+
-		"Then she left. Her car was waiting for Ana Costa.\n"))
+		"Then she left. Her car was waiting for Ana Costa.\n\n"+
+		"Minister Rui Lopes came too.\n\n“Rui Lopes must pay for it,” Ana Costa said. She added a word.\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +330,7 @@ func TestPronounMentions(t *testing.T) {
 			got = append(got, m.Sentence+" "+m.Name)
 		}
 	}
-	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte", "x#5 Rui Duarte"}
+	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte", "x#5 Rui Duarte", "x#12 Ana Costa"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
 	}

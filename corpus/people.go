@@ -18,9 +18,10 @@ type Mention struct {
 	Title []string
 	// Pronoun is set when the sentence opens with a pronoun for them and
 	// does not name them ("He said his priorities …"), as the resolver
-	// that attributes quotes reads it (the most recent subject of the same
-	// gender), and the sentence before names them or opens with a pronoun
-	// for them. Title is then empty.
+	// that attributes quotes resolves a pronoun (the most recent subject of
+	// the same gender, quotations read as one token), and the sentence
+	// before names them or opens with a pronoun for them. Title is then
+	// empty.
 	Pronoun bool
 }
 
@@ -37,13 +38,23 @@ func mentions(articles []*Article, reg *registry) []Mention {
 	var out []Mention
 	for _, a := range articles {
 		rs := newResolver(reg)
-		var before map[string]bool // the people the sentence before names
+		var before map[string]bool      // the people the sentence before names
+		spans, para := []qspan(nil), -1 // the quotations of the paragraph para
 		for si, s := range a.Sentences {
 			if s.Kind != KindArticle {
 				before = nil
 				continue
 			}
-			toks := tokenizeSentences(a, si, si, nil)
+			if s.Para != para && s.Para >= 0 && s.Para < len(a.Paragraphs) {
+				// A quotation is one token, as the quote resolver reads
+				// it: a name inside it is no subject of the sentence.
+				p := a.Paragraphs[s.Para]
+				spans, para = nil, s.Para
+				if p.Start >= 0 && p.Start <= p.End && p.End <= len(a.Text) {
+					spans = findQuoteSpans(a.Text[p.Start:p.End], p.Start)
+				}
+			}
+			toks := tokenizeSentences(a, si, si, spans)
 			ms := findMentions(toks, reg, rs.last)
 			named := map[string]bool{}
 			for _, m := range ms {

@@ -172,8 +172,10 @@ func (ix *Index) sameFact(pos int, ranked []candidate) []int {
 }
 
 // compose writes the answer from the chosen evidence: each sentence
-// verbatim followed by its citation markers. Citation numbers are per
-// article: two sentences of one article share its number.
+// verbatim followed by its citation markers, save that an opening "He" or
+// "She" is followed by whom it stands for in brackets (nameOpener).
+// Citation numbers are per article: two sentences of one article share its
+// number.
 func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 	a := Answer{Question: question, Mode: ModeExtractive, Citations: []Citation{}}
 	if len(ev) == 0 {
@@ -284,15 +286,15 @@ func (ix *Index) namesAll(q analysis, pos int) bool {
 }
 
 // nameOpener says, in brackets after it, whom the pronoun that opens the
-// answer's first sentence stands for, when the corpus's resolver knows: "He
-// [Mark Rutte] takes over from …". Further sentences follow the first,
+// answer's first sentence stands for, when the corpus's resolver knows:
+// "She [Ana Costa] thanked the crews". Further sentences follow the first,
 // which names them. The citation keeps the sentence as written.
 func (ix *Index) nameOpener(pos int, text string) string {
 	name := ix.facts.opener[pos]
 	if name == "" || !startsWithPronoun(text) {
 		return text
 	}
-	lead := len(text) - len(strings.TrimLeft(text, "\"“‘'( "))
+	lead := len(text) - len(strings.TrimLeft(text, openers+" "))
 	end := strings.IndexFunc(text[lead:], func(r rune) bool { return !unicode.IsLetter(r) })
 	if end < 0 {
 		return text
@@ -301,10 +303,14 @@ func (ix *Index) nameOpener(pos int, text string) string {
 	return text[:end] + " [" + name + "]" + text[end:]
 }
 
+// openers are the marks that may stand before a sentence's or a phrase's
+// first word.
+const openers = "\"“‘'("
+
 // startsWithPronoun reports whether a sentence opens with a personal
 // pronoun, whose person it does not name.
 func startsWithPronoun(s string) bool {
-	s = strings.TrimLeft(s, "\"“‘'( ")
+	s = strings.TrimLeft(s, openers+" ")
 	w, _, _ := strings.Cut(s, " ")
 	switch strings.TrimRight(w, ",;:") {
 	case "He", "She", "They", "His", "Her", "Their", "Him", "Them":

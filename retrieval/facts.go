@@ -33,9 +33,10 @@ type passageFacts struct {
 	// diplomat Joseph Luns". A question that asks about "the Norwegian"
 	// then finds a sentence that only names him.
 	described map[uint32][]uint32
-	// titleHead maps the last word of such a title ("minister", "mayor",
-	// "portugal") to the surnames it is given with: the noun a description
-	// ends in, where "finance" in "finance minister" only modifies.
+	// titleHead maps the last word of such a title that is no name
+	// ("minister", "mayor") to the surnames it is given with: the noun a
+	// description ends in, where "finance" in "finance minister" only
+	// modifies.
 	titleHead map[uint32][]uint32
 	// speakers holds, per passage, the stems of the names of the people it
 	// quotes, as the corpus quote index attributes them.
@@ -185,8 +186,13 @@ func (f *passageFacts) addPeople(ix *Index, mentions []corpus.Mention) {
 				f.described[d] = appendNew(f.described[d], []uint32{surname})
 			}
 		}
-		if n := len(title); n > 0 && title[n-1] != surname {
-			f.titleHead[title[n-1]] = appendNew(f.titleHead[title[n-1]], []uint32{surname})
+		// The head is the title's last word that is no name: "minister"
+		// in "former prime minister of Portugal", none in "UN's".
+		for k := len(title) - 1; k >= 0; k-- {
+			if d := title[k]; d != surname && !f.proper[d] {
+				f.titleHead[d] = appendNew(f.titleHead[d], []uint32{surname})
+				break
+			}
 		}
 		if pos, ok := ix.lookup.Pos(m.Sentence); ok && len(m.Title) > 0 {
 			f.intro[pos] = appendNew(f.intro[pos], []uint32{surname})

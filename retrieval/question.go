@@ -563,14 +563,14 @@ func (ix *Index) cachedInstances(noun string) []uint32 {
 // describedPerson finds the one person a question names only by
 // description: "what did the portuguese minister say" asks about whoever
 // the articles call "Portuguese minister Rui Lopes". A description is a
-// phrase after "the", up to four words before punctuation or a function
-// word. Its head is its last word that ends a title the articles give
-// someone ("mayor" in "outgoing mayor") or is a noun for a person ("the
-// outgoing guy"), and a name only when it is the phrase ("the
-// portuguese"); the words of titles before it (and their WordNet
-// synonyms) narrow the people it could be to those each describes, and
-// when one is left, it is them. Not when the question names a person, nor
-// when it asks who: there the description is what is asked.
+// phrase after "the" (descriptions); its head is its last word that ends a
+// title the articles give someone ("minister" in "former Portuguese
+// minister") or is a noun for a person ("the outgoing guy"), never a name
+// ("the UN summit"). The title words before the head, at least one of them,
+// narrow the people it could be to those each describes (an office alone,
+// "the minister", may be any holder of it), and when one is left, it is
+// them. Not when the question names a person, nor when it asks who: there
+// the description is what is asked.
 func (ix *Index) describedPerson(q analysis) (uint32, bool) {
 	if q.atype == typeWho || q.opinion {
 		return 0, false
@@ -582,6 +582,21 @@ func (ix *Index) describedPerson(q analysis) (uint32, bool) {
 		}
 		byWord[t.word] = t
 	}
+	var found []uint32
+	for _, words := range descriptions(q.text) {
+		if n, ok := ix.describedBy(words, byWord); ok {
+			found = appendNew(found, []uint32{n})
+		}
+	}
+	if len(found) != 1 {
+		return 0, false
+	}
+	return found[0], true
+}
+
+// describedBy returns the one person the words of a description can be,
+// given the question's terms by word.
+func (ix *Index) describedBy(words []string, byWord map[string]term) (uint32, bool) {
 	// who lists the people the word stands for in a title of theirs
 	// (from: described) or at its end (from: titleHead).
 	who := func(word string, from map[uint32][]uint32) []uint32 {
@@ -593,10 +608,54 @@ func (ix *Index) describedPerson(q analysis) (uint32, bool) {
 		}
 		return out
 	}
-	var found []uint32
-	fields := strings.Fields(strings.ToLower(q.text))
+	// The head: the last word ending a title, else the last noun for a
+	// person ("the italian diplomat watch" is headed by "diplomat", though
+	// WordNet has a person sense of "watch").
+	head, left := -1, []uint32(nil)
+	for j := len(words) - 1; j >= 0 && head < 0; j-- {
+		if l := who(words[j], ix.facts.titleHead); len(l) > 0 && !byWord[words[j]].name {
+			head, left = j, l
+		}
+	}
+	for j := len(words) - 1; j >= 0 && head < 0; j-- {
+		if !byWord[words[j]].name && ix.personNoun(words[j]) {
+			head = j
+		}
+	}
+	narrowed, titled := false, len(left) > 0
+	for _, w := range words[:max(head, 0)] {
+		// A name modifies only as an adjective, and only a title ("the
+		// Portuguese minister"): "the UN envoy" is any envoy of the UN,
+		// and in "the Russian threat" WordNet's person sense of "threat"
+		// is not the one meant.
+		proper := byWord[w].name || ix.lex.Proper(w)
+		if proper && (!titled || !ix.lex.Adjective(w)) {
+			continue
+		}
+		d := who(w, ix.facts.described)
+		switch {
+		case len(d) == 0:
+		case !narrowed && len(left) == 0:
+			left, narrowed = d, true
+		default:
+			left, narrowed = slices.DeleteFunc(left, func(n uint32) bool { return !slices.Contains(d, n) }), true
+		}
+	}
+	if head < 0 || !narrowed || len(left) != 1 {
+		return 0, false
+	}
+	return left[0], true
+}
+
+// descriptions returns the phrases after "the" in text, lower case: up to
+// four words, ending at a function word or punctuation. A possessive ends
+// one and may start another: "the alliance's outgoing chief" holds
+// "alliance" and "outgoing chief".
+func descriptions(text string) [][]string {
+	var out [][]string
+	fields := strings.Fields(strings.ToLower(text))
 	for i, f := range fields {
-		if f != "the" {
+		if strings.TrimLeft(f, openers) != "the" {
 			continue
 		}
 		var words []string
@@ -612,41 +671,20 @@ func (ix *Index) describedPerson(q analysis) (uint32, bool) {
 				}
 				words = append(words, t.Word)
 			}
-			if strings.ContainsAny(g, "'’,.;:?!") {
-				break // "the new mayor's", "the portuguese?"
+			trimmed := strings.TrimRight(g, ",.;:?!\"”’')")
+			if strings.HasSuffix(trimmed, "'s") || strings.HasSuffix(trimmed, "’s") {
+				out = append(out, words)
+				words = nil
+			}
+			if trimmed != g {
+				break // "the portuguese?"
 			}
 		}
-		head, left := -1, []uint32(nil)
-		for j := len(words) - 1; j >= 0 && head < 0; j-- {
-			if byWord[words[j]].name && len(words) > 1 {
-				continue // "the UN summit": a name in a phrase modifies
-			}
-			if l := who(words[j], ix.facts.titleHead); len(l) > 0 || ix.personNoun(words[j]) {
-				head, left = j, l
-			}
-		}
-		if head < 0 {
-			continue
-		}
-		seeded := len(left) > 0
-		for _, w := range words[:head] {
-			d := who(w, ix.facts.described)
-			switch {
-			case len(d) == 0:
-			case !seeded:
-				left, seeded = d, true
-			default:
-				left = slices.DeleteFunc(left, func(n uint32) bool { return !slices.Contains(d, n) })
-			}
-		}
-		if len(left) == 1 {
-			found = appendNew(found, left)
+		if len(words) > 0 {
+			out = append(out, words)
 		}
 	}
-	if len(found) != 1 {
-		return 0, false
-	}
-	return found[0], true
+	return out
 }
 
 // personNoun reports whether WordNet files the noun word under "person",
