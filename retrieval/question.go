@@ -661,15 +661,15 @@ func descriptions(text string) [][]string {
 		var words []string
 	phrase:
 		for _, g := range fields[i+1 : min(len(fields), i+5)] {
-			toks := search.Tokenize(g) // "attorney-general" is two
-			if len(toks) == 0 {
+			ws := search.Words(g) // "attorney-general" is two
+			if len(ws) == 0 {
 				break
 			}
-			for _, t := range toks {
-				if search.IsStop(t.Word) {
+			for _, w := range ws {
+				if search.IsStop(w) {
 					break phrase
 				}
-				words = append(words, t.Word)
+				words = append(words, w)
 			}
 			trimmed := strings.TrimRight(g, ",.;:?!\"”’')")
 			if strings.HasSuffix(trimmed, "'s") || strings.HasSuffix(trimmed, "’s") {

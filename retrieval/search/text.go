@@ -19,7 +19,24 @@ type Token struct {
 // ("NATO’s" → "nato") and split compounds ("secretary-general" →
 // "secretary", "general").
 func Tokenize(text string) []Token {
-	var toks []Token
+	words := Words(text)
+	toks := make([]Token, len(words))
+	for i, w := range words {
+		st := w
+		if !stopwords[w] {
+			// The index never looks up a stop word's stem: searching,
+			// scoring and embedding all skip stop words.
+			st = Stem(w)
+		}
+		toks[i] = Token{Word: w, Stem: st}
+	}
+	return toks
+}
+
+// Words splits text into lower-case words as Tokenize does, without
+// stemming them.
+func Words(text string) []string {
+	var words []string
 	// "U.S." would split into "u" and "s"; it is the word "US".
 	text = strings.ReplaceAll(text, "U.S.", "US")
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
@@ -28,18 +45,11 @@ func Tokenize(text string) []Token {
 		f = strings.ToLower(strings.Trim(f, "'’"))
 		f = strings.TrimSuffix(strings.TrimSuffix(f, "'s"), "’s")
 		f = strings.ReplaceAll(strings.ReplaceAll(f, "'", ""), "’", "")
-		if f == "" {
-			continue
+		if f != "" {
+			words = append(words, f)
 		}
-		st := f
-		if !stopwords[f] {
-			// The index never looks up a stop word's stem: searching,
-			// scoring and embedding all skip stop words.
-			st = Stem(f)
-		}
-		toks = append(toks, Token{Word: f, Stem: st})
 	}
-	return toks
+	return words
 }
 
 // Stem is w's Snowball stem: the key the index keeps terms under.
