@@ -228,6 +228,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 			continue
 		}
 		b.WriteString(" ")
+		slices.Sort(marks) // "[1][2]", whichever article the sentence came from
 		for _, n := range marks {
 			b.WriteString("[" + strconv.Itoa(n) + "]")
 		}

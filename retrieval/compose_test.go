@@ -196,6 +196,30 @@ func TestComposeNumbersByArticle(t *testing.T) {
 	}
 }
 
+// TestComposeMarksInOrder checks that a sentence told by several articles
+// lists their numbers in order, whichever article it was picked from.
+func TestComposeMarksInOrder(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nIt cost two million euros.\n",
+		"b.txt": "More bridge news\n\nThe bridge opened on Monday.\n",
+		"c.txt": "Other news\n\nThe bridge opened on Monday, crowds said.\n",
+	})
+	cost, b, c := posOf(t, ix, "two million"), posOf(t, ix, "opened on Monday."), posOf(t, ix, "crowds said")
+	a := ix.compose("q", false, []evidence{
+		{pos: cost, sources: []int{cost}},
+		{pos: c, sources: []int{c, b}}, // c.txt is numbered [2] first, b.txt [3]
+	})
+	want := "It cost two million euros. [1] The bridge opened on Monday, crowds said. [2][3]"
+	if a.Text != want {
+		t.Errorf("text = %q, want %q", a.Text, want)
+	}
+	d := []evidence{{pos: b, sources: []int{b}}, {pos: c, sources: []int{c, b}}}
+	a = ix.compose("q", false, d)
+	if want := "The bridge opened on Monday. [1] The bridge opened on Monday, crowds said. [1][2]"; a.Text != want {
+		t.Errorf("text = %q, want %q", a.Text, want)
+	}
+}
+
 func TestComposeAbstainsAndLabelsOpinions(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n"})
 	if a := ix.compose("who built it?", false, nil); !a.Abstained || a.Text != dontSay || len(a.Citations) != 0 {
