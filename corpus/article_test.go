@@ -284,20 +284,25 @@ func readShipped(id string) ([]byte, error) {
 	return os.ReadFile(filepath.Join("articles", id+".txt"))
 }
 
+// mentionsOf returns the mentions of one article, x, given as text.
+func mentionsOf(t *testing.T, text string) []Mention {
+	t.Helper()
+	a, err := Parse("x", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, mentions := (&Corpus{Articles: []*Article{a}}).QuotesAndMentions()
+	return mentions
+}
+
 // TestMentions checks the people model's reading of who a sentence names
 // and the title it gives them: a title before the name, a possessive, an
 // apposition after it, and a surname alone later.
 func TestMentions(t *testing.T) {
-	a, err := Parse("x", []byte("Bridge news\n\n"+
-		"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\n"+
-		"Costa thanked the engineers. Lisbon's Rui Duarte, the deputy mayor, said it was done. Duarte smiled.\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &Corpus{Articles: []*Article{a}}
 	var got []string
-	_, mentions := c.QuotesAndMentions()
-	for _, m := range mentions {
+	for _, m := range mentionsOf(t, "Bridge news\n\n"+
+		"The Portuguese mayor Ana Costa opened the bridge on Monday.\n\n"+
+		"Costa thanked the engineers. Lisbon's Rui Duarte, the deputy mayor, said it was done. Duarte smiled.\n") {
 		got = append(got, m.Sentence+" "+m.Name+" ["+strings.Join(m.Title, " ")+"]")
 	}
 	want := []string{"x#1 Ana Costa [portuguese mayor]", "x#2 Ana Costa []", "x#3 Rui Duarte [lisbon deputy mayor]", "x#4 Rui Duarte []"}
@@ -313,19 +318,13 @@ func TestMentions(t *testing.T) {
 // does not open it, does not, and neither does one after a sentence about
 // someone unnamed ("The pilot landed").
 func TestPronounMentions(t *testing.T) {
-	a, err := Parse("x", []byte("Bridge news\n\n"+
+	var got []string
+	for _, m := range mentionsOf(t, "Bridge news\n\n"+
 		"Mayor Ana Costa opened the bridge on Monday.\n\n"+
 		"She thanked the engineers. Deputy mayor Rui Duarte spoke next.\n\n"+
 		"He said it was done. He smiled. The pilot landed. He said it was fast.\n\n"+
 		"Then she left. Her car was waiting for Ana Costa.\n\n"+
-		"Minister Rui Lopes came too.\n\n“Rui Lopes must pay for it,” Ana Costa said. She added a word.\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &Corpus{Articles: []*Article{a}}
-	var got []string
-	_, mentions := c.QuotesAndMentions()
-	for _, m := range mentions {
+		"Minister Rui Lopes came too.\n\n“Rui Lopes must pay for it,” Ana Costa said. She added a word.\n") {
 		if m.Pronoun {
 			got = append(got, m.Sentence+" "+m.Name)
 		}

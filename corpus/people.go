@@ -45,14 +45,11 @@ func mentions(articles []*Article, reg *registry) []Mention {
 				before = nil
 				continue
 			}
-			if s.Para != para && s.Para >= 0 && s.Para < len(a.Paragraphs) {
+			if s.Para != para {
 				// A quotation is one token, as the quote resolver reads
 				// it: a name inside it is no subject of the sentence.
-				p := a.Paragraphs[s.Para]
-				spans, para = nil, s.Para
-				if p.Start >= 0 && p.Start <= p.End && p.End <= len(a.Text) {
-					spans = findQuoteSpans(a.Text[p.Start:p.End], p.Start)
-				}
+				spans, _ = paragraphQuotes(a, s.Para)
+				para = s.Para
 			}
 			toks := tokenizeSentences(a, si, si, spans)
 			ms := findMentions(toks, reg, rs.last)

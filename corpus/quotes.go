@@ -1083,6 +1083,19 @@ func (rs *resolver) learnHandover(toks []token, ms []mention) {
 	}
 }
 
+// paragraphQuotes returns the quoted spans of paragraph pi of a, false
+// when its offsets do not lie in the text.
+func paragraphQuotes(a *Article, pi int) ([]qspan, bool) {
+	if pi < 0 || pi >= len(a.Paragraphs) {
+		return nil, false
+	}
+	p := a.Paragraphs[pi]
+	if p.Start < 0 || p.End > len(a.Text) || p.Start > p.End {
+		return nil, false
+	}
+	return findQuoteSpans(a.Text[p.Start:p.End], p.Start), true
+}
+
 // extractQuotes finds one article's quotes, unmerged.
 func extractQuotes(a *Article, reg *registry) []Quote {
 	rs := newResolver(reg)
@@ -1104,10 +1117,13 @@ func extractQuotes(a *Article, reg *registry) []Quote {
 	}
 	for pi, p := range a.Paragraphs {
 		first, last := paras[pi].first, paras[pi].last
-		if p.Kind != KindArticle || p.Heading || p.Start < 0 || p.End > len(a.Text) || p.Start > p.End || first < 0 {
+		if p.Kind != KindArticle || p.Heading || first < 0 {
 			continue
 		}
-		spans := findQuoteSpans(a.Text[p.Start:p.End], p.Start)
+		spans, ok := paragraphQuotes(a, pi)
+		if !ok {
+			continue
+		}
 		next := 0 // spans before next are done
 		var ctx quoteContext
 		for si := first; si <= last; si++ {

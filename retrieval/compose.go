@@ -65,10 +65,11 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 			// which says who "he" is (with the rest of its quotation),
 			// when the answer has room for it and the corpus cannot tell
 			// who "he" is (when it can, nameOpener says so in brackets,
-			// and the answer opens with the sentence that answers). Not when the question
-			// names people and the sentence names them all: "who is
-			// Joseph Luns?" is answered by "His time in office is only
-			// surpassed by Dutch diplomat Joseph Luns", whoever "his" is.
+			// and the answer opens with the sentence that answers). Not
+			// when the question names people and the sentence names them
+			// all: "who is Joseph Luns?" is answered by "His time in
+			// office is only surpassed by Dutch diplomat Joseph Luns",
+			// whoever "his" is.
 			if before := ix.quoteRun(first - 1); len(before)+len(run) <= maxShown {
 				run = append(slices.Clone(before), run...)
 			}

@@ -575,15 +575,21 @@ func (ix *Index) describedPerson(q analysis) (uint32, bool) {
 	if q.atype == typeWho || q.opinion {
 		return 0, false
 	}
-	byWord := map[string]term{}
 	for _, t := range q.terms {
 		if t.name && len(t.alts) > 0 && ix.facts.people[t.alts[0].id] {
 			return 0, false
 		}
+	}
+	phrases := descriptions(q.text)
+	if len(phrases) == 0 {
+		return 0, false
+	}
+	byWord := make(map[string]term, len(q.terms))
+	for _, t := range q.terms {
 		byWord[t.word] = t
 	}
 	var found []uint32
-	for _, words := range descriptions(q.text) {
+	for _, words := range phrases {
 		if n, ok := ix.describedBy(words, byWord); ok {
 			found = appendNew(found, []uint32{n})
 		}
