@@ -112,6 +112,8 @@ type term struct {
 	// implied marks the name of a person the question only describes
 	// ("the outgoing chief"), added by describedPerson.
 	implied bool
+	// sayer marks the name a question asks as the speaker (markSayer).
+	sayer bool
 }
 
 // analysis is a question taken apart for searching and scoring.
@@ -200,7 +202,35 @@ func (ix *Index) analyse(question string) analysis {
 	}
 	q.instances = ix.askedInstances(toks)
 	q.identity = isIdentity(q)
+	markSayer(q)
 	return q
+}
+
+// markSayer marks the name a speech question has for the subject of its
+// speech word ("what did Stoltenberg say about …"): the last name before
+// it, else the person the question describes ("what did the outgoing
+// chief say"). As a ranking feature (sayer missing) it raised the
+// cross-validated figure from 1.295 to 1.306 at 20 repeats, higher at
+// every penalty; as an answerability feature too, it lowered it.
+func markSayer(q analysis) {
+	if !q.speech {
+		return
+	}
+	sayer := -1
+	for _, t := range q.toks {
+		if speechWords[t.Word] {
+			break
+		}
+		if i := slices.IndexFunc(q.terms, func(qt term) bool { return qt.word == t.Word && qt.name }); i >= 0 {
+			sayer = i
+		}
+	}
+	if sayer < 0 {
+		sayer = slices.IndexFunc(q.terms, func(qt term) bool { return qt.implied })
+	}
+	if sayer >= 0 {
+		q.terms[sayer].sayer = true
+	}
 }
 
 // isIdentity reports whether q asks who someone is or what they do.

@@ -35,13 +35,14 @@ const (
 	fDense        // the cosine of the question's and the sentence's offline embeddings (the vector search's own score)
 	fTypeBeside   // the kind of answer asked for is only in a sentence beside it
 	fInstance     // asked "which city", the sentence names a city (a WordNet instance of one)
+	fSayerMiss    // asked what a named person said, the sentence does not quote them
 	nFeatures
 )
 
 var featureNames = [nFeatures]string{
 	"bias", "coverage exact", "coverage described", "coverage vector", "coverage context", "soft coverage",
 	"content coverage", "focus missing", "names missing", "type missing", "quote", "speaker", "short",
-	"bigrams", "lead", "introduces", "dense", "type beside", "instance",
+	"bigrams", "lead", "introduces", "dense", "type beside", "instance", "sayer missing",
 }
 
 // The features of a question's best candidate that say whether the
@@ -477,6 +478,9 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 		}
 		if quoted {
 			x[fSpeaker] = 1
+		}
+		if t.sayer && !quoted {
+			x[fSayerMiss] = 1
 		}
 	}
 	if total > 0 {

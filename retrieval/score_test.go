@@ -144,3 +144,55 @@ func TestDenseFeature(t *testing.T) {
 		t.Errorf("dense: %.3f for the sentence asked about (cosine %.3f), %.3f for the other; want the cosine, the higher, at most 1", a, want, b)
 	}
 }
+
+// TestSayer checks which name a question asks as the speaker, and that the
+// sayer-missing feature fires on sentences that do not quote them.
+func TestSayer(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nOutgoing mayor Ana Costa opened the bridge with minister Rui Lopes on Monday.\n\n" +
+			"“The bridge is a gift to the city,” Costa said.\n\n“The lanes are too narrow,” Lopes said.\n",
+	})
+	tests := []struct {
+		name  string
+		q     string
+		sayer string // the sayer's word, "" for none
+		// quoted and unquoted are sentences the feature must not and
+		// must fire on.
+		quoted, unquoted string
+	}{
+		{"the name before the speech word", "what did Costa say about the bridge", "costa", "a gift", "too narrow"},
+		{"a name after the speech word is what was said about", "what did Lopes say about Costa", "lopes", "too narrow", "a gift"},
+		{"the last of two names before it", "what did Ana Costa say", "costa", "a gift", "too narrow"},
+		{"a description standing for the name", "what did the outgoing mayor say about the lanes", "costa", "a gift", "too narrow"},
+		{"no name asked as the speaker", "what did people say about Costa", "", "", ""},
+		{"no speech word", "where did Costa open the bridge", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := ix.analyse(tt.q)
+			var got []string
+			for _, term := range q.terms {
+				if term.sayer {
+					got = append(got, term.word)
+				}
+			}
+			if want := strings.Fields(tt.sayer); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Fatalf("sayer of %q = %v, want %v", tt.q, got, want)
+			}
+			if tt.sayer == "" {
+				for pos := range ix.passages {
+					if x := ix.features(q, indexAlts(q.terms), pos); x[fSayerMiss] != 0 {
+						t.Errorf("sayer missing fired on %q with no sayer asked", ix.passages[pos].Text)
+					}
+				}
+				return
+			}
+			for sentence, want := range map[string]bool{tt.quoted: false, tt.unquoted: true} {
+				x := ix.features(q, indexAlts(q.terms), posOf(t, ix, sentence))
+				if got := x[fSayerMiss] > 0; got != want {
+					t.Errorf("sayer missing on %q = %v, want %v", sentence, got, want)
+				}
+			}
+		})
+	}
+}
