@@ -348,8 +348,8 @@ func TestQuestionFiles(t *testing.T) {
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
 const (
-	floorAnswered  = 0.55
-	floorAbstained = 0.69
+	floorAnswered  = 0.48
+	floorAbstained = 0.73
 	floorRecall    = 0.97
 )
 
