@@ -20,6 +20,8 @@ func TestIdentityQuestion(t *testing.T) {
 		{"a speech question", "what did rutte say about trump", false},
 		{"a when question", "when did rutte start", false},
 		{"a description, not a name", "who is the new nato chief", false},
+		{"where someone is from", "where is stoltenberg from", true},
+		{"where someone works is no identity question", "Where will Stoltenberg work after NATO?", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -238,6 +238,11 @@ func isIdentity(q analysis) bool {
 	if q.speech || q.atype != typeWho && q.atype != typeOther && q.atype != typeWhere {
 		return false
 	}
+	if q.atype == typeWhere && !slices.ContainsFunc(q.toks, func(t search.Token) bool { return t.Word == "from" }) {
+		// "Where is he from" asks who he is; "where will he work" does
+		// not.
+		return false
+	}
 	names := 0
 	for _, t := range q.terms {
 		switch {
