@@ -179,11 +179,12 @@ type citedSource struct {
 	cites []retrieval.Citation // in the answer's order; the first gives the header
 }
 
-// groupCitations groups cites by number, in order of first appearance.
+// groupCitations groups cites by number, in order of first appearance,
+// consecutive sentences of an article joined (retrieval.Excerpts).
 func groupCitations(cites []retrieval.Citation) []citedSource {
 	var groups []citedSource
 	at := map[int]int{}
-	for _, c := range cites {
+	for _, c := range retrieval.Excerpts(cites) {
 		i, ok := at[c.N]
 		if !ok {
 			i = len(groups)

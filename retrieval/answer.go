@@ -1,5 +1,12 @@
 package retrieval
 
+import (
+	"strconv"
+	"strings"
+
+	"github.com/handover/handover/corpus"
+)
+
 // Modes an answer is written in.
 const (
 	ModeExtractive = "extractive"
@@ -74,4 +81,43 @@ type Source struct {
 	URL       string `json:"url,omitempty"`
 	Passages  int    `json:"passages"`
 	Comments  int    `json:"comments"`
+}
+
+// Excerpts returns cites with each run of consecutive sentences of one
+// article, cited one after the other, joined into one citation (reader
+// comments stay apart, each its own reader's): a
+// quotation the answer gives whole (“I'm not worried. I know both …”)
+// reads as one excerpt under its source, not as sentences cut at its full
+// stops. The joined citation keeps its first sentence's passage ID.
+// Answers keep a citation per sentence; listings of sources use this.
+func Excerpts(cites []Citation) []Citation {
+	out := make([]Citation, 0, len(cites))
+	last := "" // the passage ID of out's last sentence
+	for _, c := range cites {
+		if n := len(out); n > 0 && out[n-1].N == c.N && c.Kind != string(corpus.KindComment) && out[n-1].Kind == c.Kind && follows(last, c.Passage) {
+			out[n-1].Text += " " + c.Text
+		} else {
+			out = append(out, c)
+		}
+		last = c.Passage
+	}
+	return out
+}
+
+// follows reports whether passage ID next is the sentence after prev in
+// the same article (a headline, "#0", is followed by nothing).
+func follows(prev, next string) bool {
+	doc, n, ok := passageNumber(prev)
+	ndoc, nn, nok := passageNumber(next)
+	return ok && nok && n > 0 && doc == ndoc && nn == n+1
+}
+
+// passageNumber splits a passage ID "<doc>#<n>".
+func passageNumber(id string) (doc string, n int, ok bool) {
+	i := strings.LastIndexByte(id, '#')
+	if i < 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	return id[:i], n, err == nil
 }

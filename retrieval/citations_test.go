@@ -165,3 +165,38 @@ func BenchmarkCheckCitations(b *testing.B) {
 		}
 	}
 }
+
+// TestExcerpts checks that consecutive sentences of one article, cited one
+// after the other, are listed as one excerpt, and that nothing else is
+// joined.
+func TestExcerpts(t *testing.T) {
+	c := func(n int, passage, kind, text string) Citation {
+		return Citation{N: n, Doc: strings.Split(passage, "#")[0], Passage: passage, Kind: kind, Text: text}
+	}
+	tests := []struct {
+		name  string
+		cites []Citation
+		want  []string // the excerpts' texts
+	}{
+		{"a quotation over three sentences is one excerpt",
+			[]Citation{c(1, "a#4", "article", `He said, "Yes.`), c(1, "a#5", "article", "No."), c(1, "a#6", "article", `Maybe," he added.`)},
+			[]string{`He said, "Yes. No. Maybe," he added.`}},
+		{"sentences apart stay apart", []Citation{c(1, "a#4", "article", "One."), c(1, "a#6", "article", "Three.")}, []string{"One.", "Three."}},
+		{"out of order stays apart", []Citation{c(1, "a#5", "article", "Two."), c(1, "a#4", "article", "One.")}, []string{"Two.", "One."}},
+		{"other articles stay apart", []Citation{c(1, "a#4", "article", "One."), c(2, "b#5", "article", "Two.")}, []string{"One.", "Two."}},
+		{"a headline is not joined to the first sentence", []Citation{c(1, "a#0", "article", "Title"), c(1, "a#1", "article", "One.")}, []string{"Title", "One."}},
+		{"two readers' comments stay apart", []Citation{c(1, "a#9", "comment", "Yes."), c(1, "a#10", "comment", "No.")}, []string{"Yes.", "No."}},
+		{"none", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, e := range Excerpts(tt.cites) {
+				got = append(got, e.Text)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Excerpts = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -273,7 +273,7 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 	fmt.Fprintln(w, "\nSources:")
 	var order []int
 	byN := map[int][]retrieval.Citation{}
-	for _, c := range a.Citations {
+	for _, c := range retrieval.Excerpts(a.Citations) {
 		if _, ok := byN[c.N]; !ok {
 			order = append(order, c.N)
 		}

@@ -346,6 +346,34 @@ Sources:
 	}
 }
 
+// TestWriteAnswerJoinsAQuotation: a quotation the answer gives whole,
+// cited sentence by sentence, is listed as one excerpt, not cut at its
+// full stops with quote marks that do not pair.
+func TestWriteAnswerJoinsAQuotation(t *testing.T) {
+	cite := func(passage, text string) retrieval.Citation {
+		return retrieval.Citation{N: 1, Doc: "a", Title: "Rutte takes over", Kind: "article", Passage: passage, Text: text}
+	}
+	a := retrieval.Answer{
+		Text: `Rutte said, "I'm not worried. I know them. I worked with him," he added. [1]`,
+		Citations: []retrieval.Citation{
+			cite("a#4", `Rutte said, "I'm not worried.`), cite("a#5", "I know them."), cite("a#6", `I worked with him," he added.`),
+			cite("a#9", "Rutte took over on 1 October."),
+		},
+	}
+	var b strings.Builder
+	writeAnswer(&b, a)
+	want := a.Text + `
+
+Sources:
+[1] Rutte takes over
+    Rutte said, "I'm not worried. I know them. I worked with him," he added.
+    “Rutte took over on 1 October.”
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("writeAnswer (-want +got):\n%s", diff)
+	}
+}
+
 // TestAskAbstentionShowsClosest checks that an abstention says so, shows
 // the nearest sentence labelled as no answer and never as a source, and
 // that JSON keeps abstained: true.
