@@ -163,6 +163,11 @@ func TestLimiterWaitsPerRouteAndHonoursContext(t *testing.T) {
 			t.Errorf("callback held by the global limit: %d %v", status, err)
 		}
 		<-d.seen
+		// The typing request's goroutine reads the 429 after the server
+		// has sent it: wait until it is blocked in its retry, the global
+		// limit recorded, before the edit is sent (sent sooner, under
+		// load it passed before the limit was set).
+		synctest.Wait()
 		go func() { _, _, err := do(held, c, "PATCH", editB, `{}`); errEdit <- err }()
 
 		// Every request is now blocked in the limiter, and the bubble's
