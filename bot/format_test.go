@@ -90,6 +90,8 @@ func TestFormatGolden(t *testing.T) {
 		{"citations_grouped", FormatCitations(groupedCitations)},
 		{"answer_grouped", FormatAnswer(retrieval.Answer{Text: groupedAnswerText, Mode: retrieval.ModeExtractive, Citations: groupedCitations}, "6")},
 		{"citations_none", FormatCitations(nil)},
+		// A quotation cited sentence by sentence is one excerpt.
+		{"citations_quotation", FormatCitations(quotationCitations)},
 		{"quotes", FormatQuotes("Mark Rutte", "Ukraine", (&fakeLibrary{}).Quotes("Mark Rutte", ""))},
 		{"quotes_none", FormatQuotes("@everyone", "", nil)},
 		{"timeline", FormatTimeline("", (&fakeLibrary{}).Timeline(""))},
@@ -115,6 +117,13 @@ var groupedCitations = []retrieval.Citation{
 		Text: "“We will not give in,” Rutte said.", Passage: "003#9"},
 	{N: 2, Doc: "007", Title: "Stoltenberg's last day", Publisher: "DW News", Date: "2024-09-30", Kind: "comment",
 		Text: "\"About time.\"", Passage: "007#31"},
+}
+
+var quotationCitations = []retrieval.Citation{
+	{N: 1, Doc: "003", Title: "Rutte takes over as NATO chief", Kind: "article", Text: `Rutte said, "I'm not worried.`, Passage: "003#6"},
+	{N: 1, Doc: "003", Title: "Rutte takes over as NATO chief", Kind: "article", Text: "I know both candidates.", Passage: "003#7"},
+	{N: 1, Doc: "003", Title: "Rutte takes over as NATO chief", Kind: "article", Text: `I will work with either," he added.`, Passage: "003#8"},
+	{N: 1, Doc: "003", Title: "Rutte takes over as NATO chief", Kind: "article", Text: "Rutte took over on 1 October.", Passage: "003#9"},
 }
 
 // checkLimits asserts every Discord limit on messages, and that no mention

@@ -3,8 +3,6 @@ package retrieval
 import (
 	"strconv"
 	"strings"
-
-	"github.com/handover/handover/corpus"
 )
 
 // Modes an answer is written in.
@@ -83,18 +81,24 @@ type Source struct {
 	Comments  int    `json:"comments"`
 }
 
-// Excerpts returns cites with each run of consecutive sentences of one
-// article, cited one after the other, joined into one citation (reader
-// comments stay apart, each its own reader's): a
-// quotation the answer gives whole (“I'm not worried. I know both …”)
-// reads as one excerpt under its source, not as sentences cut at its full
-// stops. The joined citation keeps its first sentence's passage ID.
-// Answers keep a citation per sentence; listings of sources use this.
+// Excerpts returns cites with each quotation that runs over several
+// sentences, cited one after the other, joined into one citation: the
+// answer gives the quotation whole (“We start today. It will be hard,” she
+// said), and a list of sources should not cut it at its full stops, with
+// quote marks that do not pair. A sentence is joined to the one before
+// when it comes next in the same article, under the same number, and a
+// quotation is open at the end of the one before. The joined citation
+// keeps its first sentence's passage ID. Answers keep a citation per
+// sentence; a model's answer numbers each passage apart, so nothing of
+// it is joined.
 func Excerpts(cites []Citation) []Citation {
 	out := make([]Citation, 0, len(cites))
 	last := "" // the passage ID of out's last sentence
 	for _, c := range cites {
-		if n := len(out); n > 0 && out[n-1].N == c.N && c.Kind != string(corpus.KindComment) && out[n-1].Kind == c.Kind && follows(last, c.Passage) {
+		n := len(out)
+		join := n > 0 && out[n-1].N == c.N && out[n-1].Kind == c.Kind &&
+			follows(last, c.Passage) && quoteOpen(out[n-1].Text)
+		if join {
 			out[n-1].Text += " " + c.Text
 		} else {
 			out = append(out, c)
@@ -102,6 +106,12 @@ func Excerpts(cites []Citation) []Citation {
 		last = c.Passage
 	}
 	return out
+}
+
+// quoteOpen reports whether text ends inside a quotation: more opening
+// curly quotes than closing ones, or an odd number of straight ones.
+func quoteOpen(text string) bool {
+	return strings.Count(text, "“") > strings.Count(text, "”") || strings.Count(text, `"`)%2 == 1
 }
 
 // follows reports whether passage ID next is the sentence after prev in
@@ -119,5 +129,5 @@ func passageNumber(id string) (doc string, n int, ok bool) {
 		return "", 0, false
 	}
 	n, err := strconv.Atoi(id[i+1:])
-	return id[:i], n, err == nil
+	return id[:i], n, err == nil && n >= 0
 }

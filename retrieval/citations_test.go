@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestCheckCitations(t *testing.T) {
@@ -166,37 +168,66 @@ func BenchmarkCheckCitations(b *testing.B) {
 	}
 }
 
-// TestExcerpts checks that consecutive sentences of one article, cited one
-// after the other, are listed as one excerpt, and that nothing else is
-// joined.
+// TestExcerpts checks that a quotation cited sentence by sentence is
+// listed as one excerpt, and that nothing else is joined.
 func TestExcerpts(t *testing.T) {
 	c := func(n int, passage, kind, text string) Citation {
-		return Citation{N: n, Doc: strings.Split(passage, "#")[0], Passage: passage, Kind: kind, Text: text}
+		return Citation{N: n, Doc: strings.Split(passage, "#")[0], Title: "T", Passage: passage, Kind: kind, Text: text}
 	}
 	tests := []struct {
-		name  string
-		cites []Citation
-		want  []string // the excerpts' texts
+		name        string
+		cites, want []Citation
 	}{
-		{"a quotation over three sentences is one excerpt",
+		{"a quotation over three sentences is one excerpt, with its first ID",
 			[]Citation{c(1, "a#4", "article", `He said, "Yes.`), c(1, "a#5", "article", "No."), c(1, "a#6", "article", `Maybe," he added.`)},
-			[]string{`He said, "Yes. No. Maybe," he added.`}},
-		{"sentences apart stay apart", []Citation{c(1, "a#4", "article", "One."), c(1, "a#6", "article", "Three.")}, []string{"One.", "Three."}},
-		{"out of order stays apart", []Citation{c(1, "a#5", "article", "Two."), c(1, "a#4", "article", "One.")}, []string{"Two.", "One."}},
-		{"other articles stay apart", []Citation{c(1, "a#4", "article", "One."), c(2, "b#5", "article", "Two.")}, []string{"One.", "Two."}},
-		{"a headline is not joined to the first sentence", []Citation{c(1, "a#0", "article", "Title"), c(1, "a#1", "article", "One.")}, []string{"Title", "One."}},
-		{"two readers' comments stay apart", []Citation{c(1, "a#9", "comment", "Yes."), c(1, "a#10", "comment", "No.")}, []string{"Yes.", "No."}},
-		{"none", nil, nil},
+			[]Citation{c(1, "a#4", "article", `He said, "Yes. No. Maybe," he added.`)}},
+		{"curly quotes too", []Citation{c(1, "a#4", "article", "“Yes."), c(1, "a#5", "article", "No,” he said.")},
+			[]Citation{c(1, "a#4", "article", "“Yes. No,” he said.")}},
+		{"consecutive sentences outside a quotation stay apart",
+			[]Citation{c(1, "a#4", "article", "One."), c(1, "a#5", "article", "Two.")},
+			[]Citation{c(1, "a#4", "article", "One."), c(1, "a#5", "article", "Two.")}},
+		{"a closed quotation is not continued", []Citation{c(1, "a#4", "article", `"Yes," he said.`), c(1, "a#5", "article", "Two.")},
+			[]Citation{c(1, "a#4", "article", `"Yes," he said.`), c(1, "a#5", "article", "Two.")}},
+		{"sentences apart stay apart", []Citation{c(1, "a#4", "article", `"One.`), c(1, "a#6", "article", `Three."`)},
+			[]Citation{c(1, "a#4", "article", `"One.`), c(1, "a#6", "article", `Three."`)}},
+		{"out of order stays apart", []Citation{c(1, "a#5", "article", `"Two.`), c(1, "a#4", "article", `One."`)},
+			[]Citation{c(1, "a#5", "article", `"Two.`), c(1, "a#4", "article", `One."`)}},
+		{"other articles stay apart", []Citation{c(1, "a#4", "article", `"One.`), c(2, "b#5", "article", `Two."`)},
+			[]Citation{c(1, "a#4", "article", `"One.`), c(2, "b#5", "article", `Two."`)}},
+		{"a headline is followed by nothing", []Citation{c(1, "a#0", "article", `"Title`), c(1, "a#1", "article", `One."`)},
+			[]Citation{c(1, "a#0", "article", `"Title`), c(1, "a#1", "article", `One."`)}},
+		{"an article sentence and a comment stay apart", []Citation{c(1, "a#9", "article", `"Yes.`), c(1, "a#10", "comment", `No."`)},
+			[]Citation{c(1, "a#9", "article", `"Yes.`), c(1, "a#10", "comment", `No."`)}},
+		{"none", nil, []Citation{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			for _, e := range Excerpts(tt.cites) {
-				got = append(got, e.Text)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("Excerpts = %q, want %q", got, tt.want)
+			if diff := cmp.Diff(tt.want, Excerpts(tt.cites)); diff != "" {
+				t.Errorf("Excerpts (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestPassageNumber(t *testing.T) {
+	tests := []struct {
+		id  string
+		doc string
+		n   int
+		ok  bool
+	}{
+		{"a#3", "a", 3, true},
+		{"a#b#3", "a#b", 3, true},
+		{"a#0", "a", 0, true},
+		{"a#", "", 0, false},
+		{"a#x", "", 0, false},
+		{"a#-1", "", 0, false},
+		{"", "", 0, false},
+	}
+	for _, tt := range tests {
+		doc, n, ok := passageNumber(tt.id)
+		if ok != tt.ok || ok && (doc != tt.doc || n != tt.n) {
+			t.Errorf("passageNumber(%q) = %q, %d, %v; want %q, %d, %v", tt.id, doc, n, ok, tt.doc, tt.n, tt.ok)
+		}
 	}
 }

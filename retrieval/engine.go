@@ -108,7 +108,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		// question it follows, at a lower weight; its embedding, for
 		// scoring, is of both questions' words.
 		prev := ix.analyse(req.History[n-1].Question)
-		q.terms = mergeTerms(q.terms, prev.terms)
+		q.terms = mergeTerms(q, prev.terms)
 		extra = ix.lookup.EmbedTokens(prev.toks)
 		q.vec = ix.lookup.EmbedTokens(slices.Concat(q.toks, prev.toks))
 	}
@@ -148,7 +148,12 @@ func (ix *Index) llmContext(tr trace) []int {
 
 // mergeTerms adds the earlier question's terms at a lower weight, so they
 // help retrieval without being required for coverage.
-func mergeTerms(cur, prev []term) []term {
+func mergeTerms(q analysis, prev []term) []term {
+	cur := q.terms
+	// A speaker asked about before is the speaker asked about now only
+	// when this question asks what someone said and names no one else
+	// ("and what else did he say").
+	keepSayer := q.speech && !slices.ContainsFunc(cur, func(t term) bool { return t.sayer })
 	have := map[string]bool{}
 	for _, t := range cur {
 		have[t.word] = true
@@ -157,6 +162,7 @@ func mergeTerms(cur, prev []term) []term {
 		if !have[t.word] {
 			t.weight *= 0.3
 			t.borrowed = true
+			t.sayer = t.sayer && keepSayer
 			cur = append(cur, t)
 		}
 	}

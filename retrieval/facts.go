@@ -41,6 +41,9 @@ type passageFacts struct {
 	// speakers holds, per passage, the stems of the names of the people it
 	// quotes, as the corpus quote index attributes them.
 	speakers [][]uint32
+	// speaks holds the stems of the names of everyone the articles
+	// quote: who a question may ask what they said.
+	speaks map[uint32]bool
 	// surnameOf maps the stem of a person's first name to the stems of
 	// the surnames it goes with ("jens" → "stoltenberg"): the articles
 	// name a person by surname alone once they have named them in full.
@@ -81,6 +84,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		titleHead: map[uint32][]uint32{},
 		surnameOf: map[uint32][]uint32{},
 		people:    map[uint32]bool{},
+		speaks:    map[uint32]bool{},
 	}
 	toks := make([][]search.Token, n) // each passage's words, tokenised once
 	parallel(n, func(lo, hi int) {
@@ -229,6 +233,7 @@ func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 		for _, t := range search.Tokenize(q.Speaker) {
 			if id, ok := ix.lookup.StemID(t.Stem); ok {
 				ids = append(ids, id)
+				f.speaks[id] = true
 			}
 		}
 		for _, sid := range q.Sentences {

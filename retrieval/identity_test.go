@@ -76,7 +76,7 @@ func TestIdentityAnswer(t *testing.T) {
 	// A follow-up borrows the names of the question before (mergeTerms);
 	// they never make a sentence an introduction of whom it asks about.
 	q := ix.analyse("who is silva")
-	q.terms = mergeTerms(q.terms, ix.analyse("who is costa").terms)
+	q.terms = mergeTerms(q, ix.analyse("who is costa").terms)
 	if !q.identity || ix.introduces(posOf(t, ix, "mayor Ana Costa"), q) {
 		t.Errorf("who is silva, after who is costa: identity %v, the sentence introducing Costa introduces %v", q.identity, ix.introduces(posOf(t, ix, "mayor Ana Costa"), q))
 	}

@@ -165,6 +165,8 @@ func TestSayer(t *testing.T) {
 		{"the last of two names before it", "what did Ana Costa say", "costa", "a gift", "too narrow"},
 		{"a description standing for the name", "what did the outgoing mayor say about the lanes", "costa", "a gift", "too narrow"},
 		{"no name asked as the speaker", "what did people say about Costa", "", "", ""},
+		{"a possessive is no speaker", "what did Costa's minister say", "", "", ""},
+		{"a name no one is quoted by is no speaker", "what did Bridge News say about Costa", "", "", ""},
 		{"no speech word", "where did Costa open the bridge", "", "", ""},
 	}
 	for _, tt := range tests {
@@ -192,6 +194,37 @@ func TestSayer(t *testing.T) {
 				if got := x[fSayerMiss] > 0; got != want {
 					t.Errorf("sayer missing on %q = %v, want %v", sentence, got, want)
 				}
+			}
+		})
+	}
+}
+
+// TestSayerFollowUp checks that a follow-up borrows the speaker asked
+// about before only when it too asks what someone said, naming no one.
+func TestSayerFollowUp(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nOutgoing mayor Ana Costa opened the bridge with minister Rui Lopes on Monday.\n\n" +
+			"“The bridge is a gift to the city,” Costa said.\n\n“The lanes are too narrow,” Lopes said.\n",
+	})
+	prev := ix.analyse("what did Costa say about the bridge").terms
+	tests := []struct {
+		name, q string
+		want    string // the sayers after merging, space-separated
+	}{
+		{"not a speech question", "when did he open it", ""},
+		{"what else did he say", "what else did he say", "costa"},
+		{"a speaker of its own", "what did Lopes say about him", "lopes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, term := range mergeTerms(ix.analyse(tt.q), prev) {
+				if term.sayer {
+					got = append(got, term.word)
+				}
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Errorf("sayers %v, want %q", got, tt.want)
 			}
 		})
 	}
