@@ -220,8 +220,7 @@ func (ix *Index) markSayer(q *analysis) {
 	}
 	possessive := map[string]bool{}
 	for _, f := range strings.Fields(strings.ToLower(q.text)) {
-		f = strings.TrimRight(f, ",.;:?!\"”)")
-		if w, ok := strings.CutSuffix(strings.ReplaceAll(f, "’", "'"), "'s"); ok {
+		if w, ok := possessor(trimTrailing(f)); ok {
 			possessive[w] = true
 		}
 	}
@@ -727,8 +726,8 @@ func descriptions(text string) [][]string {
 				}
 				words = append(words, w)
 			}
-			trimmed := strings.TrimRight(g, ",.;:?!\"”’')")
-			if strings.HasSuffix(trimmed, "'s") || strings.HasSuffix(trimmed, "’s") {
+			trimmed := trimTrailing(g)
+			if _, ok := possessor(trimmed); ok {
 				out = append(out, words)
 				words = nil
 			}
@@ -741,6 +740,17 @@ func descriptions(text string) [][]string {
 		}
 	}
 	return out
+}
+
+// trimTrailing strips the punctuation that may follow a word.
+func trimTrailing(field string) string { return strings.TrimRight(field, ",.;:?!\"”’')") }
+
+// possessor returns the word of a possessive ("mayor's", "mayor’s").
+func possessor(word string) (string, bool) {
+	if w, ok := strings.CutSuffix(word, "'s"); ok {
+		return w, true
+	}
+	return strings.CutSuffix(word, "’s")
 }
 
 // personNoun reports whether WordNet files the noun word under "person",

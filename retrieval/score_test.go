@@ -145,13 +145,25 @@ func TestDenseFeature(t *testing.T) {
 	}
 }
 
+// sayerArticle quotes two people, one of them described by a title.
+const sayerArticle = "Bridge news\n\nOutgoing mayor Ana Costa opened the bridge with minister Rui Lopes on Monday.\n\n" +
+	"“The bridge is a gift to the city,” Costa said.\n\n“The lanes are too narrow,” Lopes said.\n"
+
+// sayers returns the words of the terms marked as the speaker asked about.
+func sayers(terms []term) []string {
+	var out []string
+	for _, t := range terms {
+		if t.sayer {
+			out = append(out, t.word)
+		}
+	}
+	return out
+}
+
 // TestSayer checks which name a question asks as the speaker, and that the
 // sayer-missing feature fires on sentences that do not quote them.
 func TestSayer(t *testing.T) {
-	ix := fixtureIndex(t, map[string]string{
-		"a.txt": "Bridge news\n\nOutgoing mayor Ana Costa opened the bridge with minister Rui Lopes on Monday.\n\n" +
-			"“The bridge is a gift to the city,” Costa said.\n\n“The lanes are too narrow,” Lopes said.\n",
-	})
+	ix := fixtureIndex(t, map[string]string{"a.txt": sayerArticle})
 	tests := []struct {
 		name  string
 		q     string
@@ -172,12 +184,7 @@ func TestSayer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := ix.analyse(tt.q)
-			var got []string
-			for _, term := range q.terms {
-				if term.sayer {
-					got = append(got, term.word)
-				}
-			}
+			got := sayers(q.terms)
 			if want := strings.Fields(tt.sayer); strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Fatalf("sayer of %q = %v, want %v", tt.q, got, want)
 			}
@@ -202,10 +209,7 @@ func TestSayer(t *testing.T) {
 // TestSayerFollowUp checks that a follow-up borrows the speaker asked
 // about before only when it too asks what someone said, naming no one.
 func TestSayerFollowUp(t *testing.T) {
-	ix := fixtureIndex(t, map[string]string{
-		"a.txt": "Bridge news\n\nOutgoing mayor Ana Costa opened the bridge with minister Rui Lopes on Monday.\n\n" +
-			"“The bridge is a gift to the city,” Costa said.\n\n“The lanes are too narrow,” Lopes said.\n",
-	})
+	ix := fixtureIndex(t, map[string]string{"a.txt": sayerArticle})
 	prev := ix.analyse("what did Costa say about the bridge").terms
 	tests := []struct {
 		name, q string
@@ -217,12 +221,7 @@ func TestSayerFollowUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			for _, term := range mergeTerms(ix.analyse(tt.q), prev) {
-				if term.sayer {
-					got = append(got, term.word)
-				}
-			}
+			got := sayers(mergeTerms(ix.analyse(tt.q), prev))
 			if strings.Join(got, " ") != tt.want {
 				t.Errorf("sayers %v, want %q", got, tt.want)
 			}
