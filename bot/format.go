@@ -102,7 +102,7 @@ func FormatAnswer(a retrieval.Answer, key string) []Message {
 	if c := a.Closest; c != nil && a.Abstained {
 		// Not an answer: the nearest the articles come, for the reader to
 		// judge, never numbered as a source.
-		text += "\n\n*The closest the articles come (it may not answer the question):* " + quoted(c.Text) + " — *" + c.Title + "*"
+		text += "\n\n*" + a.ClosestLabel() + "* " + quoted(c.Text) + " — *" + c.Title + "*"
 	}
 	var msgs []Message
 	for _, chunk := range cutText(Split(Neutralise(text), maxContent)) {

@@ -393,7 +393,7 @@ func TestFormatPartial(t *testing.T) {
 }
 
 // TestFormatAbstentionClosest checks that an abstention shows the closest
-// sentence labelled as no answer, with no sources embed or button, and
+// sentence labelled as no answer (or, unsure, as one to judge), with no sources embed or button, and
 // that an answer never shows one.
 func TestFormatAbstentionClosest(t *testing.T) {
 	closest := &retrieval.Citation{Title: "Bridge news", Text: "The bridge opened on @everyone Monday."}
@@ -405,6 +405,11 @@ func TestFormatAbstentionClosest(t *testing.T) {
 	want := "The articles don't say.\n\n*The closest the articles come (it may not answer the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
 	if m.Content != want || len(m.Embeds) != 0 {
 		t.Errorf("content %q, %d embeds; want %q and none", m.Content, len(m.Embeds), want)
+	}
+	msgs = FormatAnswer(retrieval.Answer{Text: "The articles don't say for certain.", Abstained: true, Unsure: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
+	want = "The articles don't say for certain.\n\n*The closest the articles come (check whether it answers the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
+	if msgs[0].Content != want {
+		t.Errorf("unsure: content %q, want %q", msgs[0].Content, want)
 	}
 	msgs = FormatAnswer(retrieval.Answer{Text: "It opened on Monday. [1]", Citations: cannedCitations[:1], Closest: closest}, "1")
 	if strings.Contains(msgs[0].Content, "closest") {

@@ -42,6 +42,11 @@ type Answer struct {
 	// reader to judge; it answers nothing and is never cited. Nil when
 	// there was none.
 	Closest *Citation `json:"closest,omitempty"`
+	// Unsure marks an abstention that came near the threshold: the
+	// closest sentence answers about half such questions (see
+	// unsureFrom), so the reader is told to judge it, not that it does
+	// not answer.
+	Unsure bool `json:"unsure,omitempty"`
 	// Note is a short remark for the reader, such as that the model was
 	// unavailable and the answer is extractive.
 	Note string `json:"note,omitempty"`
@@ -52,6 +57,16 @@ type Answer struct {
 	// and no model was there to answer it: the answer says to ask in
 	// English.
 	Language string `json:"language,omitempty"`
+}
+
+// ClosestLabel introduces an abstention's closest sentence to a reader:
+// as one that may not answer, or, when the abstention is unsure, as one
+// for them to judge (it answers a little under half such questions).
+func (a Answer) ClosestLabel() string {
+	if a.Unsure {
+		return "The closest the articles come (check whether it answers the question):"
+	}
+	return "The closest the articles come (it may not answer the question):"
 }
 
 // Citation is one numbered source under an answer. N is the number used in

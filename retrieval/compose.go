@@ -20,6 +20,10 @@ const maxShown = 6
 // dontSay is the answer when the articles do not cover a question.
 const dontSay = "The articles don't say."
 
+// dontSayForSure is the answer when handover abstains near the threshold
+// (Answer.Unsure): still no answer, but not a claim that there is none.
+const dontSayForSure = "The articles don't say for certain."
+
 // opinionLabel opens every answer made of reader comments.
 const opinionLabel = "Viewer comments (opinions of anonymous readers, not facts):"
 

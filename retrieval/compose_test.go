@@ -287,6 +287,40 @@ func TestAbstentionClosest(t *testing.T) {
 	}
 }
 
+// TestExplainAbstention checks that an extractive abstention near the
+// threshold is marked unsure and says so, one far under it says the
+// articles don't say, a model's abstention is its own, and an answer is
+// left as it is.
+func TestExplainAbstention(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n"})
+	ranked := []candidate{{pos: posOf(t, ix, "opened")}}
+	tests := []struct {
+		name       string
+		a          Answer
+		conf       float64
+		wantText   string
+		wantUnsure bool
+		wantClose  bool
+	}{
+		{"near the threshold", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, unsureFrom, dontSayForSure, true, true},
+		{"far under it", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, unsureFrom - 0.01, dontSay, false, true},
+		{"a model's abstention", Answer{Text: dontSay, Abstained: true, Mode: ModeLLM}, 0.55, dontSay, false, true},
+		{"an answer", Answer{Text: "It opened. [1]", Mode: ModeExtractive}, 0.55, "It opened. [1]", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := tt.a
+			ix.explainAbstention(&a, trace{ranked: ranked, confidence: tt.conf})
+			if a.Text != tt.wantText || a.Unsure != tt.wantUnsure || (a.Closest != nil) != tt.wantClose {
+				t.Errorf("got text %q unsure %v closest %v, want %q, %v, %v", a.Text, a.Unsure, a.Closest != nil, tt.wantText, tt.wantUnsure, tt.wantClose)
+			}
+			if a.Closest != nil && a.Closest.Text != "The bridge opened on Monday." {
+				t.Errorf("closest = %q", a.Closest.Text)
+			}
+		})
+	}
+}
+
 // TestPronounLead checks that an answer opening with "He" is shown after
 // the sentence before it, which says who he is, when the corpus cannot
 // tell (when it can, the answer names him in brackets: TestNameOpener),

@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -229,6 +230,17 @@ type evalRun struct {
 	// recall counts answerable questions whose supporting sentence is
 	// among the passages the LLM path would send (context recall).
 	recall, recallOf int
+	// abstentions are the extractive abstentions, for the table of how
+	// often the closest sentence answers by confidence.
+	abstentions []abstention
+}
+
+// abstention is one question abstained on: its confidence, and whether
+// the closest sentence shown answers it (never, for an unanswerable one).
+type abstention struct {
+	conf       float64
+	answerable bool
+	closest    bool
 }
 
 func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
@@ -247,6 +259,11 @@ func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
 			r.byKind[c.Kind] = k
 		}
 		k.add(c, a)
+		if a.Abstained {
+			ab := abstention{conf: tr.confidence, answerable: c.answerable()}
+			ab.closest = c.answerable() && a.Closest != nil && c.supports(a.Closest.Doc, a.Closest.Text)
+			r.abstentions = append(r.abstentions, ab)
+		}
 		if c.answerable() {
 			r.recallOf++
 			for _, pos := range e.index.llmContext(tr) {
@@ -274,6 +291,30 @@ func (r evalRun) report(t testing.TB, name string) {
 	sort.Strings(kinds)
 	for _, k := range kinds {
 		t.Logf("  %-12s %s", k, *r.byKind[k])
+	}
+}
+
+// reportAbstentions prints, by band of confidence under the threshold,
+// how many questions were abstained on, how many of them the articles do
+// not answer, and how many the closest sentence shown answers: what
+// unsureFrom is chosen by.
+func (r evalRun) reportAbstentions(t testing.TB, threshold float64) {
+	t.Logf("abstentions by confidence (unsure from %.2f):", unsureFrom)
+	for lo := 0.0; lo < threshold; lo += 0.1 {
+		hi := math.Min(lo+0.1, threshold)
+		var n, un, closest int
+		for _, a := range r.abstentions {
+			if a.conf >= lo && a.conf < hi {
+				n++
+				if !a.answerable {
+					un++
+				}
+				if a.closest {
+					closest++
+				}
+			}
+		}
+		t.Logf("  [%.2f, %.2f)  abstained %3d  unanswerable %3d  closest answers %3d (%.2f)", lo, hi, n, un, closest, ratio(closest, n))
 	}
 }
 
@@ -365,6 +406,7 @@ func TestEval(t *testing.T) {
 		t.Log(m)
 	}
 	dev.report(t, "dev")
+	dev.reportAbstentions(t, e.index.model.Threshold)
 	test := runEval(t, e, casesIn(cases, splitTest), false)
 	test.report(t, "test")
 	var shared []evalCase

@@ -265,7 +265,7 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 	if c := a.Closest; c != nil {
 		// Not an answer: the nearest the articles come, for the reader to
 		// judge, never numbered as a source.
-		fmt.Fprintf(w, "\nThe closest the articles come (it may not answer the question):\n    %s\n    — %s\n", quoted(c.Text), sourceLine(c.Title, c.Publisher, c.Date, c.Kind))
+		fmt.Fprintf(w, "\n%s\n    %s\n    — %s\n", a.ClosestLabel(), quoted(c.Text), sourceLine(c.Title, c.Publisher, c.Date, c.Kind))
 	}
 	if len(a.Citations) == 0 {
 		return

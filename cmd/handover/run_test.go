@@ -374,16 +374,51 @@ Sources:
 	}
 }
 
+// TestWriteAnswerAbstentions checks how an abstention reads: far under
+// the threshold, the articles don't say and the closest sentence may not
+// answer; near it, the articles don't say for certain and the reader is
+// asked to judge the closest sentence. Neither is a source.
+func TestWriteAnswerAbstentions(t *testing.T) {
+	closest := &retrieval.Citation{Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Kind: "article", Text: "Rutte took over in Brussels."}
+	tests := []struct {
+		name string
+		a    retrieval.Answer
+		want string
+	}{
+		{"sure", retrieval.Answer{Text: "The articles don't say.", Abstained: true, Closest: closest}, `The articles don't say.
+
+The closest the articles come (it may not answer the question):
+    “Rutte took over in Brussels.”
+    — Rutte takes over — Reuters
+`},
+		{"unsure", retrieval.Answer{Text: "The articles don't say for certain.", Abstained: true, Unsure: true, Closest: closest}, `The articles don't say for certain.
+
+The closest the articles come (check whether it answers the question):
+    “Rutte took over in Brussels.”
+    — Rutte takes over — Reuters
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			writeAnswer(&b, tt.a)
+			if diff := cmp.Diff(tt.want, b.String()); diff != "" {
+				t.Errorf("writeAnswer (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestAskAbstentionShowsClosest checks that an abstention says so, shows
-// the nearest sentence labelled as no answer and never as a source, and
-// that JSON keeps abstained: true.
+// the nearest sentence labelled and never as a source, and that JSON
+// keeps abstained: true.
 func TestAskAbstentionShowsClosest(t *testing.T) {
 	const q = "In which city was Jens Stoltenberg born?"
 	out, errOut, code := runCLI(t, "", nil, "ask", q)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
-	if !strings.HasPrefix(out, "The articles don't say.") || !strings.Contains(out, "The closest the articles come (it may not answer the question):") || strings.Contains(out, "Sources:") {
+	if !strings.HasPrefix(out, "The articles don't say") || !strings.Contains(out, "The closest the articles come (") || strings.Contains(out, "Sources:") {
 		t.Errorf("human output:\n%s\nwant the abstention, the closest sentence labelled, no sources", out)
 	}
 	out, errOut, code = runCLI(t, "", nil, "ask", "--json", q)
