@@ -46,6 +46,9 @@ type Quote struct {
 	Docs []string
 	// Sentences are the IDs of Context's sentences in the first source.
 	Sentences []string
+	// Retold are the IDs of the sentences that carry the quote again,
+	// merged into it: in the other articles, or again in the first.
+	Retold []string
 }
 
 // Speaker is a person quoted in the corpus, for autocomplete.
@@ -1445,6 +1448,11 @@ func mergeQuotes(qs []Quote) []Quote {
 				}
 				if !slices.Contains(e.Docs, q.Doc) {
 					e.Docs = append(e.Docs, q.Doc)
+				}
+				for _, id := range q.Sentences {
+					if !slices.Contains(e.Sentences, id) && !slices.Contains(e.Retold, id) {
+						e.Retold = append(e.Retold, id)
+					}
 				}
 				merged = true
 				break

@@ -94,6 +94,24 @@ func TestQuotesShipped(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Quotes() mismatch (-want +got):\n%s", diff)
 	}
+	// A quote merged from another article, or told again in other words
+	// ("enhance" and "enhancing"), keeps the sentences that retell it.
+	wantRetold := map[string][]string{
+		"significantly increase defense spending":                             {doc1 + "#11"},
+		"is vital for peace and security in Europe":                           {doc1 + "#12"},
+		"enhance cooperation with our Indo-Pacific partners":                  {doc1 + "#13"},
+		"I know both candidates very well":                                    {doc4 + "#11"},
+		"Mark has the perfect background to become a great secretary-general": {doc4 + "#5"},
+	}
+	gotRetold := map[string][]string{}
+	for _, q := range c.Quotes() {
+		if q.Retold != nil {
+			gotRetold[q.Text] = q.Retold
+		}
+	}
+	if diff := cmp.Diff(wantRetold, gotRetold); diff != "" {
+		t.Errorf("retold sentences mismatch (-want +got):\n%s", diff)
+	}
 	for _, q := range c.Quotes() {
 		if !strings.Contains(q.Context, q.Text) {
 			t.Errorf("quote %q: context %q does not contain it", q.Text, q.Context)

@@ -138,9 +138,9 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 
 // unsureFrom is the confidence from which an abstention is unsure
 // (Answer.Unsure). Chosen on the dev split, where TestEval prints the
-// table: from 0.40 up to the threshold the closest sentence answered 48 of
-// the 112 questions abstained on (0.43); from 0.30 to 0.40, 26 of 103;
-// lower, fewer still. A new-user trial had found "The articles don't say"
+// table: from 0.40 up to the threshold the closest sentence answered 54 of
+// the 130 questions abstained on (0.42); from 0.30 to 0.40, 29 of 107
+// (0.27); lower, fewer still. A new-user trial had found "The articles don't say"
 // printed above a closest sentence that answered, five times in nine
 // false abstentions.
 const unsureFrom = 0.40

@@ -221,9 +221,9 @@ const leadSentences = 3
 // has reports whether the passage at pos holds answer type t.
 func (f *passageFacts) has(pos int, t answerType) bool { return f.types[pos]&(1<<t) != 0 }
 
-// addSpeakers records who each passage quotes. A merged quote names the
-// sentences of its first source; in the other articles carrying it the
-// sentence is the one holding its words.
+// addSpeakers records who each passage quotes: the sentences of a quote,
+// and those that carry it again in other words ("enhance" and
+// "enhancing").
 func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 	for _, q := range quotes {
 		if q.Speaker == "" {
@@ -236,18 +236,8 @@ func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 				f.speaks[id] = true
 			}
 		}
-		for _, sid := range q.Sentences {
+		for _, sid := range slices.Concat(q.Sentences, q.Retold) {
 			if pos, ok := ix.lookup.Pos(sid); ok {
-				f.speakers[pos] = appendNew(f.speakers[pos], ids)
-			}
-		}
-		words := strings.Fields(q.Text)
-		if len(words) < 2 || len(q.Docs) < 2 {
-			continue
-		}
-		head := strings.Join(words[:min(len(words), 4)], " ")
-		for pos, p := range ix.passages {
-			if slices.Contains(q.Docs[1:], p.Doc) && strings.Contains(p.Text, head) {
 				f.speakers[pos] = appendNew(f.speakers[pos], ids)
 			}
 		}

@@ -162,6 +162,22 @@ func sayers(terms []term) []string {
 
 // TestSayer checks which name a question asks as the speaker, and that the
 // sayer-missing feature fires on sentences that do not quote them.
+// TestSayerRetold checks that a quote another article retells in other
+// words ("enhance", "enhancing") counts as its speaker's there too: the
+// sentence that retells it is not missing the sayer.
+func TestSayerRetold(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge on Monday.\n\nCosta said the towns must “enhance cooperation with our neighbours”.\n",
+		"b.txt": "Bridge day\n\nMayor Ana Costa opened the bridge.\n\nCosta also stressed the importance of “enhancing cooperation with our neighbours,” pointing to the river.\n",
+	})
+	q := ix.analyse("what did Costa say about cooperation")
+	for _, sentence := range []string{"must “enhance", "“enhancing"} {
+		if x := ix.features(q, indexAlts(q.terms), posOf(t, ix, sentence)); x[fSayerMiss] != 0 {
+			t.Errorf("sayer missing fired on the sentence holding %q", sentence)
+		}
+	}
+}
+
 func TestSayer(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{"a.txt": sayerArticle})
 	tests := []struct {
