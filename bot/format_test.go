@@ -393,8 +393,8 @@ func TestFormatPartial(t *testing.T) {
 }
 
 // TestFormatAbstentionClosest checks that an abstention shows the closest
-// sentence labelled as no answer (or, unsure, as one to judge), with no sources embed or button, and
-// that an answer never shows one.
+// sentence labelled as no answer (or, unsure, as one to judge), with no
+// sources embed or button, and that an answer never shows one.
 func TestFormatAbstentionClosest(t *testing.T) {
 	closest := &retrieval.Citation{Title: "Bridge news", Text: "The bridge opened on @everyone Monday."}
 	msgs := FormatAnswer(retrieval.Answer{Text: "The articles don't say.", Abstained: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
@@ -408,8 +408,8 @@ func TestFormatAbstentionClosest(t *testing.T) {
 	}
 	msgs = FormatAnswer(retrieval.Answer{Text: "The articles don't say for certain.", Abstained: true, Unsure: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
 	want = "The articles don't say for certain.\n\n*The closest the articles come (check whether it answers the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
-	if msgs[0].Content != want {
-		t.Errorf("unsure: content %q, want %q", msgs[0].Content, want)
+	if msgs[0].Content != want || len(msgs[0].Embeds) != 0 {
+		t.Errorf("unsure: content %q, %d embeds; want %q and none", msgs[0].Content, len(msgs[0].Embeds), want)
 	}
 	msgs = FormatAnswer(retrieval.Answer{Text: "It opened on Monday. [1]", Citations: cannedCitations[:1], Closest: closest}, "1")
 	if strings.Contains(msgs[0].Content, "closest") {

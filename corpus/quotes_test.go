@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -132,6 +133,13 @@ func TestQuotesShipped(t *testing.T) {
 		}
 		if q.Doc != q.Docs[0] {
 			t.Errorf("quote %q: Doc %s, Docs %v", q.Text, q.Doc, q.Docs)
+		}
+		for _, id := range q.Retold {
+			s, ok := c.Sentence(id)
+			doc, _, _ := strings.Cut(id, "#")
+			if !ok || s.Kind != KindArticle || !slices.Contains(q.Docs, doc) || slices.Contains(q.Sentences, id) {
+				t.Errorf("quote %q: retold in %s, not an article sentence of %v apart from its own", q.Text, id, q.Docs)
+			}
 		}
 	}
 }

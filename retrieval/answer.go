@@ -42,10 +42,10 @@ type Answer struct {
 	// reader to judge; it answers nothing and is never cited. Nil when
 	// there was none.
 	Closest *Citation `json:"closest,omitempty"`
-	// Unsure marks an abstention that came near the threshold: the
-	// closest sentence answers about half such questions (see
-	// unsureFrom), so the reader is told to judge it, not that it does
-	// not answer.
+	// Unsure marks an extractive abstention that came near the
+	// threshold: the closest sentence answers about two in five such
+	// questions (see unsureFrom), so the reader is asked to judge it, not
+	// told that it does not answer.
 	Unsure bool `json:"unsure,omitempty"`
 	// Note is a short remark for the reader, such as that the model was
 	// unavailable and the answer is extractive.
@@ -61,7 +61,7 @@ type Answer struct {
 
 // ClosestLabel introduces an abstention's closest sentence to a reader:
 // as one that may not answer, or, when the abstention is unsure, as one
-// for them to judge (it answers a little under half such questions).
+// for them to judge.
 func (a Answer) ClosestLabel() string {
 	if a.Unsure {
 		return "The closest the articles come (check whether it answers the question):"

@@ -39,6 +39,9 @@ func TestTrace(t *testing.T) {
 		if want := len(tr.ranked) == 0 || tr.confidence < e.index.model.Threshold; tr.answer.Abstained != want {
 			t.Errorf("%q: abstained %v with confidence %.2f and threshold %.2f", question, tr.answer.Abstained, tr.confidence, e.index.model.Threshold)
 		}
+		if want := tr.answer.Abstained && len(tr.ranked) > 0 && tr.confidence >= unsureFrom; tr.answer.Unsure != want || want != (tr.answer.Text == dontSayForSure) {
+			t.Errorf("%q: unsure %v, text %q with confidence %.2f (unsure from %.2f)", question, tr.answer.Unsure, tr.answer.Text, tr.confidence, unsureFrom)
+		}
 		if len(tr.ranked)+len(tr.gated) != tr.pool {
 			t.Errorf("%q: %d ranked and %d gated of a pool of %d", question, len(tr.ranked), len(tr.gated), tr.pool)
 		}

@@ -222,8 +222,8 @@ const leadSentences = 3
 func (f *passageFacts) has(pos int, t answerType) bool { return f.types[pos]&(1<<t) != 0 }
 
 // addSpeakers records who each passage quotes: the sentences of a quote,
-// and those that carry it again in other words ("enhance" and
-// "enhancing").
+// and those that carry it again, in the same words or in others
+// ("enhance" and "enhancing").
 func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 	for _, q := range quotes {
 		if q.Speaker == "" {

@@ -152,13 +152,6 @@ func (ix *Index) analyse(question string) analysis {
 	q := analysis{text: text, atype: questionType(text), opinion: opinionRe.MatchString(text)}
 	capital := capitalised(text)
 	seen := map[string]bool{}
-	if q.atype != typeOther {
-		// The noun a "what date", "which city" question asks for is
-		// the kind of answer, not a word the answer holds.
-		for _, m := range typeNounRe.FindAllStringSubmatch(text, -1) {
-			seen[strings.ToLower(m[1])] = true
-		}
-	}
 	var total, unmatched float64
 	toks := search.Tokenize(text)
 	q.toks = toks
@@ -275,8 +268,6 @@ func isIdentity(q analysis) bool {
 	}
 	return names > 0
 }
-
-var typeNounRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(date|day|year|month|city|country|place|number|percentage|share|size)\b`)
 
 // frameWords shape a question without naming its subject: "how long",
 // "how many", "according to the article".

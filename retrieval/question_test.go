@@ -115,36 +115,6 @@ func TestAnalyse(t *testing.T) {
 	}
 }
 
-// TestTypeNounIsNoTerm checks that the noun a "what date", "which city"
-// question asks for is the kind of answer, not a word the answer must
-// hold, while the same noun elsewhere in a question is a word like any
-// other.
-func TestTypeNounIsNoTerm(t *testing.T) {
-	ix := fixtureIndex(t, map[string]string{
-		"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge in Lisbon on Monday.\n\nThe city marked the day with a parade.\n",
-	})
-	tests := []struct {
-		q    string
-		word string
-		want bool // word is a term of q
-	}{
-		{"What date did the bridge open?", "date", false},
-		{"which day did costa open the bridge", "day", false},
-		{"Which city is the bridge in?", "city", false},
-		{"what number of people came", "number", false},
-		{"How did the city mark the day?", "day", true},
-		{"How did the city mark the day?", "city", true},
-		{"What happened that day in the city?", "city", true},
-	}
-	for _, tt := range tests {
-		q := ix.analyse(tt.q)
-		got := slices.ContainsFunc(q.terms, func(term term) bool { return term.word == tt.word })
-		if got != tt.want {
-			t.Errorf("%q: %q a term = %v, want %v", tt.q, tt.word, got, tt.want)
-		}
-	}
-}
-
 // TestMisspeltNameIsName checks that a question word standing for a name
 // of the articles by its spelling alone is a name all the same: a sentence
 // without the person is then missing a name asked about.

@@ -160,8 +160,6 @@ func sayers(terms []term) []string {
 	return out
 }
 
-// TestSayer checks which name a question asks as the speaker, and that the
-// sayer-missing feature fires on sentences that do not quote them.
 // TestSayerRetold checks that a quote another article retells in other
 // words ("enhance", "enhancing") counts as its speaker's there too: the
 // sentence that retells it is not missing the sayer.
@@ -178,6 +176,8 @@ func TestSayerRetold(t *testing.T) {
 	}
 }
 
+// TestSayer checks which name a question asks as the speaker, and that the
+// sayer-missing feature fires on sentences that do not quote them.
 func TestSayer(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{"a.txt": sayerArticle})
 	tests := []struct {
