@@ -462,15 +462,24 @@ func TestHeadlineFacts(t *testing.T) {
 // answer's sentence: one telling the same fact, not one that only shares
 // the names and titles every sentence repeats.
 func TestSameFact(t *testing.T) {
-	ix := shippedEngine(t).index
-	pos := posOf(t, ix, "has officially become the secretary-general of NATO after a handover ceremony in Brussels")
-	again := posOf(t, ix, "has officially assumed the role of NATO's secretary-general following a handover ceremony in Brussels")
-	other := posOf(t, ix, "Mark Rutte was chosen as the new NATO Secretary General")
+	const (
+		filler = "Mayor Ana Costa of Lisbon spoke. "
+		opened = "Mayor Ana Costa of Lisbon, the new mayor of Lisbon, opened the bridge"
+		chosen = "Mayor Ana Costa of Lisbon, the new mayor of Lisbon, was chosen"
+	)
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\n" + filler + opened + ".\n",
+		"b.txt": "Bridge day\n\n" + filler + opened + " on Monday.\n",
+		"c.txt": "City news\n\n" + filler + chosen + ".\n",
+	})
+	pos := posOf(t, ix, opened+".")
+	again := posOf(t, ix, opened+" on Monday")
+	other := posOf(t, ix, chosen)
 	if !ix.nearDuplicate(pos, other) {
 		t.Fatal("the sentence sharing only names and titles is no near duplicate: the case tests nothing")
 	}
 	got := ix.sameFact(pos, []candidate{{pos: other}, {pos: again}})
 	if want := []int{pos, again}; !slices.Equal(got, want) {
-		t.Errorf("sameFact = %v, want %v (the ceremony told again, not the choice of Rutte)", got, want)
+		t.Errorf("sameFact = %v, want %v (the opening told again, not the choice of the mayor)", got, want)
 	}
 }
