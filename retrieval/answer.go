@@ -43,7 +43,7 @@ type Answer struct {
 	// there was none.
 	Closest *Citation `json:"closest,omitempty"`
 	// Unsure marks an extractive abstention that came near the
-	// threshold: the closest sentence answers about two in five such
+	// threshold: the closest sentence answers about a third of such
 	// questions (see unsureFrom), so the reader is asked to judge it, not
 	// told that it does not answer.
 	Unsure bool `json:"unsure,omitempty"`

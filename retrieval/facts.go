@@ -24,10 +24,6 @@ type passageFacts struct {
 	// bigrams holds, per passage, its pairs of consecutive content stems,
 	// sorted: "prime minister" matched as a phrase, not two words.
 	bigrams [][]uint64
-	// lead marks the top of each article, where news puts the main
-	// facts: its first leadSentences passages, the headline among them
-	// (counting the headline apart lowered the cross-validated figure).
-	lead []bool
 	// described maps a stem to the surnames it is a title of somewhere in
 	// the articles (corpus.Mention): "Norway's Jens Stoltenberg", "Dutch
 	// diplomat Joseph Luns". A question that asks about "the Norwegian"
@@ -76,7 +72,6 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		speakers:  make([][]uint32, n),
 		names:     make([][]uint32, n),
 		bigrams:   make([][]uint64, n),
-		lead:      make([]bool, n),
 		intro:     make([][]uint32, n),
 		opener:    make([]string, n),
 		quoted:    make([][]int, n),
@@ -104,9 +99,6 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		for _, pos := range run {
 			f.quoted[pos] = run
 		}
-	}
-	for i, p := range ix.passages {
-		f.lead[i] = p.Kind == corpus.KindArticle && (i < leadSentences || ix.passages[i-leadSentences].Doc != p.Doc)
 	}
 	upper, lower := map[uint32]int{}, map[uint32]int{}
 	for _, p := range ix.passages {
@@ -214,9 +206,6 @@ func (f *passageFacts) describes(pos int, d uint32) bool {
 	}
 	return false
 }
-
-// leadSentences is how many passages open an article.
-const leadSentences = 3
 
 // has reports whether the passage at pos holds answer type t.
 func (f *passageFacts) has(pos int, t answerType) bool { return f.types[pos]&(1<<t) != 0 }

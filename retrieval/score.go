@@ -30,7 +30,6 @@ const (
 	fSpeaker      // asked about a person, the sentence quotes that person
 	fShort        // the sentence has fewer than six words
 	fBigram       // share of the question's word pairs the sentence holds as pairs
-	fLead         // the sentence is among the first of its article
 	fIntro        // asked who someone is, the sentence gives their title (see introduces)
 	fDense        // the cosine of the question's and the sentence's offline embeddings (the vector search's own score)
 	fTypeBeside   // the kind of answer asked for is only in a sentence beside it
@@ -42,7 +41,7 @@ const (
 var featureNames = [nFeatures]string{
 	"bias", "coverage exact", "coverage described", "coverage vector", "coverage context", "soft coverage",
 	"content coverage", "focus missing", "names missing", "type missing", "quote", "speaker", "short",
-	"bigrams", "lead", "introduces", "dense", "type beside", "instance", "sayer missing",
+	"bigrams", "introduces", "dense", "type beside", "instance", "sayer missing",
 }
 
 // The features of a question's best candidate that say whether the
@@ -517,9 +516,6 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 			}
 		}
 		x[fBigram] = float64(n) / float64(len(q.bigrams))
-	}
-	if ix.facts.lead[pos] {
-		x[fLead] = 1
 	}
 	if q.identity && ix.introduces(pos, q) {
 		x[fIntro] = 1
