@@ -297,25 +297,22 @@ func TestExplainAbstention(t *testing.T) {
 	tests := []struct {
 		name       string
 		a          Answer
+		ranked     []candidate
 		conf       float64
 		wantText   string
 		wantUnsure bool
 		wantClose  bool
 	}{
-		{"near the threshold", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, unsureFrom, dontSayForSure, true, true},
-		{"far under it", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, unsureFrom - 0.01, dontSay, false, true},
-		{"a model's abstention", Answer{Text: dontSay, Abstained: true, Mode: ModeLLM}, 0.55, dontSay, false, true},
-		{"an answer", Answer{Text: "It opened. [1]", Mode: ModeExtractive}, 0.55, "It opened. [1]", false, false},
-		{"nothing ranked", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, 0.55, dontSay, false, false},
+		{"near the threshold", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom, dontSayForSure, true, true},
+		{"far under it", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom - 0.01, dontSay, false, true},
+		{"a model's abstention", Answer{Text: dontSay, Abstained: true, Mode: ModeLLM}, ranked, 0.55, dontSay, false, true},
+		{"an answer", Answer{Text: "It opened. [1]", Mode: ModeExtractive}, ranked, 0.55, "It opened. [1]", false, false},
+		{"nothing ranked", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, nil, 0.55, dontSay, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := tt.a
-			tr := trace{ranked: ranked, confidence: tt.conf}
-			if tt.name == "nothing ranked" {
-				tr.ranked = nil
-			}
-			ix.explainAbstention(&a, tr)
+			ix.explainAbstention(&a, trace{ranked: tt.ranked, confidence: tt.conf})
 			if a.Text != tt.wantText || a.Unsure != tt.wantUnsure || (a.Closest != nil) != tt.wantClose {
 				t.Errorf("got text %q unsure %v closest %v, want %q, %v, %v", a.Text, a.Unsure, a.Closest != nil, tt.wantText, tt.wantUnsure, tt.wantClose)
 			}
