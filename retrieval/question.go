@@ -141,6 +141,9 @@ type analysis struct {
 	// noun a "which …" or "what …" question asks for ("which city":
 	// "brussels"), sorted; the question's own words are not among them.
 	instances []uint32
+	// counted is the index in terms of the noun a "how many" question
+	// counts ("how many countries"), -1 when none.
+	counted int
 	// vec is the question's offline embedding, set by the engine before
 	// scoring; nil, the dense feature is 0.
 	vec []float32
@@ -203,7 +206,35 @@ func (ix *Index) analyse(question string) analysis {
 	q.instances = ix.askedInstances(toks)
 	q.identity = isIdentity(q)
 	ix.markSayer(&q)
+	q.counted = countedNoun(q)
 	return q
+}
+
+// countedNoun returns the index in q.terms of the noun a "how many"
+// question counts, or -1: "countries" in "how many countries are in it",
+// "governments" in "how many coalition governments".
+func countedNoun(q analysis) int {
+	if q.atype != typeNumber {
+		return -1
+	}
+	for i := 0; i+2 < len(q.toks); i++ {
+		if q.toks[i].Word != "how" || q.toks[i+1].Word != "many" {
+			continue
+		}
+		// The noun is the last of up to three content words after
+		// "many", before a function word or a single letter ("r" for
+		// "are").
+		found := -1
+		for j := i + 2; j < min(i+5, len(q.toks)); j++ {
+			k := slices.IndexFunc(q.terms, func(t term) bool { return t.word == q.toks[j].Word })
+			if k < 0 || len(q.toks[j].Word) == 1 {
+				break
+			}
+			found = k
+		}
+		return found
+	}
+	return -1
 }
 
 // markSayer marks the name a speech question has for the subject of its

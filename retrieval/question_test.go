@@ -234,6 +234,37 @@ func TestAskedInstances(t *testing.T) {
 	}
 }
 
+// TestCountedNoun checks which word a how-many question counts.
+func TestCountedNoun(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge in Lisbon on Monday.\n\nThe bridge has four lanes and a cycle path.\n",
+	})
+	tests := []struct {
+		name string
+		q    string
+		want string // "" for none
+	}{
+		{"the noun after how many", "how many lanes does the bridge have?", "lanes"},
+		{"the last of a compound", "how many cycle paths are there", "paths"},
+		{"casual", "how many lanes r there rn", "lanes"},
+		{"no noun before the verb", "how many did costa open?", ""},
+		{"not a how-many question", "how much did the bridge cost?", ""},
+		{"a count asked otherwise", "what number of lanes does it have", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := ix.analyse(tt.q)
+			got := ""
+			if q.counted >= 0 {
+				got = q.terms[q.counted].word
+			}
+			if got != tt.want {
+				t.Errorf("counted noun of %q = %q, want %q", tt.q, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestAltCache checks that a question word's stand-ins are remembered, the
 // same as worked out afresh, shared safely between questions asked at once,
 // and that the cache stops growing at its bound.

@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // The features of a (question, sentence) pair, in the order of the
@@ -495,6 +496,12 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 	}
 	if q.atype != typeOther {
 		switch {
+		case q.counted >= 0 && ix.facts.has(pos, q.atype):
+			// A number of something else ("the two leaders", asked how
+			// many votes) is no answer.
+			if !ix.counts(pos, q.terms[q.counted]) {
+				x[fTypeMiss] = 1
+			}
 		case ix.facts.has(pos, q.atype):
 		case ix.neighbourHas(pos, q.atype):
 			x[fTypeBeside] = 1
@@ -577,6 +584,25 @@ func (ix *Index) neighbourHas(pos int, t answerType) bool {
 	p := ix.passages[pos]
 	return p.Before != "" && pos > 0 && ix.facts.has(pos-1, t) ||
 		p.After != "" && pos+1 < len(ix.passages) && ix.facts.has(pos+1, t)
+}
+
+// counts reports whether the passage at pos gives a number of what t
+// names: a number within three words before the word or a stand-in for it
+// ("32 countries", "four different coalition governments").
+func (ix *Index) counts(pos int, t term) bool {
+	toks := search.Tokenize(ix.passages[pos].Text)
+	for i, tok := range toks {
+		id, ok := ix.lookup.StemID(tok.Stem)
+		if !ok || !slices.ContainsFunc(t.alts, func(a alt) bool { return a.id == id && a.ch < chDescribed }) {
+			continue
+		}
+		for j := max(0, i-3); j < i; j++ {
+			if numberLikeRe.MatchString(toks[j].Word) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // intersects reports whether the sorted slices a and b share an element.

@@ -33,6 +33,8 @@ func TestFeatures(t *testing.T) {
 		{"a date in the sentence itself is not beside it", "when was the bridge opened?", "opened the bridge", fTypeBeside, false},
 		{"a date in the sentence before is beside it", "when did costa thank the engineers?", "Costa thanked", fTypeBeside, true},
 		{"beside is not missing", "when did costa thank the engineers?", "Costa thanked", fTypeMiss, false},
+		{"a how-many question on a number of what it counts has its type", "how many lanes does the bridge have?", "four lanes", fTypeMiss, false},
+		{"a how-many question on a number of something else misses its type", "how many engineers did costa thank?", "four lanes", fTypeMiss, true},
 		{"word pairs matched as pairs", "what is the cycle path?", "cycle path", fBigram, true},
 		{"asked who someone is, a sentence saying who introduces", "who is costa?", "mayor Ana Costa", fIntro, true},
 		{"asked who someone is, a sentence only naming does not", "who is costa?", "Costa thanked", fIntro, false},
