@@ -19,6 +19,14 @@ type passageFacts struct {
 	proper map[uint32]bool
 	types  []uint16 // per passage, a bit per answer type the text holds
 	quote  []bool   // the passage holds quotation marks
+	// counted holds, per passage, the stems of the words a number stands
+	// next to, sorted: up to three words before the word ("four different
+	// coalition governments") or two after it ("votes: 40"). A how-many
+	// question needs its noun among them.
+	counted [][]uint32
+	// multiple says the passage gives a multiple ("doubled", "twice"):
+	// what "how many times" asks for.
+	multiple []bool
 	// names holds, per passage, the proper stems it uses.
 	names [][]uint32
 	// bigrams holds, per passage, its pairs of consecutive content stems,
@@ -69,6 +77,8 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		proper:    map[uint32]bool{},
 		types:     make([]uint16, n),
 		quote:     make([]bool, n),
+		counted:   make([][]uint32, n),
+		multiple:  make([]bool, n),
 		speakers:  make([][]uint32, n),
 		names:     make([][]uint32, n),
 		bigrams:   make([][]uint64, n),
@@ -93,6 +103,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			}
 			f.quote[i] = quoteMarkRe.MatchString(text)
 			f.bigrams[i] = ix.lookup.Bigrams(toks[i])
+			f.counted[i], f.multiple[i] = countedStems(ix, toks[i])
 		}
 	})
 	for _, run := range quotationRuns(ix.passages) {
@@ -140,6 +151,38 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 	f.addSpeakers(ix, quotes)
 	return f
 }
+
+// countedStems returns the stems of the words of toks a number stands
+// next to (up to three words before, two after), sorted, and whether toks
+// give a multiple.
+func countedStems(ix *Index, toks []search.Token) ([]uint32, bool) {
+	var out []uint32
+	multiple := false
+	for i, t := range toks {
+		if multipleWords[t.Word] {
+			// "have doubled, but eastern countries …": a multiple
+			// counts no noun beside it.
+			multiple = true
+			continue
+		}
+		if !numberLikeRe.MatchString(t.Word) {
+			continue
+		}
+		for j := max(0, i-2); j < min(len(toks), i+4); j++ {
+			if j == i || search.IsStop(toks[j].Word) {
+				continue
+			}
+			if id, ok := ix.lookup.StemID(toks[j].Stem); ok {
+				out = append(out, id)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), multiple
+}
+
+// multipleWords give a count as a multiple: "twice" says how many times.
+var multipleWords = wordSet(`twice thrice doubled tripled quadrupled halved double triple`)
 
 // addPeople fills described and intro from the corpus's people: the
 // words of every title given with a name describe that name ("the

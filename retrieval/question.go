@@ -206,14 +206,17 @@ func (ix *Index) analyse(question string) analysis {
 	q.instances = ix.askedInstances(toks)
 	q.identity = isIdentity(q)
 	ix.markSayer(&q)
-	q.counted = countedNoun(q)
+	q.counted = ix.countedNoun(q)
 	return q
 }
 
 // countedNoun returns the index in q.terms of the noun a "how many"
-// question counts, or -1: "countries" in "how many countries are in it",
-// "governments" in "how many coalition governments".
-func countedNoun(q analysis) int {
+// question counts, or -1: the first plural noun of the three words after
+// "many" ("countries" in "how many countries joined", "governments" in "how
+// many coalition governments"). After "many" a counted noun is plural, so
+// "nato", "opened" or "met" is none. An irregular plural ("people") is
+// not read: the question is then typed as before, any number will do.
+func (ix *Index) countedNoun(q analysis) int {
 	if q.atype != typeNumber {
 		return -1
 	}
@@ -221,20 +224,34 @@ func countedNoun(q analysis) int {
 		if q.toks[i].Word != "how" || q.toks[i+1].Word != "many" {
 			continue
 		}
-		// The noun is the last of up to three content words after
-		// "many", before a function word or a single letter ("r" for
-		// "are").
-		found := -1
 		for j := i + 2; j < min(i+5, len(q.toks)); j++ {
-			k := slices.IndexFunc(q.terms, func(t term) bool { return t.word == q.toks[j].Word })
-			if k < 0 || len(q.toks[j].Word) == 1 {
-				break
+			w := q.toks[j].Word
+			k := slices.IndexFunc(q.terms, func(t term) bool { return t.word == w })
+			if k < 0 {
+				return -1 // a function word: the noun phrase has ended
 			}
-			found = k
+			if ix.plural(w) {
+				return k
+			}
 		}
-		return found
+		return -1
 	}
 	return -1
+}
+
+// plural reports whether w is a regular English plural of a WordNet noun:
+// "countries", "lanes", "boxes".
+func (ix *Index) plural(w string) bool {
+	var stems []string
+	switch {
+	case strings.HasSuffix(w, "ies"):
+		stems = []string{strings.TrimSuffix(w, "ies") + "y"}
+	case strings.HasSuffix(w, "es"):
+		stems = []string{strings.TrimSuffix(w, "es"), strings.TrimSuffix(w, "s")}
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		stems = []string{strings.TrimSuffix(w, "s")}
+	}
+	return slices.ContainsFunc(stems, func(l string) bool { return len(l) > 1 && ix.lex.Noun(l) && slices.Contains(ix.lex.Lemmas(w), l) })
 }
 
 // markSayer marks the name a speech question has for the subject of its

@@ -245,9 +245,12 @@ func TestCountedNoun(t *testing.T) {
 		want string // "" for none
 	}{
 		{"the noun after how many", "how many lanes does the bridge have?", "lanes"},
-		{"the last of a compound", "how many cycle paths are there", "paths"},
+		{"the plural of a compound", "how many cycle paths are there", "paths"},
+		{"the noun, not the verb after it", "how many engineers thanked costa", "engineers"},
+		{"the noun, not a name after it", "how many lanes costa opened", "lanes"},
 		{"casual", "how many lanes r there rn", "lanes"},
 		{"no noun before the verb", "how many did costa open?", ""},
+		{"a singular word is no counted noun", "how many bridge opened", ""},
 		{"not a how-many question", "how much did the bridge cost?", ""},
 		{"a count asked otherwise", "what number of lanes does it have", ""},
 	}

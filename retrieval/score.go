@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/handover/handover/corpus"
-	"github.com/handover/handover/retrieval/search"
 )
 
 // The features of a (question, sentence) pair, in the order of the
@@ -496,13 +495,11 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 	}
 	if q.atype != typeOther {
 		switch {
-		case q.counted >= 0 && ix.facts.has(pos, q.atype):
-			// A number of something else ("the two leaders", asked how
-			// many votes) is no answer.
-			if !ix.counts(pos, q.terms[q.counted]) {
-				x[fTypeMiss] = 1
-			}
-		case ix.facts.has(pos, q.atype):
+		case q.counted >= 0 && ix.facts.has(pos, q.atype) && ix.counts(pos, q.terms[q.counted]):
+		case q.counted < 0 && ix.facts.has(pos, q.atype):
+			// With a counted noun, a number of something else ("the two
+			// leaders", asked how many votes) is no answer: the
+			// sentence is read as one without a number.
 		case ix.neighbourHas(pos, q.atype):
 			x[fTypeBeside] = 1
 		default:
@@ -587,22 +584,18 @@ func (ix *Index) neighbourHas(pos int, t answerType) bool {
 }
 
 // counts reports whether the passage at pos gives a number of what t
-// names: a number within three words before the word or a stand-in for it
-// ("32 countries", "four different coalition governments").
+// names: a number next to the word or a stand-in for it (facts.counted:
+// "32 countries", "four different coalition governments", "votes: 40"), or
+// a multiple for "how many times" ("twice").
 func (ix *Index) counts(pos int, t term) bool {
-	toks := search.Tokenize(ix.passages[pos].Text)
-	for i, tok := range toks {
-		id, ok := ix.lookup.StemID(tok.Stem)
-		if !ok || !slices.ContainsFunc(t.alts, func(a alt) bool { return a.id == id && a.ch < chDescribed }) {
-			continue
-		}
-		for j := max(0, i-3); j < i; j++ {
-			if numberLikeRe.MatchString(toks[j].Word) {
-				return true
-			}
-		}
+	held := func(ids []uint32) bool {
+		return slices.ContainsFunc(t.alts, func(a alt) bool {
+			_, ok := slices.BinarySearch(ids, a.id)
+			return ok && a.ch < chDescribed
+		})
 	}
-	return false
+	// "How many times" is answered by a multiple alone ("twice").
+	return held(ix.facts.counted[pos]) || t.word == "times" && ix.facts.multiple[pos]
 }
 
 // intersects reports whether the sorted slices a and b share an element.

@@ -35,6 +35,7 @@ func TestFeatures(t *testing.T) {
 		{"beside is not missing", "when did costa thank the engineers?", "Costa thanked", fTypeMiss, false},
 		{"a how-many question on a number of what it counts has its type", "how many lanes does the bridge have?", "four lanes", fTypeMiss, false},
 		{"a how-many question on a number of something else misses its type", "how many engineers did costa thank?", "four lanes", fTypeMiss, true},
+		{"a number of something else is not a number beside either", "how many engineers did costa thank?", "four lanes", fTypeBeside, false},
 		{"word pairs matched as pairs", "what is the cycle path?", "cycle path", fBigram, true},
 		{"asked who someone is, a sentence saying who introduces", "who is costa?", "mayor Ana Costa", fIntro, true},
 		{"asked who someone is, a sentence only naming does not", "who is costa?", "Costa thanked", fIntro, false},
@@ -46,6 +47,45 @@ func TestFeatures(t *testing.T) {
 			x := ix.features(q, indexAlts(q.terms), posOf(t, ix, tt.sentence))
 			if got := x[tt.feature] > 0; got != tt.want {
 				t.Errorf("%s for %q on %q = %.2f, want fired %v", featureNames[tt.feature], tt.q, tt.sentence, x[tt.feature], tt.want)
+			}
+		})
+	}
+}
+
+// TestCounts checks when a sentence gives a number of what a how-many
+// question counts.
+func TestCounts(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Council news\n\nThe council met the two leaders on Monday.\n\n" +
+			"Votes cast: 40 in favour.\n\nThe city has four different cycle lanes.\n\n" +
+			"Its budget has doubled since the vote.\n\nThe term was extended twice.\n",
+	})
+	tests := []struct {
+		name     string
+		q        string
+		sentence string
+		want     bool
+	}{
+		{"a number of something else", "how many votes did the council hold?", "two leaders", false},
+		{"the number after the noun", "how many votes were cast?", "Votes cast", true},
+		{"three words before the noun", "how many lanes does the city have?", "four different", true},
+		{"a WordNet stand-in for the noun", "how many ballots were cast?", "Votes cast", true},
+		{"a multiple counts no noun beside it", "how many budgets have doubled?", "budget has doubled", false},
+		{"a multiple far from the noun", "how many terms were extended?", "extended twice", false},
+		{"a multiple answers how many times", "how many times was the term extended?", "extended twice", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := ix.analyse(tt.q)
+			if q.counted < 0 {
+				t.Fatalf("no counted noun in %q", tt.q)
+			}
+			pos := posOf(t, ix, tt.sentence)
+			if got := ix.counts(pos, q.terms[q.counted]); got != tt.want {
+				t.Errorf("counts(%q, %q) = %v, want %v", tt.sentence, q.terms[q.counted].word, got, tt.want)
+			}
+			if got := ix.features(q, indexAlts(q.terms), pos)[fTypeMiss] == 0; got != tt.want {
+				t.Errorf("%q on %q has its type: %v, want %v", tt.q, tt.sentence, got, tt.want)
 			}
 		})
 	}
