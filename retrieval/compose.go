@@ -17,6 +17,11 @@ const maxSentences = 3
 // quotations that run over several.
 const maxShown = 6
 
+// commentShown is the most sentences of a reader's comment an answer
+// opens with: the one picked and those after it, leaving room for other
+// readers'.
+const commentShown = 3
+
 // dontSay is the answer when the articles do not cover a question.
 const dontSay = "The articles don't say."
 
@@ -55,13 +60,25 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 			continue
 		}
 		run := ix.quoteRun(c.pos)
-		if len(run) > maxShown {
+		switch {
+		case ix.passages[c.pos].Kind == corpus.KindComment:
+			// A reader's comment from the sentence picked on, up to
+			// commentShown sentences for the first pick (what it goes
+			// on to say), the sentence alone for the others, so that
+			// several readers fit.
+			i := slices.Index(run, c.pos)
+			n := 1
+			if len(picked) == 0 {
+				n = commentShown
+			}
+			run = run[i:min(len(run), i+n)]
+		case len(run) > maxShown:
 			// A quotation longer than an answer shows: the sentences
 			// around the one picked.
 			i := max(0, min(slices.Index(run, c.pos)-maxShown/2, len(run)-maxShown))
 			run = run[i : i+maxShown]
 		}
-		if first := run[0]; len(picked) == 0 && startsWithPronoun(ix.passages[first].Text) && first > 0 && ix.facts.opener[first] == "" &&
+		if first := run[0]; len(picked) == 0 && ix.passages[first].Kind == corpus.KindArticle && startsWithPronoun(ix.passages[first].Text) && first > 0 && ix.facts.opener[first] == "" &&
 			!ix.namesAll(q, first) &&
 			ix.passages[first-1].Doc == ix.passages[first].Doc && ix.passages[first-1].Kind == ix.passages[first].Kind &&
 			!ix.passages[first-1].Headline {
@@ -207,6 +224,22 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 			text = "Headline: “" + text + "”"
 		case opinion && run == nil && !strings.ContainsAny(text, "“”\""):
 			text = "“" + text + "”"
+		case opinion && ix.passages[e.pos].Kind == corpus.KindComment && !ix.runQuotes(run):
+			// A comment's sentences shown together: one pair of marks
+			// around them, an ellipsis where the comment goes on.
+			first, last := e.pos == run[0], e.pos == run[len(run)-1]
+			if first || i == 0 || ev[i-1].pos != e.pos-1 {
+				if !first {
+					text = "… " + text
+				}
+				text = "“" + text
+			}
+			if last || i+1 == len(ev) || ev[i+1].pos != e.pos+1 {
+				if !last {
+					text += " …"
+				}
+				text += "”"
+			}
 		}
 		if i == 0 {
 			text = ix.nameOpener(e.pos, text)
@@ -241,6 +274,11 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 	}
 	a.Text = b.String()
 	return a
+}
+
+// runQuotes reports whether any sentence of run holds a quotation mark.
+func (ix *Index) runQuotes(run []int) bool {
+	return slices.ContainsFunc(run, func(pos int) bool { return strings.ContainsAny(ix.passages[pos].Text, "“”\"") })
 }
 
 func (ix *Index) citation(n, pos int) Citation {

@@ -94,6 +94,48 @@ func TestQuoteRun(t *testing.T) {
 	}
 }
 
+// TestCommentRuns checks that each reader comment of several sentences is
+// one run, as a quotation is, and that an answer opens with the sentence
+// picked and what the comment goes on to say, in one pair of marks, with
+// an ellipsis where the comment goes on; a second reader's comment is shown
+// by its sentence alone.
+func TestCommentRuns(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n\n" +
+			"  1. I live here. The bridge is ugly. It cost too much. Nobody asked us.\n\n" +
+			"  2. Great bridge. Proud of it.\n\n" +
+			"  3. Fine.\n",
+	})
+	for _, tt := range []struct {
+		at   string
+		want int
+	}{{"I live here.", 4}, {"Nobody asked us.", 4}, {"Proud of it.", 2}, {"Fine.", 1}, {"The bridge opened", 1}} {
+		if got := len(ix.quoteRun(posOf(t, ix, tt.at))); got != tt.want {
+			t.Errorf("quoteRun(%q) has %d sentences, want %d", tt.at, got, tt.want)
+		}
+	}
+	pick := func(texts ...string) []candidate {
+		var out []candidate
+		for i, s := range texts {
+			out = append(out, candidate{pos: posOf(t, ix, s), score: 10 - float64(i)})
+		}
+		return out
+	}
+	ev := ix.choose(pick("The bridge is ugly.", "Great bridge."), 1, analysis{})
+	var got []string
+	for _, e := range ev {
+		got = append(got, ix.passages[e.pos].Text)
+	}
+	want := []string{"The bridge is ugly.", "It cost too much.", "Nobody asked us.", "Great bridge."}
+	if !slices.Equal(got, want) {
+		t.Errorf("chosen %q, want %q", got, want)
+	}
+	a := ix.compose("what do readers think?", true, ev)
+	if wantText := "“… The bridge is ugly. It cost too much. Nobody asked us.” [1] “Great bridge. …” [1]"; !strings.Contains(a.Text, wantText) {
+		t.Errorf("answer %q, want it to hold %q", a.Text, wantText)
+	}
+}
+
 // TestChooseQuotation checks that an answer shows a quotation whole when
 // it picks any sentence of it, counting it as one pick, and never shows
 // more than maxShown sentences.

@@ -106,7 +106,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			f.counted[i], f.multiple[i] = countedStems(ix, toks[i])
 		}
 	})
-	for _, run := range quotationRuns(ix.passages) {
+	for _, run := range slices.Concat(quotationRuns(ix.passages), commentRuns(ix.passages)) {
 		for _, pos := range run {
 			f.quoted[pos] = run
 		}
@@ -337,6 +337,37 @@ func quotationRuns(passages []corpus.Passage) [][]int {
 	}
 	end(false)
 	return runs
+}
+
+// commentRuns returns the sentences of each reader comment that runs over
+// several, in order: a comment is its reader's words, shown whole like a
+// quotation ("Being honest and I am from the Netherlands." says nothing
+// without the rest). They come after quotationRuns, so a quotation inside a
+// comment is shown with the whole comment.
+func commentRuns(passages []corpus.Passage) [][]int {
+	var runs [][]int
+	for pos := 0; pos < len(passages); {
+		p := passages[pos]
+		end := pos + 1
+		for p.Kind == corpus.KindComment && end < len(passages) && passages[end].Kind == corpus.KindComment &&
+			passages[end].Doc == p.Doc && passages[end].Comment == p.Comment {
+			end++
+		}
+		if end-pos > 1 {
+			runs = append(runs, seq(pos, end))
+		}
+		pos = end
+	}
+	return runs
+}
+
+// seq returns lo, lo+1, …, hi-1.
+func seq(lo, hi int) []int {
+	out := make([]int, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		out = append(out, i)
+	}
+	return out
 }
 
 // quoteDepth returns how many quotations are open after s, given depth
