@@ -61,17 +61,17 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 		}
 		run := ix.quoteRun(c.pos)
 		switch {
-		case ix.passages[c.pos].Kind == corpus.KindComment:
-			// A reader's comment from the sentence picked on, up to
-			// commentShown sentences for the first pick (what it goes
-			// on to say), the sentence alone for the others, so that
-			// several readers fit.
-			i := slices.Index(run, c.pos)
+		case ix.isCommentRun(c.pos):
+			// The first pick shows what the comment goes on to say,
+			// later ones the sentence alone, so that several readers
+			// fit. (Showing one window per comment, skipping later
+			// picks from a comment already shown, lost four dev
+			// questions whose answer was that later pick.)
 			n := 1
 			if len(picked) == 0 {
 				n = commentShown
 			}
-			run = run[i:min(len(run), i+n)]
+			run = ix.commentWindow(c.pos, n)
 		case len(run) > maxShown:
 			// A quotation longer than an answer shows: the sentences
 			// around the one picked.
@@ -110,6 +110,26 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 		out[i] = evidence{pos: pos, sources: ix.sameFact(pos, ranked)}
 	}
 	return out
+}
+
+// isCommentRun reports whether the passage at pos is a sentence of a
+// reader's comment that runs over several (commentRuns).
+func (ix *Index) isCommentRun(pos int) bool {
+	return ix.passages[pos].Kind == corpus.KindComment && len(ix.facts.quoted[pos]) > 1
+}
+
+// commentWindow returns the sentences of a reader's comment an answer
+// shows for the one at pos: it and up to n-1 that follow, starting a
+// sentence earlier when it opens with a pronoun ("He laughs every problem
+// away" after the sentence that names him).
+func (ix *Index) commentWindow(pos, n int) []int {
+	run := ix.facts.quoted[pos]
+	i := slices.Index(run, pos)
+	if i > 0 && startsWithPronoun(ix.passages[pos].Text) {
+		i--
+		n++
+	}
+	return run[i:min(len(run), i+n)]
 }
 
 // quoteRun returns pos with the other sentences of a quotation it is part
@@ -295,7 +315,11 @@ func (ix *Index) citation(n, pos int) Citation {
 // with the rest of a quotation it is part of.
 func (ix *Index) closest(pos int) Citation {
 	c := ix.citation(0, pos)
-	if run := ix.quoteRun(pos); len(run) > 1 {
+	run := ix.quoteRun(pos)
+	if ix.isCommentRun(pos) {
+		run = ix.commentWindow(pos, commentShown)
+	}
+	if len(run) > 1 {
 		texts := make([]string, len(run))
 		for i, q := range run {
 			texts[i] = ix.passages[q].Text

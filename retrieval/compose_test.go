@@ -94,22 +94,27 @@ func TestQuoteRun(t *testing.T) {
 	}
 }
 
-// TestCommentRuns checks that each reader comment of several sentences is
-// one run, as a quotation is, and that an answer opens with the sentence
-// picked and what the comment goes on to say, in one pair of marks, with
-// an ellipsis where the comment goes on; a second reader's comment is shown
-// by its sentence alone.
+// TestCommentRuns checks that each reader comment of several sentences
+// without quotation marks is one run, and that an answer opens with the
+// comment sentence picked and the two that follow (a sentence earlier when
+// it opens with a pronoun), in one pair of marks, with an ellipsis where the
+// comment goes on; shows a later pick by its sentence alone; and that an
+// abstention's closest sentence shows the same window.
 func TestCommentRuns(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{
 		"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n\n" +
-			"  1. I live here. The bridge is ugly. It cost too much. Nobody asked us.\n\n" +
+			"  1. I live here. The mayor is proud. He ignored us. It cost too much. Nobody asked us. Shame.\n\n" +
 			"  2. Great bridge. Proud of it.\n\n" +
-			"  3. Fine.\n",
+			"  3. Fine.\n\n" +
+			"  4. My uncle said \"It will last. Maybe.\" I doubt it.\n",
 	})
 	for _, tt := range []struct {
 		at   string
 		want int
-	}{{"I live here.", 4}, {"Nobody asked us.", 4}, {"Proud of it.", 2}, {"Fine.", 1}, {"The bridge opened", 1}} {
+	}{
+		{"I live here.", 6}, {"Shame.", 6}, {"Proud of it.", 2}, {"Fine.", 1}, {"The bridge opened", 1},
+		{"I doubt it.", 1}, // quotation marks inside: its quotation runs stand
+	} {
 		if got := len(ix.quoteRun(posOf(t, ix, tt.at))); got != tt.want {
 			t.Errorf("quoteRun(%q) has %d sentences, want %d", tt.at, got, tt.want)
 		}
@@ -121,18 +126,46 @@ func TestCommentRuns(t *testing.T) {
 		}
 		return out
 	}
-	ev := ix.choose(pick("The bridge is ugly.", "Great bridge."), 1, analysis{})
-	var got []string
-	for _, e := range ev {
-		got = append(got, ix.passages[e.pos].Text)
+	tests := []struct {
+		name  string
+		picks []string
+		shown []string
+		text  string
+	}{
+		{"the pick and the two after it, then another reader's sentence",
+			[]string{"The mayor is proud.", "Great bridge."},
+			[]string{"The mayor is proud.", "He ignored us.", "It cost too much.", "Great bridge."},
+			"“… The mayor is proud. He ignored us. It cost too much. …” [1] “Great bridge. …” [1]"},
+		{"a later pick from a comment shown is shown by itself",
+			[]string{"I live here.", "Shame.", "Fine."},
+			[]string{"I live here.", "The mayor is proud.", "He ignored us.", "Shame.", "Fine."},
+			"“I live here. The mayor is proud. He ignored us. …” [1] “… Shame.” [1] “Fine.” [1]"},
+		{"a pronoun brings the sentence before",
+			[]string{"He ignored us."},
+			[]string{"The mayor is proud.", "He ignored us.", "It cost too much.", "Nobody asked us."},
+			"“… The mayor is proud. He ignored us. It cost too much. Nobody asked us. …” [1]"},
+		{"the end of a comment has no ellipsis",
+			[]string{"Nobody asked us."},
+			[]string{"Nobody asked us.", "Shame."},
+			"“… Nobody asked us. Shame.” [1]"},
 	}
-	want := []string{"The bridge is ugly.", "It cost too much.", "Nobody asked us.", "Great bridge."}
-	if !slices.Equal(got, want) {
-		t.Errorf("chosen %q, want %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := ix.choose(pick(tt.picks...), 1, analysis{})
+			var got []string
+			for _, e := range ev {
+				got = append(got, ix.passages[e.pos].Text)
+			}
+			if !slices.Equal(got, tt.shown) {
+				t.Errorf("chosen %q, want %q", got, tt.shown)
+			}
+			if a := ix.compose("what do readers think?", true, ev); !strings.Contains(a.Text, tt.text) {
+				t.Errorf("answer %q, want it to hold %q", a.Text, tt.text)
+			}
+		})
 	}
-	a := ix.compose("what do readers think?", true, ev)
-	if wantText := "“… The bridge is ugly. It cost too much. Nobody asked us.” [1] “Great bridge. …” [1]"; !strings.Contains(a.Text, wantText) {
-		t.Errorf("answer %q, want it to hold %q", a.Text, wantText)
+	if got, want := ix.closest(posOf(t, ix, "I live here.")).Text, "I live here. The mayor is proud. He ignored us."; got != want {
+		t.Errorf("closest = %q, want %q", got, want)
 	}
 }
 

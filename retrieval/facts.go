@@ -340,10 +340,10 @@ func quotationRuns(passages []corpus.Passage) [][]int {
 }
 
 // commentRuns returns the sentences of each reader comment that runs over
-// several, in order: a comment is its reader's words, shown whole like a
+// several, in order: a comment is its reader's words, shown like a
 // quotation ("Being honest and I am from the Netherlands." says nothing
-// without the rest). They come after quotationRuns, so a quotation inside a
-// comment is shown with the whole comment.
+// without the rest). A comment that holds quotation marks is left to
+// quotationRuns: a window of it could cut a quotation.
 func commentRuns(passages []corpus.Passage) [][]int {
 	var runs [][]int
 	for pos := 0; pos < len(passages); {
@@ -353,7 +353,7 @@ func commentRuns(passages []corpus.Passage) [][]int {
 			passages[end].Doc == p.Doc && passages[end].Comment == p.Comment {
 			end++
 		}
-		if end-pos > 1 {
+		if end-pos > 1 && !slices.ContainsFunc(passages[pos:end], func(p corpus.Passage) bool { return quoteMarkRe.MatchString(p.Text) }) {
 			runs = append(runs, seq(pos, end))
 		}
 		pos = end
