@@ -17,9 +17,9 @@ const maxSentences = 3
 // quotations that run over several.
 const maxShown = 6
 
-// commentShown is the most sentences of a reader's comment an answer
-// opens with: the one picked and those after it, leaving room for other
-// readers'.
+// commentShown is how many sentences of a reader's comment an answer opens
+// with: the one picked and those after it (and the one before, when it
+// opens with a pronoun), leaving room for other readers'.
 const commentShown = 3
 
 // dontSay is the answer when the articles do not cover a question.
