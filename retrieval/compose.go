@@ -197,8 +197,8 @@ func (ix *Index) tellsAgain(a, b int) bool {
 // sameFact returns pos and the candidates from other articles that are near
 // duplicates of it and tell its fact again, at most one per article: the
 // sources cited with it. (Only citing uses tellsAgain: as a test of near
-// duplicates everywhere, for the "repeated" feature too, it lowered the
-// cross-validated figure from 1.281 to 1.245.)
+// duplicates everywhere it lowered the cross-validated figure from 1.281
+// to 1.245.)
 func (ix *Index) sameFact(pos int, ranked []candidate) []int {
 	out := []int{pos}
 	docs := map[string]bool{ix.passages[pos].Doc: true}

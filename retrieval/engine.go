@@ -122,7 +122,7 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 		tr.ranked = ix.dropGiven(tr.ranked, req.History[n-1].Answer)
 		tr.gated = ix.dropGiven(tr.gated, req.History[n-1].Answer)
 	}
-	tr.confidence = ix.model.confidence(q, tr.ranked, ix.nearDuplicate)
+	tr.confidence = ix.model.confidence(q, tr.ranked)
 	a := ix.compose(question, q.opinion, ix.choose(tr.ranked, tr.confidence, q))
 	if e.opts.LLM != nil && !req.NoLLM {
 		// The extractive answer is the fallback whenever the model fails.

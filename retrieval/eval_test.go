@@ -344,7 +344,7 @@ func (e *Engine) lostAt(c evalCase, tr trace) string {
 		return fmt.Sprintf("ranked below: first supporting sentence at rank %d (score %.2f, top %.2f); %s\n      top: %.120q\n      supporting: %.120q",
 			first+1, got.score, top.score, e.index.model.blame(got.x, top.x), e.index.passages[top.pos].Text, e.index.passages[got.pos].Text)
 	case tr.answer.Abstained:
-		return fmt.Sprintf("under the threshold: confidence %.2f < %.2f; %s", tr.confidence, e.index.model.Threshold, e.index.model.weakest(e.index.analyse(c.Question), tr.ranked, e.index.nearDuplicate))
+		return fmt.Sprintf("under the threshold: confidence %.2f < %.2f; %s", tr.confidence, e.index.model.Threshold, e.index.model.weakest(e.index.analyse(c.Question), tr.ranked))
 	default:
 		return "composed badly: the supporting sentence ranked first but the answer does not cite it or lacks the label"
 	}

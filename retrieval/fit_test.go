@@ -25,8 +25,6 @@ type fitQuestion struct {
 	answerable bool
 	xs         []featureVec
 	labels     []bool // the passage supports an answer
-	// same reports whether candidates i and j are near duplicates.
-	same func(i, j int) bool
 }
 
 // fitData runs the pipeline up to scoring on every dev question.
@@ -39,14 +37,6 @@ func fitData(t testing.TB, e *Engine, cases []evalCase) []fitQuestion {
 			t.Fatal(err)
 		}
 		fq := fitQuestion{q: e.index.analyse(c.Question), family: c.Family, answerable: c.answerable()}
-		dup := make([][]bool, len(tr.ranked))
-		for i, a := range tr.ranked {
-			dup[i] = make([]bool, len(tr.ranked))
-			for j, b := range tr.ranked {
-				dup[i][j] = e.index.nearDuplicate(a.pos, b.pos)
-			}
-		}
-		fq.same = func(i, j int) bool { return dup[i][j] }
 		for _, cand := range tr.ranked {
 			p := e.index.passages[cand.pos]
 			fq.xs = append(fq.xs, cand.x)
@@ -121,7 +111,7 @@ func answerRows(qs []fitQuestion, w [nFeatures]float64) ([]answerVec, []bool) {
 	widest := slices.Max(gaps)
 	for _, q := range qs {
 		ranked, _ := rankWith(q, w)
-		xs = append(xs, answerFeatures(q.q, ranked, q.same))
+		xs = append(xs, answerFeatures(q.q, ranked))
 		ok := false
 		for _, c := range ranked[:min(len(ranked), maxSentences)] {
 			ok = ok || q.labels[c.pos] && c.score >= ranked[0].score-widest
@@ -381,7 +371,7 @@ func crossValidateFold(qs []fitQuestion, lambda float64, rep, f int) []outcome {
 	var out []outcome
 	for _, q := range held {
 		ranked, ok := rankWith(q, w)
-		x := answerFeatures(q.q, ranked, q.same)
+		x := answerFeatures(q.q, ranked)
 		o := outcome{answerable: q.answerable, conf: confidenceOf(a, q.q, ranked, x), topOK: ok}
 		for _, c := range ranked[:min(maxSentences, len(ranked))] {
 			o.scores = append(o.scores, c.score)

@@ -55,23 +55,13 @@ const (
 	aNameMiss  // it lacks names the question asks about
 	aUnmatched // IDF share of question words the corpus has nothing for
 	aOpinion   // the question asks what readers think
-	aRepeated  // how many of the next candidates say what it says, in much the same words
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "top share", "top type missing", "top names missing", "unmatched words",
-	"opinion", "repeated",
+	"opinion",
 }
-
-// The best candidate's repeats are counted among the next repeatWindow-1
-// candidates, up to maxRepeated. A sentence every article carries in much
-// the same words (the handover itself) matches any question about its
-// people a little; the fitted weight is negative.
-const (
-	repeatWindow = 10
-	maxRepeated  = 3
-)
 
 // shareOf is how many of the best candidates the top share is taken over:
 // a fixed number, so that a bigger pool (API embeddings add candidates)
@@ -141,7 +131,7 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 // answerFeatures describes the best of the ranked candidates. same
 // reports whether two candidates tell the same fact in much the same
 // words (near duplicates); nil when unknown.
-func answerFeatures(q analysis, ranked []candidate, same func(a, b int) bool) answerVec {
+func answerFeatures(q analysis, ranked []candidate) answerVec {
 	var a answerVec
 	a[aBias] = 1
 	if len(ranked) == 0 {
@@ -161,14 +151,6 @@ func answerFeatures(q analysis, ranked []candidate, same func(a, b int) bool) an
 		z += math.Exp(c.score - top.score)
 	}
 	a[aShare] = 1 / z
-	if same != nil {
-		for _, c := range ranked[1:min(len(ranked), repeatWindow)] {
-			if same(top.pos, c.pos) {
-				a[aRepeated]++
-			}
-		}
-		a[aRepeated] = math.Min(a[aRepeated], maxRepeated)
-	}
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aUnmatched] = q.unmatched
@@ -180,8 +162,8 @@ func answerFeatures(q analysis, ranked []candidate, same func(a, b int) bool) an
 
 // confidence is the probability that an answer made from the best
 // candidates cites a passage that answers the question.
-func (m *model) confidence(q analysis, ranked []candidate, same func(a, b int) bool) float64 {
-	a := answerFeatures(q, ranked, same)
+func (m *model) confidence(q analysis, ranked []candidate) float64 {
+	a := answerFeatures(q, ranked)
 	return confidenceOf(m.answer, q, ranked, a)
 }
 
@@ -226,8 +208,8 @@ func (m *model) blame(got, top featureVec) string {
 
 // weakest names the answerability feature that pulls the confidence down
 // most: against 0, or for the share, against the whole pool's (1).
-func (m *model) weakest(q analysis, ranked []candidate, same func(a, b int) bool) string {
-	a := answerFeatures(q, ranked, same)
+func (m *model) weakest(q analysis, ranked []candidate) string {
+	a := answerFeatures(q, ranked)
 	worst, name := 0.0, "no single feature"
 	for i, v := range a {
 		if i == aShare {

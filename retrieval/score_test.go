@@ -109,33 +109,6 @@ func TestStrictTypesGate(t *testing.T) {
 	}
 }
 
-// TestRepeated checks the answerability feature that counts how many of the
-// next candidates repeat the best one, within its window and up to its cap.
-func TestRepeated(t *testing.T) {
-	ranked := make([]candidate, 12)
-	for i := range ranked {
-		ranked[i] = candidate{pos: i, score: float64(12 - i)}
-	}
-	tests := []struct {
-		name string
-		same func(a, b int) bool
-		want float64
-	}{
-		{"none repeats it", func(a, b int) bool { return false }, 0},
-		{"two repeat it", func(a, b int) bool { return a == 0 && (b == 3 || b == 5) }, 2},
-		{"repeats past the window do not count", func(a, b int) bool { return a == 0 && b >= repeatWindow }, 0},
-		{"capped", func(a, b int) bool { return true }, maxRepeated},
-		{"unknown", nil, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := answerFeatures(analysis{}, ranked, tt.same)[aRepeated]; got != tt.want {
-				t.Errorf("repeated = %v, want %v", got, tt.want)
-			}
-		})
-	}
-}
-
 // TestOpinionAboutSomeone checks that asked what readers say about someone
 // the comments name, handover shows those comments, labelled as opinions,
 // however alike they score; about someone the articles never name, it
