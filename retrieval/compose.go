@@ -114,16 +114,14 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 
 // isCommentRun reports whether the passage at pos is a sentence of a
 // reader's comment that runs over several (commentRuns).
-func (ix *Index) isCommentRun(pos int) bool {
-	return ix.passages[pos].Kind == corpus.KindComment && len(ix.facts.quoted[pos]) > 1
-}
+func (ix *Index) isCommentRun(pos int) bool { return ix.facts.comment[pos] != nil }
 
 // commentWindow returns the sentences of a reader's comment an answer
 // shows for the one at pos: it and up to n-1 that follow, starting a
 // sentence earlier when it opens with a pronoun ("He laughs every problem
 // away" after the sentence that names him).
 func (ix *Index) commentWindow(pos, n int) []int {
-	run := ix.facts.quoted[pos]
+	run := ix.facts.comment[pos]
 	i := slices.Index(run, pos)
 	if i > 0 && startsWithPronoun(ix.passages[pos].Text) {
 		i--
@@ -132,13 +130,23 @@ func (ix *Index) commentWindow(pos, n int) []int {
 	return run[i:min(len(run), i+n)]
 }
 
-// quoteRun returns pos with the other sentences of a quotation it is part
-// of, in order: a quotation is never shown cut between sentences.
+// quoteRun returns pos with the other sentences of a quotation or reader's
+// comment it is part of, in order: a quotation is never shown cut between
+// sentences.
 func (ix *Index) quoteRun(pos int) []int {
-	if run := ix.facts.quoted[pos]; run != nil {
+	if run := ix.runOf(pos); run != nil {
 		return run
 	}
 	return []int{pos}
+}
+
+// runOf returns the sentences of the quotation or reader's comment that
+// runs over several and that the passage at pos is part of; nil for none.
+func (ix *Index) runOf(pos int) []int {
+	if run := ix.facts.comment[pos]; run != nil {
+		return run
+	}
+	return ix.facts.quoted[pos]
 }
 
 // nearDuplicate reports whether two passages tell the same fact in much the
@@ -236,7 +244,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 			b.WriteString(" ")
 		}
 		text := ix.passages[e.pos].Text
-		run := ix.facts.quoted[e.pos]
+		run := ix.runOf(e.pos)
 		switch {
 		case ix.passages[e.pos].Headline:
 			// A headline has no full stop and would run into the next
@@ -244,7 +252,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 			text = "Headline: “" + text + "”"
 		case opinion && run == nil && !strings.ContainsAny(text, "“”\""):
 			text = "“" + text + "”"
-		case opinion && ix.passages[e.pos].Kind == corpus.KindComment && !ix.runQuotes(run):
+		case opinion && ix.isCommentRun(e.pos):
 			// A comment's sentences shown together: one pair of marks
 			// around them, an ellipsis where the comment goes on.
 			first, last := e.pos == run[0], e.pos == run[len(run)-1]
@@ -294,11 +302,6 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 	}
 	a.Text = b.String()
 	return a
-}
-
-// runQuotes reports whether any sentence of run holds a quotation mark.
-func (ix *Index) runQuotes(run []int) bool {
-	return slices.ContainsFunc(run, func(pos int) bool { return strings.ContainsAny(ix.passages[pos].Text, "“”\"") })
 }
 
 func (ix *Index) citation(n, pos int) Citation {

@@ -69,6 +69,10 @@ type passageFacts struct {
 	// (Counting a name in the other sentences of its quotation as near,
 	// like a neighbour's, left the cross-validated figure level.)
 	quoted [][]int
+	// comment holds, per passage, the sentences of the reader's comment
+	// it is part of, in order (commentRuns); nil for a sentence of no
+	// comment that runs over several.
+	comment [][]int
 }
 
 func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention) *passageFacts {
@@ -85,6 +89,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		intro:     make([][]uint32, n),
 		opener:    make([]string, n),
 		quoted:    make([][]int, n),
+		comment:   make([][]int, n),
 		described: map[uint32][]uint32{},
 		titleHead: map[uint32][]uint32{},
 		surnameOf: map[uint32][]uint32{},
@@ -106,9 +111,14 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			f.counted[i], f.multiple[i] = countedStems(ix, toks[i])
 		}
 	})
-	for _, run := range slices.Concat(quotationRuns(ix.passages), commentRuns(ix.passages)) {
+	for _, run := range quotationRuns(ix.passages) {
 		for _, pos := range run {
 			f.quoted[pos] = run
+		}
+	}
+	for _, run := range commentRuns(ix.passages) {
+		for _, pos := range run {
+			f.comment[pos] = run
 		}
 	}
 	upper, lower := map[uint32]int{}, map[uint32]int{}

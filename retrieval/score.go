@@ -476,12 +476,12 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 		x[fNameMiss] = namesMissing / names
 	}
 	if q.atype != typeOther {
+		// With a counted noun, a number of something else ("the two
+		// leaders", asked how many votes) is no answer: the sentence is
+		// read as one without a number.
 		switch {
 		case q.counted >= 0 && ix.facts.has(pos, q.atype) && ix.counts(pos, q.terms[q.counted]):
 		case q.counted < 0 && ix.facts.has(pos, q.atype):
-			// With a counted noun, a number of something else ("the two
-			// leaders", asked how many votes) is no answer: the
-			// sentence is read as one without a number.
 		case ix.neighbourHas(pos, q.atype):
 			x[fTypeBeside] = 1
 		default:
