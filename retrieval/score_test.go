@@ -258,3 +258,25 @@ func TestSayerFollowUp(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerFeatures checks that the answerability features read the best
+// candidate, not the others, and what an empty pool lacks.
+func TestAnswerFeatures(t *testing.T) {
+	var best, other featureVec
+	best[fTypeMiss], best[fFocusMiss] = 1, 1
+	other[fNameMiss] = 1
+	q := analysis{unmatched: 0.25, opinion: true}
+	got := answerFeatures(q, []candidate{{x: best, score: 3}, {x: other, score: 3}})
+	var want answerVec
+	want[aBias], want[aTopScore], want[aShare] = 1, 3, 0.5
+	want[aTypeMiss], want[aFocusMiss], want[aUnmatched], want[aOpinion] = 1, 1, 0.25, 1
+	if got != want {
+		t.Errorf("two candidates level: got %v, want %v", got, want)
+	}
+	got = answerFeatures(analysis{}, nil)
+	want = answerVec{}
+	want[aBias], want[aTypeMiss], want[aNameMiss] = 1, 1, 1
+	if got != want {
+		t.Errorf("no candidates: got %v, want %v", got, want)
+	}
+}
