@@ -153,8 +153,9 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	a[aTypeMiss] = top.x[fTypeMiss]
 	a[aNameMiss] = top.x[fNameMiss]
 	a[aUnmatched] = q.unmatched
-	// The weight fitted for a missing weightiest word is positive
-	// (+0.37): the best score already falls when the word is missing,
+	// The weight fitted for a missing weightiest word when it was added
+	// (session 16) was positive, +0.37; model.json holds the current
+	// one. The best score already falls when the word is missing,
 	// and this takes back part of the fall, as if for questions worded
 	// in the asker's own words, which the articles answer about as
 	// often. Read the sign with care; the cross-validated figure is why
