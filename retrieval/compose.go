@@ -240,11 +240,22 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 	cited := map[int]bool{}
 	var marks []int
 	for i, e := range ev {
-		if i > 0 {
-			b.WriteString(" ")
-		}
 		text := ix.passages[e.pos].Text
 		run := ix.runOf(e.pos)
+		// Each reader comment shown opens a line of its own under its
+		// number in the article ("Comment 2:"), so that two readers
+		// cited under one article's [n] do not read as one.
+		continues := ix.isCommentRun(e.pos) && i > 0 && ev[i-1].pos == e.pos-1 && e.pos != run[0]
+		opensComment := opinion && ix.passages[e.pos].Kind == corpus.KindComment && !continues
+		switch {
+		case opensComment:
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString("Comment " + strconv.Itoa(ix.passages[e.pos].Comment) + ": ")
+		case i > 0:
+			b.WriteString(" ")
+		}
 		switch {
 		case ix.passages[e.pos].Headline:
 			// A headline has no full stop and would run into the next
@@ -256,7 +267,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 			// A comment's sentences shown together: one pair of marks
 			// around them, an ellipsis where the comment goes on.
 			first, last := e.pos == run[0], e.pos == run[len(run)-1]
-			if first || i == 0 || ev[i-1].pos != e.pos-1 {
+			if !continues {
 				if !first {
 					text = "… " + text
 				}

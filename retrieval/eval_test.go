@@ -388,12 +388,13 @@ func TestQuestionFiles(t *testing.T) {
 
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
-// Each is 0.03 under the figure of session 16's refit, which added "top
-// focus missing" (0.530 answered, 0.760 abstained; they were 0.520 and
-// 0.740): about 30 unanswerable test families move the abstained share
-// 0.03 a family.
+// Each is 0.03 under the figure of a refit: answered under session 17's,
+// which added "echo" (0.540 answered, 0.750 abstained), abstained under
+// session 16's (0.760), kept rather than lowered with a figure 0.02 above
+// it. About 30 unanswerable test families move the abstained share 0.03 a
+// family.
 const (
-	floorAnswered  = 0.50
+	floorAnswered  = 0.51
 	floorAbstained = 0.73
 	floorRecall    = 0.97
 )

@@ -73,7 +73,12 @@ type passageFacts struct {
 	// it is part of, in order (commentRuns); nil for a sentence of no
 	// comment that runs over several.
 	comment [][]int
+	// seq holds, per passage, the stems of its content words in order
+	// (noStem for a word the index does not keep).
+	seq [][]uint32
 }
+
+const noStem = ^uint32(0)
 
 func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention) *passageFacts {
 	n := len(ix.passages)
@@ -90,6 +95,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		opener:    make([]string, n),
 		quoted:    make([][]int, n),
 		comment:   make([][]int, n),
+		seq:       make([][]uint32, n),
 		described: map[uint32][]uint32{},
 		titleHead: map[uint32][]uint32{},
 		surnameOf: map[uint32][]uint32{},
@@ -109,6 +115,16 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			f.quote[i] = quoteMarkRe.MatchString(text)
 			f.bigrams[i] = ix.lookup.Bigrams(toks[i])
 			f.counted[i], f.multiple[i] = countedStems(ix, toks[i])
+			for _, t := range toks[i] {
+				if search.IsStop(t.Word) {
+					continue
+				}
+				id, ok := ix.lookup.StemID(t.Stem)
+				if !ok {
+					id = noStem
+				}
+				f.seq[i] = append(f.seq[i], id)
+			}
 		}
 	})
 	for _, run := range quotationRuns(ix.passages) {

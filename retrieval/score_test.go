@@ -259,17 +259,48 @@ func TestSayerFollowUp(t *testing.T) {
 	}
 }
 
+// TestEchoes checks the echo feature: a sentence that names what a "which"
+// or "what" question asks for and says nothing more of it.
+func TestEchoes(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{"a.txt": "Bridge news\n\n" +
+		"Mayor Ana Costa said the city must move forward in the face of new threats.\n\n" +
+		"Costa named two threats, floods and traffic, at the opening.\n\n" +
+		"Costa warned of threats to the bridge.\n\n" +
+		"The bridge opened on Monday after years of delay.\n"})
+	tests := []struct {
+		name, q, sentence string
+		want              bool
+	}{
+		{"the noun at the end of the sentence", "Which new threats did Costa mean?", "in the face of new threats", true},
+		{"the noun followed by what it is", "Which new threats did Costa mean?", "named two threats, floods", false},
+		{"followed only by the question's words", "What threats to the bridge did Costa see?", "warned of threats to the bridge", true},
+		{"a new word within the window", "What threats did Costa see?", "warned of threats to the bridge", false},
+		{"a sentence without the noun", "Which new threats did Costa mean?", "opened on Monday", false},
+		{"read past is the", "What is the threat Costa meant?", "in the face of new threats", true},
+		{"no noun asked for", "Did Costa mention threats?", "in the face of new threats", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := ix.analyse(tt.q)
+			x := ix.features(q, indexAlts(q.terms), posOf(t, ix, tt.sentence))
+			if got := x[fEcho] == 1; got != tt.want {
+				t.Errorf("echo of %q on %q = %v, want %v (asked stems %v)", tt.q, tt.sentence, got, tt.want, q.asked)
+			}
+		})
+	}
+}
+
 // TestAnswerFeatures checks that the answerability features read the best
 // candidate, not the others, and what an empty pool lacks.
 func TestAnswerFeatures(t *testing.T) {
 	var best, other featureVec
-	best[fTypeMiss], best[fFocusMiss] = 1, 1
+	best[fTypeMiss], best[fFocusMiss], best[fEcho] = 1, 1, 1
 	other[fNameMiss] = 1
 	q := analysis{unmatched: 0.25, opinion: true}
 	got := answerFeatures(q, []candidate{{x: best, score: 3}, {x: other, score: 3}})
 	var want answerVec
 	want[aBias], want[aTopScore], want[aShare] = 1, 3, 0.5
-	want[aTypeMiss], want[aFocusMiss], want[aUnmatched], want[aOpinion] = 1, 1, 0.25, 1
+	want[aTypeMiss], want[aFocusMiss], want[aEcho], want[aUnmatched], want[aOpinion] = 1, 1, 1, 0.25, 1
 	if got != want {
 		t.Errorf("two candidates level: got %v, want %v", got, want)
 	}

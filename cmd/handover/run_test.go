@@ -413,7 +413,9 @@ The closest the articles come (check whether it answers the question):
 // the nearest sentence labelled and never as a source, and that JSON
 // keeps abstained: true.
 func TestAskAbstentionShowsClosest(t *testing.T) {
-	const q = "In which city was Jens Stoltenberg born?"
+	// (It asked "In which city was Jens Stoltenberg born?" until session
+	// 17's refit answered that on the threshold; see README.md.)
+	const q = "What is the name of Jens Stoltenberg's wife?"
 	out, errOut, code := runCLI(t, "", nil, "ask", q)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
