@@ -72,7 +72,9 @@ func (a Answer) ClosestLabel() string {
 // Citation is one numbered source under an answer. N is the number used in
 // the answer's [n] markers.
 type Citation struct {
-	N         int    `json:"n"`
+	// N is 0, and left out of JSON, for an abstention's closest
+	// sentence, which is never numbered as a source.
+	N         int    `json:"n,omitempty"`
 	Doc       string `json:"doc"`
 	Title     string `json:"title"`
 	Publisher string `json:"publisher"`

@@ -345,3 +345,21 @@ func TestTypeRuleNeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestOpinionAsked checks that a question is read as asking what readers
+// think only when it asks so, not when the asker gives an opinion of their
+// own ("imo", which Expand drops rather than writing out "in my opinion").
+func TestOpinionAsked(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge on Monday.\n"})
+	for q, want := range map[string]bool{
+		"what do readers think of costa":    true,
+		"what are people saying about her":  true,
+		"is costa any good imo":             false,
+		"tbh what did costa say, imho":      false,
+		"when did costa open the bridge rn": false,
+	} {
+		if got := ix.analyse(q).opinion; got != want {
+			t.Errorf("analyse(%q).opinion = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -435,6 +435,7 @@ func TestAskAbstentionShowsClosest(t *testing.T) {
 		Citations []json.RawMessage `json:"citations"`
 		Closest   *struct {
 			Text string `json:"text"`
+			N    *int   `json:"n"`
 		} `json:"closest"`
 	}
 	if err := json.Unmarshal([]byte(out), &a); err != nil {
@@ -442,6 +443,9 @@ func TestAskAbstentionShowsClosest(t *testing.T) {
 	}
 	if !a.Abstained || len(a.Citations) != 0 || a.Closest == nil || a.Closest.Text == "" {
 		t.Errorf("JSON = %s, want abstained, no citations, a closest sentence", out)
+	}
+	if a.Closest != nil && a.Closest.N != nil {
+		t.Errorf("closest sentence numbered %d in JSON, want no number: it is no source", *a.Closest.N)
 	}
 	// Whichever the model makes it, the person reads what JSON says:
 	// unsure, "for certain" and the sentence to check; else the plain

@@ -21,16 +21,17 @@ var abbreviations = map[string]string{
 	"pres": "president", "vp": "vice president", "ceo": "chief executive officer",
 	"intl": "international", "natl": "national", "dept": "department",
 	// Chat shorthand.
-	"rn": "right now", "w/": "with", "w/o": "without", "u": "you", "ur": "your",
+	"w/": "with", "w/o": "without", "u": "you", "ur": "your",
 	"bc": "because", "b/c": "because", "becuz": "because", "cuz": "because", "coz": "because", "bcuz": "because",
 	"abt": "about", "ppl": "people", "yr": "year", "yrs": "years",
-	"tbh": "to be honest", "idk": "i do not know", "imo": "in my opinion", "imho": "in my humble opinion",
+	"idk": "i do not know",
 	"pls": "please", "plz": "please", "thx": "thanks", "ty": "thank you",
-	"btw": "by the way", "afaik": "as far as i know", "iirc": "if i remember correctly",
-	"nvm": "never mind", "tho": "though", "thru": "through", "b4": "before", "2day": "today",
+	"tho": "though", "thru": "through", "b4": "before", "2day": "today",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "yday": "yesterday",
 	"approx": "approximately", "info": "information", "convo": "conversation", "msg": "message",
 	"rly": "really", "esp": "especially", "wat": "what", "wut": "what", "wht": "what",
+	// "right now" would make "right" a question's weightiest word.
+	"rn": "now",
 	// Spoken contractions and apostrophe-less forms.
 	"gonna": "going to", "wanna": "want to", "gotta": "got to", "dunno": "do not know",
 	"whos": "who is", "whats": "what is", "wheres": "where is", "hows": "how is", "whens": "when is",
@@ -38,6 +39,15 @@ var abbreviations = map[string]string{
 	"arent": "are not", "werent": "were not", "dont": "do not", "wont": "will not", "cant": "cannot",
 	"couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not", "havent": "have not",
 	"hasnt": "has not", "hadnt": "had not",
+}
+
+// fillers are chat discourse markers: they say how the asker speaks, not
+// what they ask about, so Expand drops them. Written out, "honest" in "to
+// be honest" found a reader's comment ("Being honest …"), "in my opinion"
+// read as asking what readers think, and "by the way", "never mind" and
+// "if I remember correctly" added words to match.
+var fillers = map[string]bool{
+	"tbh": true, "imo": true, "imho": true, "btw": true, "afaik": true, "iirc": true, "nvm": true,
 }
 
 // afterNumber are abbreviations that mean something else after a number:
@@ -52,7 +62,8 @@ const maxAbbrevWords = 2
 // whole words case-insensitively and keeping the rest of the text as it is.
 // Multiword abbreviations are matched before single words. A possessive
 // "'s" stays on the expansion ("pm's" → "prime minister's"). Expansions are
-// lowercase. Dotted abbreviations ("u.s.") are left alone.
+// lowercase. Dotted abbreviations ("u.s.") are left alone. Fillers
+// ("tbh", "imo") are dropped.
 func Expand(text string) string {
 	toks := tokens(text)
 	if len(toks) == 0 {
@@ -77,6 +88,11 @@ func Expand(text string) string {
 		}
 		t := toks[i]
 		word := strings.ToLower(text[t.start:t.end])
+		if fillers[word] {
+			b.WriteString(text[last:t.start])
+			last = t.end
+			continue
+		}
 		suffix := ""
 		exp, ok := abbreviations[word]
 		if !ok {
