@@ -245,14 +245,19 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 		// Each reader comment shown opens a line of its own under its
 		// number in the article ("Comment 2:"), so that two readers
 		// cited under one article's [n] do not read as one.
-		continues := ix.isCommentRun(e.pos) && i > 0 && ev[i-1].pos == e.pos-1 && e.pos != run[0]
-		opensComment := opinion && ix.passages[e.pos].Kind == corpus.KindComment && !continues
+		// A sentence that follows the one before in the same comment,
+		// as a comment's window or a quotation inside it does, goes on
+		// its line.
+		p := ix.passages[e.pos]
+		continues := i > 0 && ev[i-1].pos == e.pos-1 && ix.passages[e.pos-1].Kind == corpus.KindComment &&
+			ix.passages[e.pos-1].Doc == p.Doc && ix.passages[e.pos-1].Comment == p.Comment
+		opensComment := opinion && p.Kind == corpus.KindComment && !continues
 		switch {
 		case opensComment:
 			if i > 0 {
 				b.WriteString("\n")
 			}
-			b.WriteString("Comment " + strconv.Itoa(ix.passages[e.pos].Comment) + ": ")
+			b.WriteString("Comment " + strconv.Itoa(p.Comment) + ": ")
 		case i > 0:
 			b.WriteString(" ")
 		}

@@ -150,10 +150,14 @@ func TestCommentRuns(t *testing.T) {
 			[]string{"Nobody asked us."},
 			[]string{"Nobody asked us.", "Shame."},
 			"\nComment 1: “… Nobody asked us. Shame.” [1]"},
-		{"a comment with quotation marks of its own is labelled too",
+		{"a sentence of a comment holding a quotation is labelled too",
 			[]string{"I doubt it."},
 			[]string{"I doubt it."},
 			"\nComment 4: “I doubt it.” [1]"},
+		{"a quotation inside a comment stays on one line",
+			[]string{"Maybe."},
+			[]string{"My uncle said \"It will last.", "Maybe.\""},
+			"\nComment 4: My uncle said \"It will last. Maybe.\" [1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -73,9 +73,9 @@ type passageFacts struct {
 	// it is part of, in order (commentRuns); nil for a sentence of no
 	// comment that runs over several.
 	comment [][]int
-	// seq holds, per passage, the stems of its content words in order
+	// contentStems holds, per passage, the stems of its content words in order
 	// (noStem for a word the index does not keep).
-	seq [][]uint32
+	contentStems [][]uint32
 }
 
 const noStem = ^uint32(0)
@@ -83,24 +83,24 @@ const noStem = ^uint32(0)
 func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention) *passageFacts {
 	n := len(ix.passages)
 	f := &passageFacts{
-		proper:    map[uint32]bool{},
-		types:     make([]uint16, n),
-		quote:     make([]bool, n),
-		counted:   make([][]uint32, n),
-		multiple:  make([]bool, n),
-		speakers:  make([][]uint32, n),
-		names:     make([][]uint32, n),
-		bigrams:   make([][]uint64, n),
-		intro:     make([][]uint32, n),
-		opener:    make([]string, n),
-		quoted:    make([][]int, n),
-		comment:   make([][]int, n),
-		seq:       make([][]uint32, n),
-		described: map[uint32][]uint32{},
-		titleHead: map[uint32][]uint32{},
-		surnameOf: map[uint32][]uint32{},
-		people:    map[uint32]bool{},
-		speaks:    map[uint32]bool{},
+		proper:       map[uint32]bool{},
+		types:        make([]uint16, n),
+		quote:        make([]bool, n),
+		counted:      make([][]uint32, n),
+		multiple:     make([]bool, n),
+		speakers:     make([][]uint32, n),
+		names:        make([][]uint32, n),
+		bigrams:      make([][]uint64, n),
+		intro:        make([][]uint32, n),
+		opener:       make([]string, n),
+		quoted:       make([][]int, n),
+		comment:      make([][]int, n),
+		contentStems: make([][]uint32, n),
+		described:    map[uint32][]uint32{},
+		titleHead:    map[uint32][]uint32{},
+		surnameOf:    map[uint32][]uint32{},
+		people:       map[uint32]bool{},
+		speaks:       map[uint32]bool{},
 	}
 	toks := make([][]search.Token, n) // each passage's words, tokenised once
 	parallel(n, func(lo, hi int) {
@@ -123,7 +123,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 				if !ok {
 					id = noStem
 				}
-				f.seq[i] = append(f.seq[i], id)
+				f.contentStems[i] = append(f.contentStems[i], id)
 			}
 		}
 	})

@@ -620,20 +620,22 @@ func intersects(a, b []uint32) bool {
 const echoWindow = 2
 
 // echoes reports whether the passage at pos names the noun a "which …"
-// or "what …" question asks for and, wherever it does, the next
-// echoWindow content words are the question's own words or stand-ins for
-// them (or the sentence ends): it mentions what is asked for without
-// saying which. "Which new threats did she name?" against "… in the
-// face of new threats." The question's stand-ins are those ai numbers.
+// or "what …" question asks for, or a word WordNet relates to it
+// (q.asked, see askedStems), and, wherever it does, the next echoWindow
+// content words are the question's own words or stand-ins for them, word
+// vectors' too (or the sentence ends): it mentions what is asked for
+// without saying which. "Which new threats did she name?" against "… in
+// the face of new threats." The question's stand-ins are those ai
+// numbers.
 func (ix *Index) echoes(q analysis, ai altIndex, pos int) bool {
-	seq := ix.facts.seq[pos]
+	stems := ix.facts.contentStems[pos]
 	found := false
-	for i, id := range seq {
+	for i, id := range stems {
 		if !slices.Contains(q.asked, id) {
 			continue
 		}
 		found = true
-		for _, next := range seq[i+1 : min(len(seq), i+1+echoWindow)] {
+		for _, next := range stems[i+1 : min(len(stems), i+1+echoWindow)] {
 			if _, ok := ai.at[next]; !ok {
 				return false
 			}

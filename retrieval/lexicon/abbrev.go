@@ -89,7 +89,8 @@ func Expand(text string) string {
 		t := toks[i]
 		word := strings.ToLower(text[t.start:t.end])
 		if fillers[word] {
-			b.WriteString(text[last:t.start])
+			// The spaces before it go too: "good btw?" → "good?".
+			b.WriteString(strings.TrimRight(text[last:t.start], " "))
 			last = t.end
 			continue
 		}
