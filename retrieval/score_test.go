@@ -310,4 +310,32 @@ func TestAnswerFeatures(t *testing.T) {
 	if got != want {
 		t.Errorf("no candidates: got %v, want %v", got, want)
 	}
+	// "No reason near the top": a why-question, and none of the best
+	// reasonsOf candidates holds a reason (one further down does not
+	// count).
+	var noReason, reason featureVec
+	noReason[fTypeMiss] = 1
+	cands := func(xs ...featureVec) []candidate {
+		var out []candidate
+		for i, x := range xs {
+			out = append(out, candidate{x: x, score: float64(10 - i)})
+		}
+		return out
+	}
+	why := analysis{atype: typeWhy}
+	for _, tt := range []struct {
+		name string
+		q    analysis
+		cs   []candidate
+		want float64
+	}{
+		{"no reason in the best three", why, cands(noReason, noReason, noReason, reason), 1},
+		{"a reason third", why, cands(noReason, noReason, reason), 0},
+		{"fewer candidates than three", why, cands(noReason), 1},
+		{"not a why-question", analysis{atype: typeWhen}, cands(noReason, noReason, noReason), 0},
+	} {
+		if got := answerFeatures(tt.q, tt.cs)[aNoReason]; got != tt.want {
+			t.Errorf("%s: no reason near the top = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }
