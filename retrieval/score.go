@@ -177,7 +177,7 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	// A why-question none of whose best reasonsOf sentences holds a
 	// reason word ("because", "to ensure", …). The fitted weight is
 	// positive (+1.3 when added in session 17): the reason pattern
-	// misses most reasons ("in order to meet NATO's challenges" it
+	// misses most reasons ("in order to meet the alliance's challenges" it
 	// finds; "the cost … would be far more expensive than aid" it does
 	// not), and when it misses them all, the ranking's penalty for a
 	// missing type has lowered every score alike and the best score
