@@ -207,8 +207,11 @@ func (ix *Index) analyse(question string) analysis {
 		q.terms = append(q.terms, term{word: ix.lookup.StemOf(id), alts: []alt{{id: id, ch: chExact, sim: 1}},
 			weight: ix.lookup.IDF(ix.lookup.StemOf(id)), name: true, row: -1, implied: true})
 	}
-	q.instances = ix.askedInstances(ix.askedHead(toks, false), toks)
-	q.asked = askedStems(q.terms, ix.askedHead(toks, true))
+	head, pastCopula := ix.askedHead(toks)
+	if !pastCopula {
+		q.instances = ix.askedInstances(head, toks)
+	}
+	q.asked = askedStems(q.terms, head)
 	q.identity = isIdentity(q)
 	ix.markSayer(&q)
 	q.counted = ix.countedNoun(q)
@@ -585,8 +588,8 @@ const (
 )
 
 // askedInstances returns the corpus stems of the names WordNet files under
-// head, the noun the question toks asks for (askedHead). Only names count (instances such as "Brussels",
-// "Tuesday"), and only those the articles always write capitalised, so
+// head, the noun the question toks asks for (askedHead). Only names count
+// (instances such as "Brussels", "Tuesday"), and only those the articles always write capitalised, so
 // "US" is not the pronoun "us": the common words under a broad noun made
 // the feature fire nearly everywhere (CV 1.299 against 1.305). The
 // question's own words are left out. With the feature the cross-validated
@@ -654,21 +657,20 @@ func askedStems(terms []term, head string) []uint32 {
 // "": among the three words after "which" or "what" ("which British
 // minister", "what kind of city"), before any stop word, the first noun
 // that is not also an adjective ("British" is both), else the first
-// noun. With copula it reads past "is the" too ("what is the situation in
-// …"), as the echo feature does (CV 1.337 → 1.340 at 20 repeats, higher at
-// every penalty). The instances feature does not: its figure was level
-// with it, and "what is the capital of peru" then found a capital in every
-// sentence naming the city where the handover took place, and abstained
-// unsure.
-func (ix *Index) askedHead(toks []search.Token, copula bool) string {
-	head := ""
+// noun. It reads past "is the" too ("what is the situation in …"), and
+// pastCopula says so: the echo feature reads such a head (CV 1.337 →
+// 1.340 at 20 repeats, higher at every penalty), the instances feature
+// does not (its figure was level with it, and "what is the capital of
+// peru" then found a capital in every sentence naming the city where the
+// handover took place, and abstained unsure).
+func (ix *Index) askedHead(toks []search.Token) (head string, pastCopula bool) {
 	for i, t := range toks {
 		if t.Word != "which" && t.Word != "what" {
 			continue
 		}
 		j := i + 1
-		if copula && j+1 < len(toks) && slices.Contains([]string{"is", "are", "was", "were"}, toks[j].Word) && (toks[j+1].Word == "the" || toks[j+1].Word == "a") {
-			j += 2
+		if j+1 < len(toks) && slices.Contains([]string{"is", "are", "was", "were"}, toks[j].Word) && (toks[j+1].Word == "the" || toks[j+1].Word == "a") {
+			j, pastCopula = j+2, true
 		}
 		if j+1 < len(toks) && (toks[j].Word == "kind" || toks[j].Word == "sort" || toks[j].Word == "type") && toks[j+1].Word == "of" {
 			j += 2
@@ -686,7 +688,7 @@ func (ix *Index) askedHead(toks []search.Token, copula bool) string {
 		}
 		break
 	}
-	return head
+	return head, pastCopula
 }
 
 // cachedInstances returns the corpus stems of the one-word names WordNet
