@@ -240,15 +240,14 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 	cited := map[int]bool{}
 	var marks []int
 	for i, e := range ev {
-		text := ix.passages[e.pos].Text
-		run := ix.runOf(e.pos)
+		p := ix.passages[e.pos]
+		text, run := p.Text, ix.runOf(e.pos)
 		// Each reader comment shown opens a line of its own under its
 		// number in the article ("Comment 2:"), so that two readers
-		// cited under one article's [n] do not read as one.
-		// A sentence that follows the one before in the same comment,
-		// as a comment's window or a quotation inside it does, goes on
-		// its line.
-		p := ix.passages[e.pos]
+		// cited under one article's [n] do not read as one; a sentence
+		// that follows the one before in the same comment, as a
+		// comment's window or a quotation inside it does, goes on its
+		// line.
 		continues := i > 0 && ev[i-1].pos == e.pos-1 && ix.passages[e.pos-1].Kind == corpus.KindComment &&
 			ix.passages[e.pos-1].Doc == p.Doc && ix.passages[e.pos-1].Comment == p.Comment
 		opensComment := opinion && p.Kind == corpus.KindComment && !continues
@@ -262,7 +261,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 			b.WriteString(" ")
 		}
 		switch {
-		case ix.passages[e.pos].Headline:
+		case p.Headline:
 			// A headline has no full stop and would run into the next
 			// sentence.
 			text = "Headline: “" + text + "”"
