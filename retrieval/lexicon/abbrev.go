@@ -10,8 +10,10 @@ import (
 // from general usage of the kind collected in Wiktionary's "Appendix:English
 // internet slang" and newsroom style guides' lists of common abbreviations.
 // Only unambiguous ones are here: "min" (minister, minute, minimum), "mil"
-// (military, million), "sec" alone (second, secretary) and "r" are left out,
-// and so are proper names ("eu", "un", "us"), which callers know better.
+// (military, million), "sec" alone (second, secretary), "def" (definitely,
+// defence) and "prob" (probably, problem) are left out, and so are proper
+// names ("eu", "un", "us"), which callers know better. A single letter
+// stands for its chat word only written lowercase.
 // Keys are lowercase tokens; a multiword key's words are separated by one
 // space and match words separated by spaces or hyphens.
 var abbreviations = map[string]string{
@@ -30,6 +32,13 @@ var abbreviations = map[string]string{
 	"tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "yday": "yesterday",
 	"approx": "approximately", "info": "information", "convo": "conversation", "msg": "message",
 	"rly": "really", "esp": "especially", "wat": "what", "wut": "what", "wht": "what",
+	"prez": "president", "wk": "week", "wks": "weeks", "hr": "hour", "hrs": "hours", "bday": "birthday",
+	"smth": "something", "sth": "something", "smthg": "something", "some1": "someone", "any1": "anyone", "every1": "everyone",
+	"wld": "would", "cld": "could", "shld": "should",
+	"obv": "obviously", "obvs": "obviously", "ofc": "of course", "diff": "difference",
+	// Single letters, written lowercase (see Expand): "dealing w rn", "r
+	// they", "stoltenberg n rutte", "y did he go".
+	"w": "with", "r": "are", "n": "and", "y": "why",
 	// "right now" would make "right" a question's weightiest word.
 	"rn": "now",
 	// Spoken contractions and apostrophe-less forms.
@@ -39,6 +48,12 @@ var abbreviations = map[string]string{
 	"arent": "are not", "werent": "were not", "dont": "do not", "wont": "will not", "cant": "cannot",
 	"couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not", "havent": "have not",
 	"hasnt": "has not", "hadnt": "had not",
+	"hes": "he is", "shes": "she is", "theyre": "they are", "youre": "you are", "im": "i am",
+	"ive": "i have", "youve": "you have", "weve": "we have", "theyve": "they have",
+	"thats": "that is", "theres": "there is",
+	"shouldve": "should have", "couldve": "could have", "wouldve": "would have", "mustve": "must have",
+	"shoulda": "should have", "coulda": "could have", "woulda": "would have",
+	"kinda": "kind of", "sorta": "sort of", "outta": "out of", "lemme": "let me", "gimme": "give me",
 }
 
 // fillers are chat discourse markers: they say how the asker speaks, not
@@ -48,6 +63,8 @@ var abbreviations = map[string]string{
 // "if I remember correctly" added words to match.
 var fillers = map[string]bool{
 	"tbh": true, "imo": true, "imho": true, "btw": true, "afaik": true, "iirc": true, "nvm": true,
+	"lol": true, "lmao": true, "lmfao": true, "rofl": true, "smh": true, "ngl": true, "tbf": true,
+	"fwiw": true, "jk": true, "omg": true,
 }
 
 // afterNumber are abbreviations that mean something else after a number:
@@ -96,6 +113,10 @@ func Expand(text string) string {
 		}
 		suffix := ""
 		exp, ok := abbreviations[word]
+		if ok && len(word) == 1 && text[t.start:t.end] != word {
+			// A capital letter is an initial ("George W. Bush"), not chat.
+			ok = false
+		}
 		if !ok {
 			if stem, has := strings.CutSuffix(word, "'s"); has {
 				exp, ok, suffix = abbreviations[stem], abbreviations[stem] != "", "'s"

@@ -41,6 +41,11 @@ func TestExpand(t *testing.T) {
 		{"nothing to do", "plain text.", "plain text."},
 		{"empty", "", ""},
 		{"punctuation kept", "(vp), thx!", "(vice president), thanks!"},
+		{"single letters", "is he dealing w it n r they sure", "is he dealing with it and are they sure"},
+		{"a capital letter is an initial", "George W. Bush and Plan B", "George W. Bush and Plan B"},
+		{"apostrophe-less pronoun", "hes in, theyre out, shouldve known", "he is in, they are out, should have known"},
+		{"laughter dropped", "who won lol", "who won"},
+		{"chat prez", "the ukraine prez", "the ukraine president"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

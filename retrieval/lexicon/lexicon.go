@@ -191,6 +191,15 @@ func (l *Lexicon) Lemmas(word string) []string {
 			}
 		}
 	}
+	if stem, ok := strings.CutSuffix(word, "in"); ok && len(out) == 0 && len(stem) >= 2 && !l.Has(word) {
+		// A dropped g, as spoken and chatted ("talkin", "goin"): read
+		// as the -ing form when that is a verb's.
+		for _, b := range l.Lemmas(word + "g") {
+			if l.hasFlag(b, posVerb) {
+				add(b)
+			}
+		}
+	}
 	for _, r := range morphyRules {
 		stem, ok := strings.CutSuffix(word, r.suffix)
 		if !ok || stem == "" || l.hasFlag(word, r.pos) {

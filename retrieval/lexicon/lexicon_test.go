@@ -92,6 +92,8 @@ func TestLemmas(t *testing.T) {
 		{"men plural", "chairmen", "chairman"},
 		{"itself", "weekday", "weekday"},
 		{"multiword plural", "prime ministers", "prime minister"},
+		{"dropped g", "talkin", "talk"},
+		{"dropped g, irregular", "goin", "go"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +105,7 @@ func TestLemmas(t *testing.T) {
 	notWant := []struct{ name, word, bad string }{
 		{"noun not read as plural of genus", "boss", "bos"},
 		{"unknown word has none", "xqzzy", "xqzzy"},
+		{"a word of its own is not a dropped g", "kin", "king"},
 	}
 	for _, tt := range notWant {
 		t.Run(tt.name, func(t *testing.T) {
