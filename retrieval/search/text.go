@@ -39,6 +39,7 @@ func Words(text string) []string {
 	var words []string
 	// "U.S." would split into "u" and "s"; it is the word "US".
 	text = strings.ReplaceAll(text, "U.S.", "US")
+	text = joinThousands(text)
 	for _, f := range strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
 	}) {
@@ -75,3 +76,27 @@ var stopwords = func() map[string]bool {
 	}
 	return m
 }()
+
+// joinThousands writes numbers without their thousands separators, so
+// that "1,000" and "1000" are one word: a comma between digits with
+// exactly three digits after it ("1,000", "2,500,000"; not "1,5" or a
+// list "2014,2015").
+func joinThousands(text string) string {
+	if !strings.Contains(text, ",") {
+		return text
+	}
+	isDigit := func(i int) bool { return i >= 0 && i < len(text) && text[i] >= '0' && text[i] <= '9' }
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == ',' && isDigit(i-1) && isDigit(i+1) && isDigit(i+2) && isDigit(i+3) && !isDigit(i+4) {
+			b.WriteString(text[last:i])
+			last = i + 1
+		}
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}

@@ -1,0 +1,28 @@
+package search
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestWords(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"lowercased, possessive dropped", "NATO's new chief", []string{"nato", "new", "chief"}},
+		{"US with dots", "the U.S. army", []string{"the", "us", "army"}},
+		{"thousands joined", "nears its 1,000-day mark", []string{"nears", "its", "1000", "day", "mark"}},
+		{"millions joined", "2,500,000 troops", []string{"2500000", "troops"}},
+		{"a list of years kept apart", "in 2014,2015", []string{"in", "2014", "2015"}},
+		{"a decimal comma kept apart", "1,5 percent", []string{"1", "5", "percent"}},
+		{"comma then space", "in 2014, 200 troops", []string{"in", "2014", "200", "troops"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Words(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("Words(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
