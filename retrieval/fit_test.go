@@ -24,7 +24,8 @@ type fitQuestion struct {
 	family     string
 	answerable bool
 	xs         []featureVec
-	labels     []bool // the passage supports an answer
+	docs       []string // the article of each candidate
+	labels     []bool   // the passage supports an answer
 }
 
 // fitData runs the pipeline up to scoring on every dev question.
@@ -40,6 +41,7 @@ func fitData(t testing.TB, e *Engine, cases []evalCase) []fitQuestion {
 		for _, cand := range tr.ranked {
 			p := e.index.passages[cand.pos]
 			fq.xs = append(fq.xs, cand.x)
+			fq.docs = append(fq.docs, p.Doc)
 			fq.labels = append(fq.labels, c.answerable() && c.supports(p.Doc, p.Text))
 		}
 		out = append(out, fq)
@@ -126,7 +128,7 @@ func answerRows(qs []fitQuestion, w [nFeatures]float64) ([]answerVec, []bool) {
 func rankWith(q fitQuestion, w [nFeatures]float64) ([]candidate, bool) {
 	ranked := make([]candidate, len(q.xs))
 	for i, x := range q.xs {
-		ranked[i] = candidate{pos: i, x: x, score: linear(w[:], x[:])}
+		ranked[i] = candidate{pos: i, doc: q.docs[i], x: x, score: linear(w[:], x[:])}
 	}
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
 	return ranked, len(ranked) > 0 && q.labels[ranked[0].pos]

@@ -297,12 +297,27 @@ func TestAnswerFeatures(t *testing.T) {
 	best[fTypeMiss], best[fFocusMiss], best[fEcho] = 1, 1, 1
 	other[fNameMiss] = 1
 	q := analysis{unmatched: 0.25, opinion: true}
-	got := answerFeatures(q, []candidate{{x: best, score: 3}, {x: other, score: 3}})
+	got := answerFeatures(q, []candidate{{doc: "a", x: best, score: 3}, {doc: "b", x: other, score: 3}})
 	var want answerVec
 	want[aBias], want[aTopScore], want[aShare] = 1, 3, 0.5
 	want[aTypeMiss], want[aFocusMiss], want[aEcho], want[aUnmatched], want[aOpinion] = 1, 1, 1, 0.25, 1
 	if got != want {
 		t.Errorf("two candidates level: got %v, want %v", got, want)
+	}
+	// The share counts each article's best candidate only: the same
+	// article saying it again is no rival.
+	for _, tt := range []struct {
+		name string
+		cs   []candidate
+		want float64
+	}{
+		{"one article twice", []candidate{{doc: "a", score: 3}, {doc: "a", score: 3}}, 1},
+		{"a third article", []candidate{{doc: "a", score: 3}, {doc: "a", score: 3}, {doc: "b", score: 3}, {doc: "c", score: 3}}, 1.0 / 3},
+		{"a rival far below", []candidate{{doc: "a", score: 3}, {doc: "b", score: 3 - math.Log(3)}}, 0.75},
+	} {
+		if got := answerFeatures(analysis{}, tt.cs)[aShare]; math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("%s: share %v, want %v", tt.name, got, tt.want)
+		}
 	}
 	got = answerFeatures(analysis{}, nil)
 	want = answerVec{}
