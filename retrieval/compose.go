@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/handover/handover/corpus"
 )
@@ -152,6 +153,12 @@ func (ix *Index) runOf(pos int) []int {
 // nearDuplicate reports whether two passages tell the same fact in much the
 // same words: at least half the words of the smaller are in the other.
 func (ix *Index) nearDuplicate(a, b int) bool {
+	if q := quotedWords(ix.passages[a].Text); q != "" && q == quotedWords(ix.passages[b].Text) {
+		// Two reports of one quotation: “… a great secretary-general,”
+		// and “… a great secretary general," are the same words said
+		// once, however differently the reports go on.
+		return true
+	}
 	sa, sb := ix.lookup.Stems(a), ix.lookup.Stems(b)
 	if len(sa) == 0 || len(sb) == 0 {
 		return false
@@ -168,6 +175,35 @@ func (ix *Index) nearDuplicate(a, b int) bool {
 	union := len(sa) + len(sb) - common
 	return float64(common)/float64(len(sa)) >= 0.6 && float64(common)/float64(union) >= 0.5 &&
 		ix.lookup.Cosine(a, b) >= 0.6
+}
+
+// minQuotedWords is the fewest words a quotation needs for two passages
+// quoting it to count as one statement: "I'm not worried" may be said
+// twice.
+const minQuotedWords = 6
+
+// quotedWords returns the words of the first quotation in text that opens
+// and closes in it, lowercased, without punctuation, hyphens read as
+// spaces (articles write "secretary-general" and "secretary general"); ""
+// when it has none of minQuotedWords words or more.
+func quotedWords(text string) string {
+	start := strings.IndexAny(text, "“\"")
+	if start < 0 {
+		return ""
+	}
+	_, size := utf8.DecodeRuneInString(text[start:])
+	rest := text[start+size:]
+	end := strings.IndexAny(rest, "”\"")
+	if end < 0 {
+		return ""
+	}
+	words := strings.FieldsFunc(strings.ToLower(rest[:end]), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	})
+	if len(words) < minQuotedWords {
+		return ""
+	}
+	return strings.Join(words, " ")
 }
 
 func (ix *Index) duplicateOfAny(pos int, picked []int) bool {

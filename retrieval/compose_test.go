@@ -563,3 +563,23 @@ func TestSameFact(t *testing.T) {
 		t.Errorf("sameFact = %v, want %v (the opening told again, not the choice of the mayor)", got, want)
 	}
 }
+
+func TestQuotedWords(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"curly marks", `“Mark has the perfect background to become a great secretary-general,” Stoltenberg said.`,
+			"mark has the perfect background to become a great secretary general"},
+		{"mismatched marks read alike", `“Mark has the perfect background to become a great secretary general," he said as he left.`,
+			"mark has the perfect background to become a great secretary general"},
+		{"too short to tell one statement", `Rutte said: “I'm not worried.”`, ""},
+		{"left open", `"He has served as prime minister for fourteen years and`, ""},
+		{"no quotation", "The ceremony took place in the city where the alliance has its headquarters.", ""},
+		{"the first quotation", `“One two three four five six,” she said, and “seven eight nine ten eleven twelve.”`, "one two three four five six"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := quotedWords(tt.in); got != tt.want {
+				t.Errorf("quotedWords(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
