@@ -97,7 +97,57 @@ func loadEval(t testing.TB) []evalCase {
 		}
 		f.Close()
 	}
+	same := sameFacts(t)
+	known := map[string]bool{}
+	for _, c := range cases {
+		known[c.Family] = true
+	}
+	for id, canon := range same {
+		if !known[id] || !known[canon] {
+			t.Fatalf("same_facts.txt: %s or %s is no family", id, canon)
+		}
+	}
+	for i, c := range cases {
+		if canon, ok := same[c.Family]; ok {
+			cases[i].Family = canon
+		}
+	}
 	return cases
+}
+
+// sameFacts reads testdata/questions/same_facts.txt: families written in
+// different rounds that ask one fact, one group a line, the first the
+// group's own id (see the README there). It maps each other family of a
+// group to the first, so that a fact sits in one split and one fold.
+func sameFacts(t testing.TB) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/questions/same_facts.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		ids := strings.Fields(line)
+		if len(ids) == 0 {
+			continue
+		}
+		if len(ids) == 1 {
+			t.Fatalf("same_facts.txt: %q: a group needs two families or more", line)
+		}
+		for _, id := range ids[1:] {
+			if _, dup := out[id]; dup || id == ids[0] {
+				t.Fatalf("same_facts.txt: %s is in two groups", id)
+			}
+			out[id] = ids[0]
+		}
+	}
+	for _, canon := range out {
+		if _, dup := out[canon]; dup {
+			t.Fatalf("same_facts.txt: %s heads a group and is in another", canon)
+		}
+	}
+	return out
 }
 
 func casesIn(cases []evalCase, split string) []evalCase {
@@ -388,14 +438,14 @@ func TestQuestionFiles(t *testing.T) {
 
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
-// Each is 0.03 under the figure of a refit: answered under session 17's,
-// which added "echo" (0.540 answered, 0.750 abstained), abstained under
-// session 16's (0.760), kept rather than lowered with a figure 0.02 above
-// it. About 30 unanswerable test families move the abstained share 0.03 a
-// family.
+// Each is 0.03 under the figure of session 18's refit (0.471 answered,
+// 0.787 abstained), the first on the eval grown by families_users2.jsonl
+// and with same_facts.txt, which made test harder (the figures before
+// were 0.525 and 0.781 on the same code). About 30 unanswerable test
+// families move the abstained share 0.03 a family.
 const (
-	floorAnswered  = 0.51
-	floorAbstained = 0.73
+	floorAnswered  = 0.44
+	floorAbstained = 0.75
 	floorRecall    = 0.97
 )
 
