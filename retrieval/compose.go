@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/handover/handover/corpus"
 )
@@ -57,7 +56,7 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 		if picks == maxSentences || c.score < top-ix.model.SupportGap {
 			break
 		}
-		if slices.Contains(picked, c.pos) || ix.duplicateOfAny(c.pos, picked) {
+		if slices.Contains(picked, c.pos) || ix.duplicateOfAny(c.pos, picked) || ix.retellsAny(c.pos, picked) {
 			continue
 		}
 		run := ix.quoteRun(c.pos)
@@ -151,14 +150,9 @@ func (ix *Index) runOf(pos int) []int {
 }
 
 // nearDuplicate reports whether two passages tell the same fact in much the
-// same words: at least half the words of the smaller are in the other.
+// same words: 60% of the stems of the smaller are in the other, half of
+// all their stems are shared, and their embeddings' cosine is 0.6 or more.
 func (ix *Index) nearDuplicate(a, b int) bool {
-	if q := quotedWords(ix.passages[a].Text); q != "" && q == quotedWords(ix.passages[b].Text) {
-		// Two reports of one quotation: “… a great secretary-general,”
-		// and “… a great secretary general," are the same words said
-		// once, however differently the reports go on.
-		return true
-	}
 	sa, sb := ix.lookup.Stems(a), ix.lookup.Stems(b)
 	if len(sa) == 0 || len(sb) == 0 {
 		return false
@@ -177,38 +171,30 @@ func (ix *Index) nearDuplicate(a, b int) bool {
 		ix.lookup.Cosine(a, b) >= 0.6
 }
 
-// minQuotedWords is the fewest words a quotation needs for two passages
-// quoting it to count as one statement: "I'm not worried" may be said
-// twice.
-const minQuotedWords = 6
-
-// quotedWords returns the words of the first quotation in text that opens
-// and closes in it, lowercased, without punctuation, hyphens read as
-// spaces (articles write "secretary-general" and "secretary general"); ""
-// when it has none of minQuotedWords words or more.
-func quotedWords(text string) string {
-	start := strings.IndexAny(text, "“\"")
-	if start < 0 {
-		return ""
-	}
-	_, size := utf8.DecodeRuneInString(text[start:])
-	rest := text[start+size:]
-	end := strings.IndexAny(rest, "”\"")
-	if end < 0 {
-		return ""
-	}
-	words := strings.FieldsFunc(strings.ToLower(rest[:end]), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
-	})
-	if len(words) < minQuotedWords {
-		return ""
-	}
-	return strings.Join(words, " ")
-}
-
 func (ix *Index) duplicateOfAny(pos int, picked []int) bool {
 	for _, p := range picked {
 		if ix.nearDuplicate(pos, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// retellsAny reports whether the passage at pos carries a quotation one
+// of picked carries too (sameQuotation): an answer shows it once.
+func (ix *Index) retellsAny(pos int, picked []int) bool {
+	return slices.ContainsFunc(picked, func(p int) bool { return ix.sameQuotation(pos, p) })
+}
+
+// sameQuotation reports whether two passages carry one quotation, as the
+// corpus quote index merges it across articles (“… a great
+// secretary-general,” and “… a great secretary general,"): the words
+// were said once, however differently the reports go on. Only the
+// extractive answer reads this; the model's passages keep both reports,
+// since the rest of each may tell something else.
+func (ix *Index) sameQuotation(a, b int) bool {
+	for _, q := range ix.facts.quotations[a] {
+		if slices.Contains(ix.facts.quotations[b], q) {
 			return true
 		}
 	}
@@ -239,8 +225,8 @@ func (ix *Index) tellsAgain(a, b int) bool {
 }
 
 // sameFact returns pos and the candidates from other articles that are near
-// duplicates of it and tell its fact again, at most one per article: the
-// sources cited with it. (Only citing uses tellsAgain: as a test of near
+// duplicates of it and tell its fact again, or carry its quotation, at
+// most one per article: the sources cited with it. (Only citing uses tellsAgain: as a test of near
 // duplicates everywhere it lowered the cross-validated figure from 1.281
 // to 1.245.)
 func (ix *Index) sameFact(pos int, ranked []candidate) []int {
@@ -248,7 +234,8 @@ func (ix *Index) sameFact(pos int, ranked []candidate) []int {
 	docs := map[string]bool{ix.passages[pos].Doc: true}
 	for _, c := range ranked {
 		p := ix.passages[c.pos]
-		if docs[p.Doc] || p.Kind != ix.passages[pos].Kind || !ix.nearDuplicate(pos, c.pos) || !ix.tellsAgain(pos, c.pos) {
+		same := ix.sameQuotation(pos, c.pos) || ix.nearDuplicate(pos, c.pos) && ix.tellsAgain(pos, c.pos)
+		if docs[p.Doc] || p.Kind != ix.passages[pos].Kind || !same {
 			continue
 		}
 		docs[p.Doc] = true

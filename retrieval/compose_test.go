@@ -564,22 +564,36 @@ func TestSameFact(t *testing.T) {
 	}
 }
 
-func TestQuotedWords(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"curly marks", `“Mark has the perfect background to become a great secretary-general,” Stoltenberg said.`,
-			"mark has the perfect background to become a great secretary general"},
-		{"mismatched marks read alike", `“Mark has the perfect background to become a great secretary general," he said as he left.`,
-			"mark has the perfect background to become a great secretary general"},
-		{"too short to tell one statement", `Rutte said: “I'm not worried.”`, ""},
-		{"left open", `"He has served as prime minister for fourteen years and`, ""},
-		{"no quotation", "The ceremony took place in the city where the alliance has its headquarters.", ""},
-		{"the first quotation", `“One two three four five six,” she said, and “seven eight nine ten eleven twelve.”`, "one two three four five six"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := quotedWords(tt.in); got != tt.want {
-				t.Errorf("quotedWords(%q) = %q, want %q", tt.in, got, tt.want)
+// TestSameQuotation checks that two articles' reports of one quotation
+// are one statement, and that a short quotation or a different one is not.
+func TestSameQuotation(t *testing.T) {
+	_, ix := shippedIndex(t)
+	find := func(sub, doc string) int {
+		t.Helper()
+		for i, p := range ix.passages {
+			if strings.Contains(p.Text, sub) && strings.HasPrefix(p.Doc, doc) {
+				return i
 			}
-		})
+		}
+		t.Fatalf("no passage of %s holds %q", doc, sub)
+		return -1
+	}
+	// One quotation, reported with other marks and hyphens and going on
+	// differently: “… secretary-general,” Stoltenberg said, as he handed
+	// over the reins / “… secretary general," … as he ended a decade.
+	a, b := find("Mark has the perfect background", "002"), find("Mark has the perfect background", "004")
+	if !ix.sameQuotation(a, b) {
+		t.Errorf("the two reports of “Mark has the perfect background …” are not one quotation")
+	}
+	for _, tt := range []struct{ name, sub, doc string }{
+		{"a different quotation", "I know both candidates very well", "001"},
+		{"a sentence with no quotation", "NATO Secretary-General Jens Stoltenberg has handed the reins", "000"},
+	} {
+		if ix.sameQuotation(a, find(tt.sub, tt.doc)) {
+			t.Errorf("%s: read as the same quotation as “Mark has the perfect background …”", tt.name)
+		}
+	}
+	if got := ix.retellsAny(b, []int{find("NATO Secretary-General Jens Stoltenberg has handed the reins", "000"), a}); !got {
+		t.Errorf("retellsAny misses the report among the picked")
 	}
 }

@@ -141,10 +141,10 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 // table: from 0.40 up to the threshold the closest sentence answered 42
 // of the 121 questions abstained on (0.35); from 0.30 to 0.40, 24 of 84
 // (0.29); lower, fewer still. Checked again in session 18 on the grown
-// eval: 60 of 162 (0.37) against 30 of 110 (0.27). A new-user trial had found "The articles
-// don't say" printed above a closest sentence that answered, five times
-// in nine false abstentions. It must stay under the fitted threshold
-// (TestUnsureBand): check it after a refit.
+// eval: 60 of 162 (0.37) against 30 of 110 (0.27). A new-user trial had
+// found "The articles don't say" printed above a closest sentence that
+// answered, five times in nine false abstentions. It must stay under the
+// fitted threshold (TestUnsureBand): check it after a refit.
 const unsureFrom = 0.40
 
 // explainAbstention gives an abstention the sentence that came closest

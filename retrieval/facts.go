@@ -73,6 +73,10 @@ type passageFacts struct {
 	// it is part of, in order (commentRuns); nil for a sentence of no
 	// comment that runs over several.
 	comment [][]int
+	// quotations holds, per passage, the quotations of minQuotedWords
+	// words or more it carries, as indices into the corpus quote index,
+	// which merges one quotation across the articles that report it.
+	quotations [][]int
 	// contentStems holds, per passage, the stems of its content words in order
 	// (noStem for a word the index does not keep).
 	contentStems [][]uint32
@@ -89,6 +93,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		counted:      make([][]uint32, n),
 		multiple:     make([]bool, n),
 		speakers:     make([][]uint32, n),
+		quotations:   make([][]int, n),
 		names:        make([][]uint32, n),
 		bigrams:      make([][]uint64, n),
 		intro:        make([][]uint32, n),
@@ -175,6 +180,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 	}
 	f.addPeople(ix, mentions)
 	f.addSpeakers(ix, quotes)
+	f.addQuotations(ix, quotes)
 	return f
 }
 
@@ -282,6 +288,27 @@ func (f *passageFacts) has(pos int, t answerType) bool { return f.types[pos]&(1<
 // addSpeakers records who each passage quotes: the sentences of a quote,
 // and those that carry it again, in the same words or in others
 // ("enhance" and "enhancing").
+// minQuotedWords is the fewest words a quotation needs for two passages
+// carrying it to count as one statement (sameQuotation): "I'm not worried"
+// may well be said twice.
+const minQuotedWords = 6
+
+// addQuotations records which passages carry each full quotation of
+// minQuotedWords words or more: a fragment woven into reported speech
+// ("urged allies to …") is the reporter's sentence, not the speaker's.
+func (f *passageFacts) addQuotations(ix *Index, quotes []corpus.Quote) {
+	for i, q := range quotes {
+		if q.Partial || len(strings.Fields(q.Text)) < minQuotedWords {
+			continue
+		}
+		for _, sid := range slices.Concat(q.Sentences, q.Retold) {
+			if pos, ok := ix.lookup.Pos(sid); ok && !slices.Contains(f.quotations[pos], i) {
+				f.quotations[pos] = append(f.quotations[pos], i)
+			}
+		}
+	}
+}
+
 func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 	for _, q := range quotes {
 		if q.Speaker == "" {

@@ -148,7 +148,7 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	a[aTopScore] = top.score
 	// The ranking model is a softmax over the candidates, so this is the
 	// probability it gives the best candidate of being the one that
-	// answers. It replaced the margin over the pool's mean score, which
+	// answers, among the best candidate of each article (below). It replaced the margin over the pool's mean score, which
 	// the scale of one question's scores skewed: cross-validated objective
 	// 1.287 → 1.302, higher at every ranking penalty; on the dev split
 	// grown by families_users.jsonl, 1.275 → 1.287.
@@ -279,8 +279,11 @@ func (m *model) weakest(q analysis, ranked []candidate) string {
 
 // candidate is a passage being considered for an answer.
 type candidate struct {
-	pos   int
-	doc   string // the article the passage is from
+	pos int
+	// doc is the passage's article: answerFeatures counts each article
+	// once, and the fit's candidates (rankWith) hold no passage to look
+	// it up by. Left empty, every candidate counts as one article's.
+	doc   string
 	x     featureVec
 	score float64 // the model's ranking score
 }

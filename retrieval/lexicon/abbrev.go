@@ -11,9 +11,11 @@ import (
 // internet slang" and newsroom style guides' lists of common abbreviations.
 // Only unambiguous ones are here: "min" (minister, minute, minimum), "mil"
 // (military, million), "sec" alone (second, secretary), "def" (definitely,
-// defence) and "prob" (probably, problem) are left out, and so are proper
-// names ("eu", "un", "us"), which callers know better. A single letter
-// stands for its chat word only written lowercase.
+// defence), "prob" (probably, problem), "diff" (difference, different),
+// "hr" (hour, human resources) and "y" (why, yes) are left out, and so are
+// proper names ("eu", "un", "us"), which callers know better. A single
+// letter stands for its chat word only written lowercase and standing
+// alone (not "W." nor "n-word").
 // Keys are lowercase tokens; a multiword key's words are separated by one
 // space and match words separated by spaces or hyphens.
 var abbreviations = map[string]string{
@@ -32,13 +34,12 @@ var abbreviations = map[string]string{
 	"tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "yday": "yesterday",
 	"approx": "approximately", "info": "information", "convo": "conversation", "msg": "message",
 	"rly": "really", "esp": "especially", "wat": "what", "wut": "what", "wht": "what",
-	"prez": "president", "wk": "week", "wks": "weeks", "hr": "hour", "hrs": "hours", "bday": "birthday",
+	"prez": "president", "wk": "week", "wks": "weeks", "bday": "birthday",
 	"smth": "something", "sth": "something", "smthg": "something", "some1": "someone", "any1": "anyone", "every1": "everyone",
 	"wld": "would", "cld": "could", "shld": "should",
-	"obv": "obviously", "obvs": "obviously", "ofc": "of course", "diff": "difference",
-	// Single letters, written lowercase (see Expand): "dealing w rn", "r
-	// they", "stoltenberg n rutte", "y did he go".
-	"w": "with", "r": "are", "n": "and", "y": "why",
+	// Single letters, written lowercase and standing alone (see Expand):
+	// "dealing w rn", "r they", "stoltenberg n rutte".
+	"w": "with", "r": "are", "n": "and",
 	// "right now" would make "right" a question's weightiest word.
 	"rn": "now",
 	// Spoken contractions and apostrophe-less forms.
@@ -53,7 +54,7 @@ var abbreviations = map[string]string{
 	"thats": "that is", "theres": "there is",
 	"shouldve": "should have", "couldve": "could have", "wouldve": "would have", "mustve": "must have",
 	"shoulda": "should have", "coulda": "could have", "woulda": "would have",
-	"kinda": "kind of", "sorta": "sort of", "outta": "out of", "lemme": "let me", "gimme": "give me",
+	"outta": "out of", "lemme": "let me", "gimme": "give me",
 }
 
 // fillers are chat discourse markers: they say how the asker speaks, not
@@ -65,6 +66,9 @@ var fillers = map[string]bool{
 	"tbh": true, "imo": true, "imho": true, "btw": true, "afaik": true, "iirc": true, "nvm": true,
 	"lol": true, "lmao": true, "lmfao": true, "rofl": true, "smh": true, "ngl": true, "tbf": true,
 	"fwiw": true, "jk": true, "omg": true,
+	// Hedges, which written out would add a content word ("course",
+	// "kind"): "ofc he did", "kinda worried".
+	"ofc": true, "obv": true, "obvs": true, "kinda": true, "sorta": true,
 }
 
 // afterNumber are abbreviations that mean something else after a number:
@@ -76,8 +80,10 @@ const maxAbbrevWords = 2
 
 // Expand rewrites a text's everyday abbreviations into words ("pm" → "prime
 // minister", "sec gen" → "secretary general", "w/o" → "without"), matching
-// whole words case-insensitively and keeping the rest of the text as it is.
-// Multiword abbreviations are matched before single words. A possessive
+// whole words case-insensitively (a single letter excepted, see below) and
+// keeping the rest of the text as it is.
+// Multiword abbreviations are matched before single words; a single
+// letter only written lowercase and standing alone. A possessive
 // "'s" stays on the expansion ("pm's" → "prime minister's"). Expansions are
 // lowercase. Dotted abbreviations ("u.s.") are left alone. Fillers
 // ("tbh", "imo") are dropped.
@@ -113,14 +119,15 @@ func Expand(text string) string {
 		}
 		suffix := ""
 		exp, ok := abbreviations[word]
-		if ok && len(word) == 1 && text[t.start:t.end] != word {
-			// A capital letter is an initial ("George W. Bush"), not chat.
-			ok = false
-		}
 		if !ok {
-			if stem, has := strings.CutSuffix(word, "'s"); has {
+			if stem, has := strings.CutSuffix(word, "'s"); has && len(stem) > 1 {
 				exp, ok, suffix = abbreviations[stem], abbreviations[stem] != "", "'s"
 			}
+		}
+		if ok && len(word) == 1 && (text[t.start:t.end] != word || besideHyphen(text, t)) {
+			// A capital letter is an initial ("George W. Bush"), and a
+			// letter joined by a hyphen is part of a word ("n-word").
+			ok = false
 		}
 		if !ok {
 			// "w/the": the slash ends the abbreviation.
@@ -149,6 +156,12 @@ func Expand(text string) string {
 }
 
 type span struct{ start, end int }
+
+// besideHyphen reports whether the token t of text has a hyphen right
+// before or after it.
+func besideHyphen(text string, t span) bool {
+	return t.start > 0 && text[t.start-1] == '-' || t.end < len(text) && text[t.end] == '-'
+}
 
 // tokens splits text into words: letters, digits, apostrophes and slashes,
 // and dots between letters ("u.s" stays one token, so it is not read as

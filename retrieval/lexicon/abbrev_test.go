@@ -46,6 +46,9 @@ func TestExpand(t *testing.T) {
 		{"apostrophe-less pronoun", "hes in, theyre out, shouldve known", "he is in, they are out, should have known"},
 		{"laughter dropped", "who won lol", "who won"},
 		{"chat prez", "the ukraine prez", "the ukraine president"},
+		{"an initial's possessive", "George W's plan", "George W's plan"},
+		{"a letter in a hyphenated word", "the n-word, the y-axis, x-ray w-2", "the n-word, the y-axis, x-ray w-2"},
+		{"hedges dropped", "is he kinda worried, ofc", "is he worried,"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,7 +68,7 @@ func TestAbbreviationKeys(t *testing.T) {
 }
 
 func FuzzExpand(f *testing.F) {
-	for _, s := range []string{"the pm's hq rn", "w/o b/c w/the", "3 pm", "'u'", "sec - gen", "u.s.", "’pm’", "\xff pm"} {
+	for _, s := range []string{"the pm's hq rn", "w/o b/c w/the", "3 pm", "'u'", "sec - gen", "u.s.", "’pm’", "\xff pm", "George W's n-word w r n", "ofc kinda lol", "hes talkin"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

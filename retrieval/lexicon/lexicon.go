@@ -167,7 +167,9 @@ func (l *Lexicon) Related(word string) []Relation {
 //
 // Unlike morphy, a rule is not tried for a part of speech the word already
 // has as itself: "boss" is a noun, so it is not also read as the plural of
-// the genus "bos".
+// the genus "bos". A word WordNet lacks that ends in "in" is read with its
+// g dropped when the -ing form is a verb's ("talkin" → "talk"); "basin"
+// and "putin" are words or names of their own and stay.
 func (l *Lexicon) Lemmas(word string) []string {
 	var out []string
 	add := func(s string) {
@@ -191,7 +193,7 @@ func (l *Lexicon) Lemmas(word string) []string {
 			}
 		}
 	}
-	if stem, ok := strings.CutSuffix(word, "in"); ok && len(out) == 0 && len(stem) >= 2 && !l.Has(word) {
+	if stem, ok := strings.CutSuffix(word, "in"); ok && len(out) == 0 && len(stem) >= 2 {
 		// A dropped g, as spoken and chatted ("talkin", "goin"): read
 		// as the -ing form when that is a verb's.
 		for _, b := range l.Lemmas(word + "g") {

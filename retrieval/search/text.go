@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -78,25 +79,27 @@ var stopwords = func() map[string]bool {
 }()
 
 // joinThousands writes numbers without their thousands separators, so
-// that "1,000" and "1000" are one word: a comma between digits with
-// exactly three digits after it ("1,000", "2,500,000"; not "1,5" or a
-// list "2014,2015").
+// that "1,000" and "1000" are one word: a run of digit groups joined by
+// commas is joined when it reads as one number, one to three digits and
+// then groups of exactly three ("1,000", "2,500,000"; not "1,5", a list
+// "2014,2015" nor "12345,678").
 func joinThousands(text string) string {
 	if !strings.Contains(text, ",") {
 		return text
 	}
-	isDigit := func(i int) bool { return i >= 0 && i < len(text) && text[i] >= '0' && text[i] <= '9' }
-	var b strings.Builder
-	last := 0
-	for i := 0; i < len(text); i++ {
-		if text[i] == ',' && isDigit(i-1) && isDigit(i+1) && isDigit(i+2) && isDigit(i+3) && !isDigit(i+4) {
-			b.WriteString(text[last:i])
-			last = i + 1
+	return digitRunRe.ReplaceAllStringFunc(text, func(run string) string {
+		groups := strings.Split(run, ",")
+		if len(groups[0]) > 3 {
+			return run
 		}
-	}
-	if last == 0 {
-		return text
-	}
-	b.WriteString(text[last:])
-	return b.String()
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return run
+			}
+		}
+		return strings.Join(groups, "")
+	})
 }
+
+// digitRunRe matches digit groups joined by commas.
+var digitRunRe = regexp.MustCompile(`\d+(?:,\d+)+`)

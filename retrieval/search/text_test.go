@@ -2,6 +2,7 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,9 @@ func TestWords(t *testing.T) {
 		{"a list of years kept apart", "in 2014,2015", []string{"in", "2014", "2015"}},
 		{"a decimal comma kept apart", "1,5 percent", []string{"1", "5", "percent"}},
 		{"comma then space", "in 2014, 200 troops", []string{"in", "2014", "200", "troops"}},
+		{"too many digits before", "12345,678", []string{"12345", "678"}},
+		{"a short group", "2014,201", []string{"2014", "201"}},
+		{"a group too short at the end", "1,000,00", []string{"1", "000", "00"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -25,4 +29,19 @@ func TestWords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzWords checks that splitting never fails and gives only lowercase
+// words with no separators in them.
+func FuzzWords(f *testing.F) {
+	for _, s := range []string{"NATO's 1,000-day mark", "the U.S. army", "2014,2015", "1,000,00", "’quoted’ words", "\xff,1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, w := range Words(s) {
+			if w == "" || w != strings.ToLower(w) || strings.ContainsAny(w, " ,.'’") {
+				t.Errorf("Words(%q) gives %q", s, w)
+			}
+		}
+	})
 }
