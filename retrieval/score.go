@@ -59,12 +59,13 @@ const (
 	aFocusMiss // it lacks the question's weightiest word (see answerFeatures)
 	aEcho      // it names what a "which" question asks for and says no more of it (echoes)
 	aNoReason  // asked why, none of the best few holds a reason word (see answerFeatures)
+	aIdentity  // the question asks who someone is or what they do
 	nAnswerFeatures
 )
 
 var answerFeatureNames = [nAnswerFeatures]string{
 	"bias", "top score", "top share", "top type missing", "top names missing", "unmatched words",
-	"opinion", "top focus missing", "top echo", "no reason near the top",
+	"opinion", "top focus missing", "top echo", "no reason near the top", "identity",
 }
 
 // reasonsOf is how many of the best candidates "no reason near the top"
@@ -211,6 +212,17 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	}
 	if q.opinion {
 		a[aOpinion] = 1
+	}
+	// Added in session 18 (first seen on the Python dump): CV at 20
+	// repeats 1.293/1.293/1.292/1.291/1.278/1.268 →
+	// 1.297/1.296/1.296/1.295/1.285/1.276, higher at every penalty. The
+	// weight is positive: a question asking who someone is or what they
+	// do is answered more often than its best sentence's score says,
+	// as most sentences that name a person say something of who they
+	// are. (confidenceOf answers outright when the best one gives their
+	// title.)
+	if q.identity {
+		a[aIdentity] = 1
 	}
 	return a
 }

@@ -296,11 +296,11 @@ func TestAnswerFeatures(t *testing.T) {
 	var best, other featureVec
 	best[fTypeMiss], best[fFocusMiss], best[fEcho] = 1, 1, 1
 	other[fNameMiss] = 1
-	q := analysis{unmatched: 0.25, opinion: true}
+	q := analysis{unmatched: 0.25, opinion: true, identity: true}
 	got := answerFeatures(q, []candidate{{doc: "a", x: best, score: 3}, {doc: "b", x: other, score: 3}})
 	var want answerVec
 	want[aBias], want[aTopScore], want[aShare] = 1, 3, 0.5
-	want[aTypeMiss], want[aFocusMiss], want[aEcho], want[aUnmatched], want[aOpinion] = 1, 1, 1, 0.25, 1
+	want[aTypeMiss], want[aFocusMiss], want[aEcho], want[aUnmatched], want[aOpinion], want[aIdentity] = 1, 1, 1, 0.25, 1, 1
 	if got != want {
 		t.Errorf("two candidates level: got %v, want %v", got, want)
 	}
