@@ -439,13 +439,13 @@ func TestQuestionFiles(t *testing.T) {
 
 // Floors on the test split, set from the figures reported in README.md:
 // a change that loses answers on questions it was not tuned on fails.
-// Each is 0.03 under the figure of session 18's last refit (0.486
+// Each is 0.03 under the figure of session 18's last refit (0.494
 // answered, 0.772 abstained), on the eval grown by families_users2.jsonl
 // and with same_facts.txt, which made test harder (the figures before
 // were 0.525 and 0.781 on the same code). About 30 unanswerable test
 // families move the abstained share 0.03 a family.
 const (
-	floorAnswered  = 0.45
+	floorAnswered  = 0.46
 	floorAbstained = 0.74
 	floorRecall    = 0.97
 )

@@ -353,4 +353,23 @@ func TestAnswerFeatures(t *testing.T) {
 			t.Errorf("%s: no reason near the top = %v, want %v", tt.name, got, tt.want)
 		}
 	}
+	// "Named speaker": asked what a person it names said, and the best
+	// sentence quotes them.
+	var quotes, quotesNot featureVec
+	quotesNot[fSayerMiss] = 1
+	asks := analysis{terms: []term{{word: "stoltenberg", sayer: true}}}
+	for _, tt := range []struct {
+		name string
+		q    analysis
+		cs   []candidate
+		want float64
+	}{
+		{"the best quotes the speaker asked", asks, cands(quotes, quotesNot), 1},
+		{"the best does not quote them", asks, cands(quotesNot, quotes), 0},
+		{"no speaker asked", analysis{terms: []term{{word: "stoltenberg"}}}, cands(quotes), 0},
+	} {
+		if got := answerFeatures(tt.q, tt.cs)[aSayer]; got != tt.want {
+			t.Errorf("%s: named speaker = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }
