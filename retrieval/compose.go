@@ -226,9 +226,9 @@ func (ix *Index) tellsAgain(a, b int) bool {
 
 // sameFact returns pos and the candidates from other articles that are near
 // duplicates of it and tell its fact again, or carry its quotation, at
-// most one per article: the sources cited with it. (Only citing uses tellsAgain: as a test of near
-// duplicates everywhere it lowered the cross-validated figure from 1.281
-// to 1.245.)
+// most one per article: the sources cited with it. (Only citing uses
+// tellsAgain: as a test of near duplicates everywhere it lowered the
+// cross-validated figure from 1.281 to 1.245.)
 func (ix *Index) sameFact(pos int, ranked []candidate) []int {
 	out := []int{pos}
 	docs := map[string]bool{ix.passages[pos].Doc: true}

@@ -285,9 +285,6 @@ func (f *passageFacts) describes(pos int, d uint32) bool {
 // has reports whether the passage at pos holds answer type t.
 func (f *passageFacts) has(pos int, t answerType) bool { return f.types[pos]&(1<<t) != 0 }
 
-// addSpeakers records who each passage quotes: the sentences of a quote,
-// and those that carry it again, in the same words or in others
-// ("enhance" and "enhancing").
 // minQuotedWords is the fewest words a quotation needs for two passages
 // carrying it to count as one statement (sameQuotation): "I'm not worried"
 // may well be said twice.
@@ -309,6 +306,9 @@ func (f *passageFacts) addQuotations(ix *Index, quotes []corpus.Quote) {
 	}
 }
 
+// addSpeakers records who each passage quotes: the sentences of a quote,
+// and those that carry it again, in the same words or in others
+// ("enhance" and "enhancing").
 func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 	for _, q := range quotes {
 		if q.Speaker == "" {

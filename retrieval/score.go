@@ -150,10 +150,11 @@ func answerFeatures(q analysis, ranked []candidate) answerVec {
 	a[aTopScore] = top.score
 	// The ranking model is a softmax over the candidates, so this is the
 	// probability it gives the best candidate of being the one that
-	// answers, among the best candidate of each article (below). It replaced the margin over the pool's mean score, which
-	// the scale of one question's scores skewed: cross-validated objective
-	// 1.287 → 1.302, higher at every ranking penalty; on the dev split
-	// grown by families_users.jsonl, 1.275 → 1.287.
+	// answers, among the best candidate of each article (below). It
+	// replaced the margin over the pool's mean score, which the scale of
+	// one question's scores skewed: cross-validated objective 1.287 →
+	// 1.302, higher at every ranking penalty; on the dev split grown by
+	// families_users.jsonl, 1.275 → 1.287.
 	//
 	// Each article counts with its best candidate only: an article tells
 	// a fact in its headline, its lede and again further down, and those
