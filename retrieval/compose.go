@@ -105,11 +105,52 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 			}
 		}
 	}
+	picked = ix.groupComments(picked)
 	out := make([]evidence, len(picked))
 	for i, pos := range picked {
 		out[i] = evidence{pos: pos, sources: ix.sameFact(pos, ranked)}
 	}
 	return out
+}
+
+// groupComments brings the picked sentences of one reader's comment
+// together, in the comment's order, where the first of them was picked:
+// a later pick from a comment already shown ("… should be taken to a
+// tribunal", then "Mark Rutte really ffed this country") reads as one
+// reader's words, not as two comments under one number.
+func (ix *Index) groupComments(picked []int) []int {
+	out := make([]int, 0, len(picked))
+	for _, pos := range picked {
+		run := ix.facts.comment[pos]
+		switch {
+		case run == nil:
+			out = append(out, pos)
+		case pos == firstIn(picked, run):
+			for _, q := range run {
+				if slices.Contains(picked, q) {
+					out = append(out, q)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// firstIn returns the first of picked that is in run.
+func firstIn(picked, run []int) int {
+	for _, pos := range picked {
+		if slices.Contains(run, pos) {
+			return pos
+		}
+	}
+	return -1
+}
+
+// sameComment reports whether the passages at a and b are sentences of
+// one reader's comment that runs over several.
+func (ix *Index) sameComment(a, b int) bool {
+	run := ix.facts.comment[a]
+	return run != nil && slices.Contains(run, b)
 }
 
 // isCommentRun reports whether the passage at pos is a sentence of a
@@ -271,8 +312,13 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 		// that follows the one before in the same comment, as a
 		// comment's window or a quotation inside it does, goes on its
 		// line.
-		continues := i > 0 && ev[i-1].pos == e.pos-1 && ix.passages[e.pos-1].Kind == corpus.KindComment &&
-			ix.passages[e.pos-1].Doc == p.Doc && ix.passages[e.pos-1].Comment == p.Comment
+		continues := i > 0 && (ev[i-1].pos == e.pos-1 && ix.passages[e.pos-1].Kind == corpus.KindComment &&
+			ix.passages[e.pos-1].Doc == p.Doc && ix.passages[e.pos-1].Comment == p.Comment ||
+			ix.sameComment(ev[i-1].pos, e.pos))
+		// nextSame: the next sentence shown is of this comment too, and
+		// goes on this line; with sentences left out between, an
+		// ellipsis stands for them.
+		nextSame := i+1 < len(ev) && ix.sameComment(e.pos, ev[i+1].pos)
 		opensComment := opinion && p.Kind == corpus.KindComment && !continues
 		switch {
 		case opensComment:
@@ -300,11 +346,14 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 				}
 				text = "“" + text
 			}
-			if last || i+1 == len(ev) || ev[i+1].pos != e.pos+1 {
-				if !last {
-					text += " …"
-				}
+			switch {
+			case nextSame && ev[i+1].pos != e.pos+1:
+				text += " …"
+			case nextSame:
+			case last:
 				text += "”"
+			default:
+				text += " …”"
 			}
 		}
 		if i == 0 {
@@ -326,7 +375,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 				marks = append(marks, n)
 			}
 		}
-		if run != nil && i+1 < len(ev) && ev[i+1].pos == e.pos+1 && e.pos != run[len(run)-1] {
+		if run != nil && i+1 < len(ev) && ev[i+1].pos == e.pos+1 && e.pos != run[len(run)-1] || nextSame {
 			// The citation marks of a quotation follow its last
 			// sentence, not each one inside the quote marks.
 			continue

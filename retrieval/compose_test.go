@@ -101,7 +101,8 @@ func TestQuoteRun(t *testing.T) {
 // comment goes on; shows a later pick by its sentence alone; and that an
 // abstention's closest sentence shows the same window. Each comment shown
 // opens a line under its number, so that readers cited under one [n] do
-// not read as one.
+// not read as one, and a comment's sentences stand on its line in its
+// order, whichever was picked first.
 func TestCommentRuns(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{
 		"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n\n" +
@@ -138,10 +139,14 @@ func TestCommentRuns(t *testing.T) {
 			[]string{"The mayor is proud.", "Great bridge."},
 			[]string{"The mayor is proud.", "He ignored us.", "It cost too much.", "Great bridge."},
 			"\nComment 1: “… The mayor is proud. He ignored us. It cost too much. …” [1]\nComment 2: “Great bridge. …” [1]"},
-		{"a later pick from a comment shown is shown by itself",
+		{"a later pick from a comment shown is shown by itself, on the comment's line",
 			[]string{"I live here.", "Shame.", "Fine."},
 			[]string{"I live here.", "The mayor is proud.", "He ignored us.", "Shame.", "Fine."},
-			"\nComment 1: “I live here. The mayor is proud. He ignored us. …” [1]\nComment 1: “… Shame.” [1]\nComment 3: “Fine.” [1]"},
+			"\nComment 1: “I live here. The mayor is proud. He ignored us. … Shame.” [1]\nComment 3: “Fine.” [1]"},
+		{"sentences of one comment picked out of order are shown in its order",
+			[]string{"Shame.", "Great bridge.", "I live here."},
+			[]string{"I live here.", "Shame.", "Great bridge."},
+			"\nComment 1: “I live here. … Shame.” [1]\nComment 2: “Great bridge. …” [1]"},
 		{"a pronoun brings the sentence before",
 			[]string{"He ignored us."},
 			[]string{"The mayor is proud.", "He ignored us.", "It cost too much.", "Nobody asked us."},
