@@ -406,8 +406,8 @@ func TestFormatAbstentionClosest(t *testing.T) {
 	if m.Content != want || len(m.Embeds) != 0 {
 		t.Errorf("content %q, %d embeds; want %q and none", m.Content, len(m.Embeds), want)
 	}
-	msgs = FormatAnswer(retrieval.Answer{Text: "The articles don't say for certain.", Abstained: true, Unsure: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
-	want = "The articles don't say for certain.\n\n*The closest the articles come (check whether it answers the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
+	msgs = FormatAnswer(retrieval.Answer{Text: "I'm not sure the articles answer that.", Abstained: true, Unsure: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
+	want = "I'm not sure the articles answer that.\n\n*The closest the articles come (check whether it answers the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
 	if msgs[0].Content != want || len(msgs[0].Embeds) != 0 {
 		t.Errorf("unsure: content %q, %d embeds; want %q and none", msgs[0].Content, len(msgs[0].Embeds), want)
 	}

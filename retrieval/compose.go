@@ -27,7 +27,7 @@ const dontSay = "The articles don't say."
 
 // dontSayForSure is the answer when handover abstains near the threshold
 // (Answer.Unsure): still no answer, but not a claim that there is none.
-const dontSayForSure = "The articles don't say for certain."
+const dontSayForSure = "I'm not sure the articles answer that."
 
 // opinionLabel opens every answer made of reader comments.
 const opinionLabel = "Viewer comments (opinions of anonymous readers, not facts):"

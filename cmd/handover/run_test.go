@@ -376,7 +376,7 @@ Sources:
 
 // TestWriteAnswerAbstentions checks how an abstention reads: far under
 // the threshold, the articles don't say and the closest sentence may not
-// answer; near it, the articles don't say for certain and the reader is
+// answer; near it, handover says it is not sure the articles answer and the reader is
 // asked to judge the closest sentence. Neither is a source.
 func TestWriteAnswerAbstentions(t *testing.T) {
 	closest := &retrieval.Citation{Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Kind: "article", Text: "Rutte took over in Brussels."}
@@ -391,7 +391,7 @@ The closest the articles come (it may not answer the question):
     “Rutte took over in Brussels.”
     — Rutte takes over — Reuters
 `},
-		{"unsure", retrieval.Answer{Text: "The articles don't say for certain.", Abstained: true, Unsure: true, Closest: closest}, `The articles don't say for certain.
+		{"unsure", retrieval.Answer{Text: "I'm not sure the articles answer that.", Abstained: true, Unsure: true, Closest: closest}, `I'm not sure the articles answer that.
 
 The closest the articles come (check whether it answers the question):
     “Rutte took over in Brussels.”
