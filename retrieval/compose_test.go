@@ -386,8 +386,8 @@ func TestAbstentionClosest(t *testing.T) {
 
 // TestExplainAbstention checks that an extractive abstention near the
 // threshold is marked unsure and says so, one far under it says the
-// articles don't say, a model's abstention is its own, and an answer is
-// left as it is.
+// articles don't say, one under closestFrom shows no closest sentence, a
+// model's abstention is its own, and an answer is left as it is.
 func TestExplainAbstention(t *testing.T) {
 	ix := fixtureIndex(t, map[string]string{"a.txt": "Bridge news\n\nThe bridge opened on Monday.\n"})
 	ranked := []candidate{{pos: posOf(t, ix, "opened")}}
@@ -402,6 +402,8 @@ func TestExplainAbstention(t *testing.T) {
 	}{
 		{"near the threshold", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom, dontSayForSure, true, true},
 		{"far under it", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom - 0.01, dontSay, false, true},
+		{"at the least confidence that shows the closest", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, closestFrom, dontSay, false, true},
+		{"too far to show the closest", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, closestFrom - 0.01, dontSay, false, false},
 		{"a model's abstention", Answer{Text: dontSay, Abstained: true, Mode: ModeLLM}, ranked, 0.55, dontSay, false, true},
 		{"an answer", Answer{Text: "It opened. [1]", Mode: ModeExtractive}, ranked, 0.55, "It opened. [1]", false, false},
 		{"nothing ranked", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, nil, 0.55, dontSay, false, false},
