@@ -287,7 +287,8 @@ type evalRun struct {
 }
 
 // abstention is one question abstained on: its confidence, and whether
-// the closest sentence shown answers it (never, for an unanswerable one).
+// the closest sentence answers it (never, for an unanswerable one), shown
+// or not.
 type abstention struct {
 	conf       float64
 	answerable bool
@@ -312,7 +313,12 @@ func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
 		k.add(c, a)
 		if a.Abstained {
 			ab := abstention{conf: tr.confidence, answerable: c.answerable()}
-			ab.closest = c.answerable() && a.Closest != nil && c.supports(a.Closest.Doc, a.Closest.Text)
+			if c.answerable() && len(tr.ranked) > 0 {
+				// The sentence the abstention would show, shown or not
+				// (closestFrom): the table is what that bound is chosen by.
+				closest := e.index.closest(tr.ranked[0].pos)
+				ab.closest = c.supports(closest.Doc, closest.Text)
+			}
 			r.abstentions = append(r.abstentions, ab)
 		}
 		if c.answerable() {
@@ -347,10 +353,10 @@ func (r evalRun) report(t testing.TB, name string) {
 
 // reportAbstentions prints, by band of confidence under the threshold,
 // how many questions were abstained on, how many of them the articles do
-// not answer, and how many the closest sentence shown answers: what
-// unsureFrom is chosen by.
+// not answer, and how many the closest sentence answers: what unsureFrom
+// and closestFrom are chosen by.
 func (r evalRun) reportAbstentions(t testing.TB, threshold float64) {
-	t.Logf("abstentions by confidence (unsure from %.2f):", unsureFrom)
+	t.Logf("abstentions by confidence (closest shown from %.2f, unsure from %.2f):", closestFrom, unsureFrom)
 	for band := 0; float64(band)/10 < threshold; band++ {
 		lo, hi := float64(band)/10, math.Min(float64(band+1)/10, threshold)
 		var n, un, closest int
