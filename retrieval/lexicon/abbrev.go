@@ -24,6 +24,8 @@ var abbreviations = map[string]string{
 	"sg": "secretary general", "hq": "headquarters", "govt": "government", "gov": "government",
 	"pres": "president", "vp": "vice president", "ceo": "chief executive officer",
 	"intl": "international", "natl": "national", "dept": "department",
+	// Plurals of the nouns above and below, as "yrs" and "wks".
+	"govts": "governments", "depts": "departments", "msgs": "messages", "convos": "conversations",
 	// Chat shorthand.
 	"w/": "with", "w/o": "without", "u": "you", "ur": "your",
 	"bc": "because", "b/c": "because", "becuz": "because", "cuz": "because", "coz": "because", "bcuz": "because",

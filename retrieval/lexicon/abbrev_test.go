@@ -30,6 +30,7 @@ func TestExpand(t *testing.T) {
 		{"chat spelling of what", "wat number was he, wut", "what number was he, what"},
 		{"digits", "b4 2day", "before today"},
 		{"years", "2 yrs abt", "2 years about"},
+		{"plural nouns", "4 coalition govts, 2 depts", "4 coalition governments, 2 departments"},
 		{"time is not prime minister", "at 3 pm the hq", "at 3 pm the headquarters"},
 		{"clock time", "at 10:30 pm", "at 10:30 pm"},
 		{"year is not because", "in 500 bc", "in 500 bc"},
