@@ -40,7 +40,7 @@ type Answer struct {
 	// Closest is, for an abstention, the sentence that came nearest to
 	// answering (with the rest of a quotation it is part of), for the
 	// reader to judge; it answers nothing and is never cited. Nil when
-	// there was none.
+	// there was none, or the confidence was under closestFrom.
 	Closest *Citation `json:"closest,omitempty"`
 	// Unsure marks an extractive abstention that came near the
 	// threshold: the closest sentence answers about a third of such

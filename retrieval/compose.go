@@ -41,7 +41,8 @@ type evidence struct {
 
 // choose picks the sentences of an answer: the best, which must clear the
 // threshold, then up to two more that nearly match it and tell something
-// else, in order of relevance. A quotation is shown whole, never cut
+// else, in order of relevance, save that the picks from one reader's
+// comment stand together in its order (groupComments). A quotation is shown whole, never cut
 // between sentences, and counts as one pick; the answer shows at most
 // maxShown sentences, so a longer quotation is cut to the maxShown around
 // the sentence picked. q is the question. It returns nil to abstain.
@@ -117,33 +118,38 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 // together, in the comment's order, where the first of them was picked:
 // a later pick from a comment already shown ("… should be taken to a
 // tribunal", then "Mark Rutte really ffed this country") reads as one
-// reader's words, not as two comments under one number.
+// reader's words, not as two comments under one number. A comment is
+// told by its article and number, so one that holds a quotation (and so
+// is no comment run, see commentRuns) is grouped too.
 func (ix *Index) groupComments(picked []int) []int {
+	type key struct {
+		doc string
+		n   int
+	}
+	keyOf := func(pos int) (key, bool) {
+		p := ix.passages[pos]
+		return key{p.Doc, p.Comment}, p.Kind == corpus.KindComment
+	}
 	out := make([]int, 0, len(picked))
+	done := map[key]bool{}
 	for _, pos := range picked {
-		run := ix.facts.comment[pos]
+		k, ok := keyOf(pos)
 		switch {
-		case run == nil:
+		case !ok:
 			out = append(out, pos)
-		case pos == firstIn(picked, run):
-			for _, q := range run {
-				if slices.Contains(picked, q) {
-					out = append(out, q)
+		case !done[k]:
+			done[k] = true
+			var same []int
+			for _, q := range picked {
+				if kq, ok := keyOf(q); ok && kq == k {
+					same = append(same, q)
 				}
 			}
+			slices.Sort(same)
+			out = append(out, same...)
 		}
 	}
 	return out
-}
-
-// firstIn returns the first of picked that is in run.
-func firstIn(picked, run []int) int {
-	for _, pos := range picked {
-		if slices.Contains(run, pos) {
-			return pos
-		}
-	}
-	return -1
 }
 
 // sameComment reports whether the passages at a and b are sentences of
