@@ -434,10 +434,13 @@ type altIndex struct {
 	first []int              // the number of term i's first stand-in
 	n     int
 	buf   []bool // features' scratch: one question's passages are scored in turn
+	// memo holds, per term, the cosines of its vector with the corpus
+	// words' (search.Index.BestMemo), filled on first use.
+	memo [][]float32
 }
 
 func indexAlts(terms []term) altIndex {
-	ai := altIndex{at: map[uint32][]int32{}, first: make([]int, len(terms))}
+	ai := altIndex{at: map[uint32][]int32{}, first: make([]int, len(terms)), memo: make([][]float32, len(terms))}
 	for i, t := range terms {
 		ai.first[i] = ai.n
 		for _, a := range t.alts {
@@ -510,7 +513,10 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 		case ch <= chDescribed:
 			x[fSoftCov] += t.weight * best
 		case t.vec != nil:
-			x[fSoftCov] += t.weight * math.Max(0, float64(ix.lookup.Best(t.vec, t.row, pos)))
+			if ai.memo[i] == nil {
+				ai.memo[i] = ix.lookup.NewMemo()
+			}
+			x[fSoftCov] += t.weight * math.Max(0, float64(ix.lookup.BestMemo(t.vec, t.row, pos, ai.memo[i])))
 		}
 		if !t.name {
 			content += t.weight

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math"
 	"slices"
 	"sort"
 )
@@ -106,6 +107,38 @@ func (ix *Index) Best(q []float32, qrow int32, pos int) float32 {
 		m = max(m, s)
 	}
 	return m
+}
+
+// BestMemo is Best, remembering each cosine in memo, which holds one
+// entry per corpus word (Words' length from NewMemo) and is kept for one
+// question word: the candidates of a question share most of their words,
+// and without it soft coverage recomputed the same cosines for each.
+func (ix *Index) BestMemo(q []float32, qrow int32, pos int, memo []float32) float32 {
+	e := ix.expand
+	dim := len(q)
+	var m float32
+	for _, r := range ix.rows[pos] {
+		s := memo[r]
+		if s != s { // NaN: not yet computed
+			s = dot(q, e.mat[int(r)*dim:(int(r)+1)*dim])
+			memo[r] = s
+		}
+		if r == qrow {
+			return s
+		}
+		m = max(m, s)
+	}
+	return m
+}
+
+// NewMemo returns a memo for BestMemo: one NaN per corpus word.
+func (ix *Index) NewMemo() []float32 {
+	memo := make([]float32, len(ix.expand.words))
+	nan := float32(math.NaN())
+	for i := range memo {
+		memo[i] = nan
+	}
+	return memo
 }
 
 // Neighbour is a corpus word near another in GloVe space.
