@@ -435,7 +435,7 @@ type altIndex struct {
 	n     int
 	buf   []bool // features' scratch: one question's passages are scored in turn
 	// memo holds, per term, the cosines of its vector with the corpus
-	// words' (search.Index.BestMemo), filled on first use.
+	// words' (search.Index.Best), filled on first use.
 	memo [][]float32
 }
 
@@ -516,7 +516,7 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 			if ai.memo[i] == nil {
 				ai.memo[i] = ix.lookup.NewMemo()
 			}
-			x[fSoftCov] += t.weight * math.Max(0, float64(ix.lookup.BestMemo(t.vec, t.row, pos, ai.memo[i])))
+			x[fSoftCov] += t.weight * math.Max(0, float64(ix.lookup.Best(t.vec, t.row, pos, ai.memo[i])))
 		}
 		if !t.name {
 			content += t.weight

@@ -94,26 +94,10 @@ func (ix *Index) Row(word string) int32 {
 // Best is the highest cosine between the unit vector q (from Unit) and
 // the words of the passage at pos. qrow is q's row (from Row), or -1: a
 // passage holding the word itself needs no other cosine, since none is
-// higher.
-func (ix *Index) Best(q []float32, qrow int32, pos int) float32 {
-	e := ix.expand
-	dim := len(q)
-	var m float32
-	for _, r := range ix.rows[pos] {
-		s := dot(q, e.mat[int(r)*dim:(int(r)+1)*dim])
-		if r == qrow {
-			return s
-		}
-		m = max(m, s)
-	}
-	return m
-}
-
-// BestMemo is Best, remembering each cosine in memo, which holds one
-// entry per corpus word (Words' length from NewMemo) and is kept for one
+// higher. Each cosine is remembered in memo (from NewMemo), kept for one
 // question word: the candidates of a question share most of their words,
-// and without it soft coverage recomputed the same cosines for each.
-func (ix *Index) BestMemo(q []float32, qrow int32, pos int, memo []float32) float32 {
+// and soft coverage would otherwise compute the same cosines for each.
+func (ix *Index) Best(q []float32, qrow int32, pos int, memo []float32) float32 {
 	e := ix.expand
 	dim := len(q)
 	var m float32
@@ -131,7 +115,8 @@ func (ix *Index) BestMemo(q []float32, qrow int32, pos int, memo []float32) floa
 	return m
 }
 
-// NewMemo returns a memo for BestMemo: one NaN per corpus word.
+// NewMemo returns a memo for Best: one NaN (not yet computed) per corpus
+// word.
 func (ix *Index) NewMemo() []float32 {
 	memo := make([]float32, len(ix.expand.words))
 	nan := float32(math.NaN())
