@@ -42,10 +42,11 @@ type evidence struct {
 // choose picks the sentences of an answer: the best, which must clear the
 // threshold, then up to two more that nearly match it and tell something
 // else, in order of relevance, save that the picks from one reader's
-// comment stand together in its order (groupComments). A quotation is shown whole, never cut
-// between sentences, and counts as one pick; the answer shows at most
-// maxShown sentences, so a longer quotation is cut to the maxShown around
-// the sentence picked. q is the question. It returns nil to abstain.
+// comment stand together in its order (groupComments). A quotation is
+// shown whole, never cut between sentences, and counts as one pick; the
+// answer shows at most maxShown sentences, so a longer quotation is cut to
+// the maxShown around the sentence picked. q is the question. It returns
+// nil to abstain.
 func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []evidence {
 	if len(ranked) == 0 || confidence < ix.model.Threshold {
 		return nil

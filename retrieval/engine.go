@@ -157,10 +157,10 @@ const closestFrom = 0.20
 
 // explainAbstention gives an abstention the sentence that came closest
 // to answering, for the reader to judge, unless its confidence was under
-// closestFrom, and marks it unsure when its
-// confidence came near the threshold. An abstention the model wrote is
-// its own and is not marked; when the model fails and the answer falls
-// back to extractive, it is marked like any extractive one.
+// closestFrom, and marks it unsure when its confidence came near the
+// threshold. An abstention the model wrote is its own and is not marked;
+// when the model fails and the answer falls back to extractive, it is
+// marked like any extractive one.
 func (ix *Index) explainAbstention(a *Answer, tr trace) {
 	if !a.Abstained || len(tr.ranked) == 0 || tr.confidence < closestFrom {
 		return

@@ -435,7 +435,8 @@ type altIndex struct {
 	n     int
 	buf   []bool // features' scratch: one question's passages are scored in turn
 	// memo holds, per term, the cosines of its vector with the corpus
-	// words' (search.Index.Best), filled on first use.
+	// words' (search.Index.Best), filled on first use: features gets
+	// altIndex by value, and the slices it fills are the shared ones.
 	memo [][]float32
 }
 
