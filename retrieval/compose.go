@@ -123,27 +123,17 @@ func (ix *Index) choose(ranked []candidate, confidence float64, q analysis) []ev
 // told by its article and number, so one that holds a quotation (and so
 // is no comment run, see commentRuns) is grouped too.
 func (ix *Index) groupComments(picked []int) []int {
-	type key struct {
-		doc string
-		n   int
-	}
-	keyOf := func(pos int) (key, bool) {
-		p := ix.passages[pos]
-		return key{p.Doc, p.Comment}, p.Kind == corpus.KindComment
-	}
 	out := make([]int, 0, len(picked))
-	done := map[key]bool{}
-	for _, pos := range picked {
-		k, ok := keyOf(pos)
+	for i, pos := range picked {
 		switch {
-		case !ok:
+		case ix.passages[pos].Kind != corpus.KindComment:
 			out = append(out, pos)
-		case !done[k]:
-			done[k] = true
+		case !slices.ContainsFunc(picked[:i], func(p int) bool { return ix.sameReader(p, pos) }):
+			// The comment's first pick: all its picks, in its order.
 			var same []int
-			for _, q := range picked {
-				if kq, ok := keyOf(q); ok && kq == k {
-					same = append(same, q)
+			for _, p := range picked {
+				if ix.sameReader(p, pos) {
+					same = append(same, p)
 				}
 			}
 			slices.Sort(same)
@@ -151,6 +141,13 @@ func (ix *Index) groupComments(picked []int) []int {
 		}
 	}
 	return out
+}
+
+// sameReader reports whether the passages at a and b are sentences of one
+// reader's comment: its article and number.
+func (ix *Index) sameReader(a, b int) bool {
+	pa, pb := ix.passages[a], ix.passages[b]
+	return pa.Kind == corpus.KindComment && pb.Kind == corpus.KindComment && pa.Doc == pb.Doc && pa.Comment == pb.Comment
 }
 
 // sameComment reports whether the passages at a and b are sentences of
@@ -319,9 +316,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 		// that follows the one before in the same comment, as a
 		// comment's window or a quotation inside it does, goes on its
 		// line.
-		continues := i > 0 && (ev[i-1].pos == e.pos-1 && ix.passages[e.pos-1].Kind == corpus.KindComment &&
-			ix.passages[e.pos-1].Doc == p.Doc && ix.passages[e.pos-1].Comment == p.Comment ||
-			ix.sameComment(ev[i-1].pos, e.pos))
+		continues := i > 0 && (ev[i-1].pos == e.pos-1 && ix.sameReader(e.pos-1, e.pos) || ix.sameComment(ev[i-1].pos, e.pos))
 		// nextSame: the next sentence shown is of this comment too, and
 		// goes on this line; with sentences left out between, an
 		// ellipsis stands for them.
