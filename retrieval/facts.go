@@ -112,11 +112,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		for i := lo; i < hi; i++ {
 			text := ix.passages[i].Text
 			toks[i] = search.Tokenize(text)
-			for t := typeOther + 1; t < typeCount; t++ {
-				if matchesType(t, text) {
-					f.types[i] |= 1 << t
-				}
-			}
+			f.types[i] = typesOf(text)
 			f.quote[i] = quoteMarkRe.MatchString(text)
 			f.bigrams[i] = ix.lookup.Bigrams(toks[i])
 			f.counted[i], f.multiple[i] = countedStems(ix, toks[i])
@@ -197,7 +193,7 @@ func countedStems(ix *Index, toks []search.Token) ([]uint32, bool) {
 			multiple = true
 			continue
 		}
-		if !numberLikeRe.MatchString(t.Word) {
+		if !numberLikeRe.re.MatchString(t.Word) {
 			continue
 		}
 		for j := max(0, i-2); j < min(len(toks), i+4); j++ {

@@ -46,31 +46,37 @@ var (
 	whyRe     = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?(why|how come)\b|\b(what (for|reason)|the reason)\b`)
 	opinionRe = regexp.MustCompile(`(?i)\b(viewers?|readers?|comments?|commenters?|commentators?|opinions?|public think|people (think|say|saying|said|feel|online))\b`)
 
-	dateLikeRe     = regexp.MustCompile(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|yesterday|today|last week|next month|(19|20)\d\d)\b`)
-	numberLikeRe   = regexp.MustCompile(`(?i)\b(\d[\d,.]*(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|dozens?|decade|hundreds?|thousands?|millions?|billions?|doubled|tripled|halved|twice)\b`)
-	ordinalLikeRe  = regexp.MustCompile(`(?i)\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|twentieth)\b`)
-	clockLikeRe    = regexp.MustCompile(`(?i)\b\d{1,2}(:\d\d)?\s?(a\.?m\.?|p\.?m\.?)|\bo'clock\b|\b(noon|midnight|morning|afternoon|evening)\b`)
-	placeRe        = regexp.MustCompile(`\b(in|at|from|to|near) (the )?[A-Z][a-z]+`)
-	ageLikeRe      = regexp.MustCompile(`(?i)\b\d+[- ]years?[- ]old\b|\baged? \d+|\bborn in\b`)
-	moneyLikeRe    = regexp.MustCompile(`(?i)[$€£]\s?\d|\b\d[\d,.]* (million|billion|trillion|euros?|dollars?|pounds?)\b|\bpercent\b|%`)
-	durationLikeRe = regexp.MustCompile(`(?i)\b(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)[- ](years?|months?|weeks?|days?|hours?)\b|\bdecades?\b|\bsince (19|20)\d\d\b|\b(first|second|third|fourth|fifth) (year|month|week)\b|\bfor (many|several) (years|months|weeks)\b`)
-	nameRe         = regexp.MustCompile(`\b[A-Z][a-z]+ [A-Z][a-z]+\b`)
-	reasonLikeRe   = regexp.MustCompile(`(?i)\b(because|since|as a result|due to|so that|in order to|to ensure|reason|aims? to|aimed|meant to|given|amid|after)\b`)
+	dateLikeRe     = mustPattern(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|yesterday|today|last week|next month|(19|20)\d\d)\b`)
+	numberLikeRe   = mustPattern(`(?i)\b(\d[\d,.]*(st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|dozens?|decade|hundreds?|thousands?|millions?|billions?|doubled|tripled|halved|twice)\b`)
+	ordinalLikeRe  = mustPattern(`(?i)\b(\d+(st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|twentieth)\b`)
+	clockLikeRe    = mustPattern(`(?i)\b\d{1,2}(:\d\d)?\s?(a\.?m\.?|p\.?m\.?)|\bo'clock\b|\b(noon|midnight|morning|afternoon|evening)\b`)
+	placeRe        = mustPattern(`\b(in|at|from|to|near) (the )?[A-Z][a-z]+`)
+	ageLikeRe      = mustPattern(`(?i)\b\d+[- ]years?[- ]old\b|\baged? \d+|\bborn in\b`)
+	moneyLikeRe    = mustPattern(`(?i)[$€£]\s?\d|\b\d[\d,.]* (million|billion|trillion|euros?|dollars?|pounds?)\b|\bpercent\b|%`)
+	durationLikeRe = mustPattern(`(?i)\b(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty)[- ](years?|months?|weeks?|days?|hours?)\b|\bdecades?\b|\bsince (19|20)\d\d\b|\b(first|second|third|fourth|fifth) (year|month|week)\b|\bfor (many|several) (years|months|weeks)\b`)
+	nameRe         = mustPattern(`\b[A-Z][a-z]+ [A-Z][a-z]+\b`)
+	reasonLikeRe   = mustPattern(`(?i)\b(because|since|as a result|due to|so that|in order to|to ensure|reason|aims? to|aimed|meant to|given|amid|after)\b`)
 	quoteMarkRe    = regexp.MustCompile(`["“”]`)
 )
 
 // typePatterns find in a sentence the kind of thing each answer type asks
 // for: a date for when, a number for how many, a name for who.
-var typePatterns = [typeCount]*regexp.Regexp{
+var typePatterns = [typeCount]pattern{
 	typeWhen: dateLikeRe, typeNumber: numberLikeRe, typeWhere: placeRe, typeWho: nameRe,
 	typeDuration: durationLikeRe, typeAge: ageLikeRe, typeMoney: moneyLikeRe, typeTime: clockLikeRe,
 	typeOrdinal: ordinalLikeRe, typeWhy: reasonLikeRe,
 }
 
-// matchesType reports whether text holds the kind of thing t asks for.
-func matchesType(t answerType, text string) bool {
-	re := typePatterns[t]
-	return re != nil && re.MatchString(text)
+// typesOf is the set of the kinds of answer text holds, bit t for type t.
+func typesOf(text string) uint16 {
+	folded := fold(text)
+	var out uint16
+	for t, p := range typePatterns {
+		if p.re != nil && p.match(text, folded) {
+			out |= 1 << t
+		}
+	}
+	return out
 }
 
 // channel is how a question word was found in a sentence. The channels

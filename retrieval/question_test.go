@@ -41,7 +41,7 @@ func TestQuestionType(t *testing.T) {
 	}
 }
 
-func TestMatchesType(t *testing.T) {
+func TestTypesOf(t *testing.T) {
 	tests := []struct {
 		name string
 		t    answerType
@@ -62,8 +62,8 @@ func TestMatchesType(t *testing.T) {
 		{"ordinal", typeOrdinal, "It is the city's 13th bridge.", true},
 	}
 	for _, tt := range tests {
-		if got := matchesType(tt.t, tt.text); got != tt.want {
-			t.Errorf("%s: matchesType(%d, %q) = %v, want %v", tt.name, tt.t, tt.text, got, tt.want)
+		if got := typesOf(tt.text)&(1<<tt.t) != 0; got != tt.want {
+			t.Errorf("%s: typesOf(%q) has type %d: %v, want %v", tt.name, tt.text, tt.t, got, tt.want)
 		}
 	}
 }

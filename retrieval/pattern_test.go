@@ -1,0 +1,110 @@
+package retrieval
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestPatternNeeds(t *testing.T) {
+	tests := []struct {
+		name string
+		expr string
+		want []string // nil: no test, every text goes to the regexp
+	}{
+		{"a word", `\bone\b`, []string{"ONE"}},
+		{"case folded", `(?i)\bOne\b`, []string{"ONE"}},
+		{"alternatives", `\b(Monday|Tuesday)\b`, []string{"MONDAY", "TUESDAY"}},
+		{"a word holding another is left out", `(?i)\b(dozens?|billions?)\b`, []string{"BILLION", "DOZEN"}},
+		{"an optional part multiplies out", `aged? of`, []string{"AGE OF", "AGED OF"}},
+		{"a run too long to multiply keeps its start", `(19|20)\d\d`, []string{"190", "191", "192", "193", "194", "195", "196", "197", "198", "199", "200", "201", "202", "203", "204", "205", "206", "207", "208", "209"}},
+		{"the longest part of a sequence", `\d+ years`, []string{" YEARS"}},
+		{"digits when the rest is letters", `\d+(st|nd|rd|th)`, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
+		{"one or two letters turn nothing away", `\b(in|at)\b`, nil},
+		{"a class multiplies out", `\b(in|at) [A-C]`, []string{"AT A", "AT B", "AT C", "IN A", "IN B", "IN C"}},
+		{"an alternative without a literal spoils the set", `because|\w+ly`, nil},
+		{"an optional whole needs nothing", `(because)?`, nil},
+		{"a repeat of at least one", `(?:ab!){2,}`, []string{"AB!"}},
+		{"a class too large", `[a-z]+`, nil},
+	}
+	for _, tt := range tests {
+		got := mustPattern(tt.expr).needs
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: needs of %q = %q, want %q", tt.name, tt.expr, got, tt.want)
+		}
+	}
+}
+
+// TestPatternAgrees checks that a pattern's needs never turn away a text
+// its regexp matches: every type pattern on every shipped passage, and on
+// texts made of the pieces the patterns look for, in mixed case and with
+// the runes regexp's (?i) folds onto ASCII letters.
+func TestPatternAgrees(t *testing.T) {
+	_, ix := shippedIndex(t)
+	texts := make([]string, 0, len(ix.passages)+4000)
+	for _, p := range ix.passages {
+		texts = append(texts, p.Text)
+	}
+	var pieces []string
+	for _, p := range typePatterns {
+		pieces = append(pieces, p.needs...)
+	}
+	pieces = append(pieces, " ", "-", ",", ".", "'", "$", "€", "%", "ſ", "K", "é", "\xff", "1", "19", "200")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 4000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			piece := pieces[rng.IntN(len(pieces))]
+			switch rng.IntN(3) {
+			case 0:
+				piece = strings.ToLower(piece)
+			case 1:
+				piece = strings.ReplaceAll(strings.ReplaceAll(piece, "S", "ſ"), "K", "K")
+			}
+			b.WriteString(piece)
+		}
+		texts = append(texts, b.String())
+	}
+	matched := 0
+	for ty, p := range typePatterns {
+		if p.re == nil {
+			continue
+		}
+		for _, text := range texts {
+			want := p.re.MatchString(text)
+			if got := p.match(text, fold(text)); got != want {
+				t.Fatalf("type %d: match(%q) = %v, the regexp says %v (needs %q)", ty, text, got, want, p.needs)
+			}
+			if want {
+				matched++
+			}
+		}
+	}
+	if matched < 1000 {
+		t.Errorf("only %d texts matched a type pattern: the check reads too few matches to mean much", matched)
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Tuesday":   "TUESDAY",
+		"ſix":       "SIX",
+		"Kelvin":    "KELVIN",
+		"Ünited €2": "ÜNITED €2",
+		"σς":        "ΣΣ",
+	} {
+		if got := fold(in); got != want {
+			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func BenchmarkTypesOf(b *testing.B) {
+	_, ix := shippedIndex(b)
+	for b.Loop() {
+		for _, p := range ix.passages {
+			typesOf(p.Text)
+		}
+	}
+}
