@@ -139,6 +139,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		}
 	}
 	upper, lower := map[uint32]int{}, map[uint32]int{}
+	words := map[string][]search.Token{} // each written word tokenised once
 	for _, p := range ix.passages {
 		if p.Headline {
 			continue // headlines capitalise every word
@@ -147,7 +148,11 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		for j, w := range strings.FieldsFunc(p.Text, func(r rune) bool {
 			return unicode.IsSpace(r) || r == '-' || r == '/' || r == '"' || r == '“' || r == '(' || r == '–'
 		}) {
-			ts := search.Tokenize(w)
+			ts, ok := words[w]
+			if !ok {
+				ts = search.Tokenize(w)
+				words[w] = ts
+			}
 			if j == 0 || len(ts) != 1 || search.IsStop(ts[0].Word) {
 				continue
 			}
@@ -193,7 +198,7 @@ func countedStems(ix *Index, toks []search.Token) ([]uint32, bool) {
 			multiple = true
 			continue
 		}
-		if !numberLikeRe.re.MatchString(t.Word) {
+		if !numberLikeRe.match(t.Word, fold(t.Word)) {
 			continue
 		}
 		for j := max(0, i-2); j < min(len(toks), i+4); j++ {

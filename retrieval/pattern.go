@@ -39,22 +39,24 @@ func (p pattern) match(text, folded string) bool {
 
 // fold maps s to one case, so that a literal of the pattern, folded the
 // same way, is found in the text whatever case either is written in: each
-// rune becomes the least of the runes regexp's (?i) takes for it, so the
-// long s and the Kelvin sign become "S" and "K" as "s" and "k" do.
+// rune becomes the least of the runes regexp's (?i) takes for it, in
+// lower case if that is an ASCII letter, so the long s and the Kelvin sign
+// become "s" and "k" as "S" and "K" do. Lower-case ASCII text is returned
+// as it is, without a copy.
 func fold(s string) string { return strings.Map(foldRune, s) }
 
 func foldRune(r rune) rune {
-	if r < 0x80 {
-		if 'a' <= r && r <= 'z' {
-			r -= 'a' - 'A'
+	if r >= 0x80 {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
 		}
-		return r
+		r = least
 	}
-	least := r
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		least = min(least, f)
+	if 'A' <= r && r <= 'Z' {
+		r += 'a' - 'A'
 	}
-	return least
+	return r
 }
 
 // maxLiterals bounds the strings a set holds: a bigger set costs more

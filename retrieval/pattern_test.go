@@ -13,19 +13,19 @@ func TestPatternNeeds(t *testing.T) {
 		expr string
 		want []string // nil: no test, every text goes to the regexp
 	}{
-		{"a word", `\bone\b`, []string{"ONE"}},
-		{"case folded", `(?i)\bOne\b`, []string{"ONE"}},
-		{"alternatives", `\b(Monday|Tuesday)\b`, []string{"MONDAY", "TUESDAY"}},
-		{"a word holding another is left out", `(?i)\b(dozens?|billions?)\b`, []string{"BILLION", "DOZEN"}},
-		{"an optional part multiplies out", `aged? of`, []string{"AGE OF", "AGED OF"}},
+		{"a word", `\bone\b`, []string{"one"}},
+		{"case folded", `(?i)\bOne\b`, []string{"one"}},
+		{"alternatives", `\b(Monday|Tuesday)\b`, []string{"monday", "tuesday"}},
+		{"a word holding another is left out", `(?i)\b(dozens?|billions?)\b`, []string{"billion", "dozen"}},
+		{"an optional part multiplies out", `aged? of`, []string{"age of", "aged of"}},
 		{"a run too long to multiply keeps its start", `(19|20)\d\d`, []string{"190", "191", "192", "193", "194", "195", "196", "197", "198", "199", "200", "201", "202", "203", "204", "205", "206", "207", "208", "209"}},
-		{"the longest part of a sequence", `\d+ years`, []string{" YEARS"}},
+		{"the longest part of a sequence", `\d+ years`, []string{" years"}},
 		{"digits when the rest is letters", `\d+(st|nd|rd|th)`, []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}},
 		{"one or two letters turn nothing away", `\b(in|at)\b`, nil},
-		{"a class multiplies out", `\b(in|at) [A-C]`, []string{"AT A", "AT B", "AT C", "IN A", "IN B", "IN C"}},
+		{"a class multiplies out", `\b(in|at) [A-C]`, []string{"at a", "at b", "at c", "in a", "in b", "in c"}},
 		{"an alternative without a literal spoils the set", `because|\w+ly`, nil},
 		{"an optional whole needs nothing", `(because)?`, nil},
-		{"a repeat of at least one", `(?:ab!){2,}`, []string{"AB!"}},
+		{"a repeat of at least one", `(?:ab!){2,}`, []string{"ab!"}},
 		{"a class too large", `[a-z]+`, nil},
 	}
 	for _, tt := range tests {
@@ -50,7 +50,7 @@ func TestPatternAgrees(t *testing.T) {
 	for _, p := range typePatterns {
 		pieces = append(pieces, p.needs...)
 	}
-	pieces = append(pieces, " ", "-", ",", ".", "'", "$", "€", "%", "ſ", "K", "é", "\xff", "1", "19", "200")
+	pieces = append(pieces, " ", "-", ",", ".", "'", "$", "€", "%", "ſ", "k", "é", "\xff", "1", "19", "200")
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 4000 {
 		var b strings.Builder
@@ -58,9 +58,9 @@ func TestPatternAgrees(t *testing.T) {
 			piece := pieces[rng.IntN(len(pieces))]
 			switch rng.IntN(3) {
 			case 0:
-				piece = strings.ToLower(piece)
+				piece = strings.ToUpper(piece)
 			case 1:
-				piece = strings.ReplaceAll(strings.ReplaceAll(piece, "S", "ſ"), "K", "K")
+				piece = strings.ReplaceAll(strings.ReplaceAll(piece, "s", "ſ"), "k", "k")
 			}
 			b.WriteString(piece)
 		}
@@ -88,10 +88,10 @@ func TestPatternAgrees(t *testing.T) {
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
-		"Tuesday":   "TUESDAY",
-		"ſix":       "SIX",
-		"Kelvin":    "KELVIN",
-		"Ünited €2": "ÜNITED €2",
+		"Tuesday":   "tuesday",
+		"ſix":       "six",
+		"Kelvin":    "kelvin",
+		"Ünited €2": "Ünited €2",
 		"σς":        "ΣΣ",
 	} {
 		if got := fold(in); got != want {
