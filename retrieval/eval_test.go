@@ -9,7 +9,9 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -284,6 +286,9 @@ type evalRun struct {
 	// abstentions are the extractive abstentions, for the table of how
 	// often the closest sentence answers by confidence.
 	abstentions []abstention
+	// byFamily tallies each family, for the interval that resampling
+	// families gives (interval).
+	byFamily map[string]*tally
 }
 
 // abstention is one question abstained on: its confidence, and whether
@@ -297,7 +302,7 @@ type abstention struct {
 
 func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
 	t.Helper()
-	r := evalRun{byKind: map[string]*tally{}}
+	r := evalRun{byKind: map[string]*tally{}, byFamily: map[string]*tally{}}
 	for _, c := range cases {
 		tr, err := e.trace(context.Background(), Request{Question: c.Question})
 		if err != nil {
@@ -311,6 +316,12 @@ func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
 			r.byKind[c.Kind] = k
 		}
 		k.add(c, a)
+		f := r.byFamily[c.Family]
+		if f == nil {
+			f = &tally{}
+			r.byFamily[c.Family] = f
+		}
+		f.add(c, a)
 		if a.Abstained {
 			ab := abstention{conf: tr.confidence, answerable: c.answerable()}
 			if c.answerable() && len(tr.ranked) > 0 {
@@ -341,6 +352,9 @@ func runEval(t testing.TB, e *Engine, cases []evalCase, explain bool) evalRun {
 
 func (r evalRun) report(t testing.TB, name string) {
 	t.Logf("%-10s %s  context recall %.3f", name, r.total, ratio(r.recall, r.recallOf))
+	answered, abstained := r.interval(bootstrapDraws)
+	t.Logf("  95%% interval, families resampled: answered %.3f–%.3f  unanswerables abstained %.3f–%.3f",
+		answered[0], answered[1], abstained[0], abstained[1])
 	kinds := make([]string, 0, len(r.byKind))
 	for k := range r.byKind {
 		kinds = append(kinds, k)
@@ -349,6 +363,43 @@ func (r evalRun) report(t testing.TB, name string) {
 	for _, k := range kinds {
 		t.Logf("  %-12s %s", k, *r.byKind[k])
 	}
+}
+
+// bootstrapDraws is how many resamplings of the families interval draws.
+const bootstrapDraws = 2000
+
+// interval returns the 2.5th and 97.5th percentiles of the answered and
+// abstained shares over draws resamplings of the run's families, with
+// replacement (a fixed seed, so the figures repeat): how far the shares
+// would move with another draw of families like these. A family's
+// questions ask one fact and succeed or fail together, so families, not
+// questions, are drawn.
+func (r evalRun) interval(draws int) (answered, abstained [2]float64) {
+	families := make([]*tally, 0, len(r.byFamily))
+	for _, name := range slices.Sorted(maps.Keys(r.byFamily)) {
+		families = append(families, r.byFamily[name])
+	}
+	if len(families) == 0 {
+		return answered, abstained
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	ans, abs := make([]float64, draws), make([]float64, draws)
+	for d := range draws {
+		var sum tally
+		for range families {
+			f := families[rng.IntN(len(families))]
+			sum.answerable += f.answerable
+			sum.answered += f.answered
+			sum.unanswerable += f.unanswerable
+			sum.abstained += f.abstained
+		}
+		ans[d], abs[d] = ratio(sum.answered, sum.answerable), ratio(sum.abstained, sum.unanswerable)
+	}
+	pct := func(v []float64) [2]float64 {
+		slices.Sort(v)
+		return [2]float64{v[draws*25/1000], v[draws*975/1000-1]}
+	}
+	return pct(ans), pct(abs)
 }
 
 // reportAbstentions prints, by band of confidence under the threshold,
@@ -493,5 +544,33 @@ func TestEval(t *testing.T) {
 	if got < floorAnswered || abst < floorAbstained || recall < floorRecall {
 		t.Errorf("test split below floor: answered %.3f (floor %.2f), abstained %.3f (floor %.2f), context recall %.3f (floor %.2f)",
 			got, floorAnswered, abst, floorAbstained, recall, floorRecall)
+	}
+}
+
+func TestInterval(t *testing.T) {
+	same := evalRun{byFamily: map[string]*tally{}}
+	for i := range 20 {
+		same.byFamily[fmt.Sprint(i)] = &tally{answerable: 4, answered: 3, unanswerable: 2, abstained: 1}
+	}
+	if ans, abs := same.interval(200); ans != [2]float64{0.75, 0.75} || abs != [2]float64{0.5, 0.5} {
+		t.Errorf("families alike: interval answered %v abstained %v, want 0.75 and 0.5 exactly", ans, abs)
+	}
+	split := evalRun{byFamily: map[string]*tally{}}
+	for i := range 20 {
+		f := &tally{answerable: 1, unanswerable: 1}
+		if i%2 == 0 {
+			f.answered, f.abstained = 1, 1
+		}
+		split.byFamily[fmt.Sprint(i)] = f
+	}
+	ans, _ := split.interval(2000)
+	if !(ans[0] < 0.4 && ans[1] > 0.6 && ans[0] < ans[1]) {
+		t.Errorf("half the families answered: interval %v, want it to hold 0.5 and spread past 0.4 and 0.6", ans)
+	}
+	if again, _ := split.interval(2000); again != ans {
+		t.Errorf("interval drew %v, then %v: it should repeat", ans, again)
+	}
+	if ans, abs := (evalRun{}).interval(10); ans != [2]float64{} || abs != [2]float64{} {
+		t.Errorf("no families: %v %v, want zeros", ans, abs)
 	}
 }
