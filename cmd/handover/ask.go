@@ -254,7 +254,10 @@ func shorten(s string, n int) string {
 
 // writeAnswer prints an answer and its numbered sources for a person.
 // Citations are numbered per article: each number's source is printed
-// once, with every sentence cited from it beneath.
+// once, with the sentences cited from it beneath that the answer does not
+// already show word for word: the same fact as another article tells it.
+// (Every cited sentence was printed there until two new-user trials in a
+// row read the block as the answer printed twice.)
 func writeAnswer(w io.Writer, a retrieval.Answer) {
 	if a.Text != "" {
 		fmt.Fprintln(w, a.Text)
@@ -295,6 +298,9 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 			fmt.Fprintf(w, "    %s\n", c.URL)
 		}
 		for _, o := range cites {
+			if strings.Contains(a.Text, strings.TrimSpace(o.Text)) {
+				continue
+			}
 			q := quoted(o.Text)
 			if o.Kind == "comment" && !onlyComments {
 				q = "(viewer comment) " + q

@@ -318,15 +318,18 @@ func TestAskWithModel(t *testing.T) {
 }
 
 // TestWriteAnswerGroupsSources: citations are numbered per article, so two
-// sentences under one number share one header; a sentence that carries
-// its own quotation marks is not quoted again.
+// sentences under one number share one header; beneath it stand only the
+// sentences the answer does not show word for word (the same fact as
+// another article tells it), and a sentence that carries its own
+// quotation marks is not quoted again.
 func TestWriteAnswerGroupsSources(t *testing.T) {
 	a := retrieval.Answer{
-		Text: "Rutte took over on 1 October. [1] “We will not give in,” Rutte said. [1] “About time.” [2]",
+		Text: "Rutte took over on 1 October. [1][2] “We will not give in,” Rutte said. [1]\nComment 1: “About time.” [3]",
 		Citations: []retrieval.Citation{
 			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "Rutte took over on 1 October."},
-			{N: 2, Doc: "b", Title: "Last day", Publisher: "DW News", Kind: "comment", Text: `"About time."`},
+			{N: 2, Doc: "b", Title: "New chief", Kind: "article", Text: "On 1 October \"the new chief\" began."},
 			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "“We will not give in,” Rutte said."},
+			{N: 3, Doc: "c", Title: "Last day", Publisher: "DW News", Kind: "comment", Text: "About time."},
 		},
 	}
 	var b strings.Builder
@@ -336,28 +339,27 @@ func TestWriteAnswerGroupsSources(t *testing.T) {
 Sources:
 [1] Rutte takes over — Reuters, 2024-10-01
     https://example.com/a
-    “Rutte took over on 1 October.”
-    “We will not give in,” Rutte said.
-[2] Last day — DW News (viewer comment)
-    "About time."
+[2] New chief
+    On 1 October "the new chief" began.
+[3] Last day — DW News (viewer comment)
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("writeAnswer (-want +got):\n%s", diff)
 	}
 }
 
-// TestWriteAnswerJoinsAQuotation: a quotation the answer gives whole,
-// cited sentence by sentence, is listed as one excerpt, not cut at its
-// full stops with quote marks that do not pair.
+// TestWriteAnswerJoinsAQuotation: a quotation another article gives
+// whole, cited sentence by sentence, is listed as one excerpt, not cut at
+// its full stops with quote marks that do not pair.
 func TestWriteAnswerJoinsAQuotation(t *testing.T) {
 	cite := func(passage, text string) retrieval.Citation {
-		return retrieval.Citation{N: 1, Doc: "a", Title: "Rutte takes over", Kind: "article", Passage: passage, Text: text}
+		return retrieval.Citation{N: 2, Doc: "b", Title: "New chief", Kind: "article", Passage: passage, Text: text}
 	}
 	a := retrieval.Answer{
-		Text: `Rutte said, "I'm not worried. I know them. I worked with him," he added. [1]`,
+		Text: `"I'm not worried," Rutte said. [1][2]`,
 		Citations: []retrieval.Citation{
-			cite("a#4", `Rutte said, "I'm not worried.`), cite("a#5", "I know them."), cite("a#6", `I worked with him," he added.`),
-			cite("a#9", "Rutte took over on 1 October."),
+			{N: 1, Doc: "a", Title: "Rutte takes over", Kind: "article", Passage: "a#2", Text: `"I'm not worried," Rutte said.`},
+			cite("b#4", `Rutte said, "I'm not worried.`), cite("b#5", "I know them."), cite("b#6", `I worked with him," he added.`),
 		},
 	}
 	var b strings.Builder
@@ -366,8 +368,8 @@ func TestWriteAnswerJoinsAQuotation(t *testing.T) {
 
 Sources:
 [1] Rutte takes over
+[2] New chief
     Rutte said, "I'm not worried. I know them. I worked with him," he added.
-    “Rutte took over on 1 October.”
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("writeAnswer (-want +got):\n%s", diff)
