@@ -108,3 +108,18 @@ func BenchmarkTypesOf(b *testing.B) {
 		}
 	}
 }
+
+// FuzzTypesOf checks the needs against the regexps on any text.
+func FuzzTypesOf(f *testing.F) {
+	for _, s := range []string{"It opened in 1998.", "ſix YEARS-old", "$5", "at 9 p.m.", "the 13th", "because"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		folded := fold(text)
+		for ty, p := range typePatterns {
+			if p.re != nil && p.match(text, folded) != p.re.MatchString(text) {
+				t.Fatalf("type %d on %q: needs %q turn away a match", ty, text, p.needs)
+			}
+		}
+	})
+}
