@@ -383,8 +383,8 @@ func (r evalRun) interval(draws int) (answered, abstained [2]float64) {
 		return answered, abstained
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	ans, abs := make([]float64, draws), make([]float64, draws)
-	for d := range draws {
+	var ans, abs []float64
+	for range draws {
 		var sum tally
 		for range families {
 			f := families[rng.IntN(len(families))]
@@ -393,13 +393,25 @@ func (r evalRun) interval(draws int) (answered, abstained [2]float64) {
 			sum.unanswerable += f.unanswerable
 			sum.abstained += f.abstained
 		}
-		ans[d], abs[d] = ratio(sum.answered, sum.answerable), ratio(sum.abstained, sum.unanswerable)
+		// A draw without a question of a kind says nothing of its share.
+		if sum.answerable > 0 {
+			ans = append(ans, ratio(sum.answered, sum.answerable))
+		}
+		if sum.unanswerable > 0 {
+			abs = append(abs, ratio(sum.abstained, sum.unanswerable))
+		}
 	}
-	pct := func(v []float64) [2]float64 {
-		slices.Sort(v)
-		return [2]float64{v[draws*25/1000], v[draws*975/1000-1]}
+	return percentiles(ans), percentiles(abs)
+}
+
+// percentiles returns the 2.5th and 97.5th percentiles of v (sorted in
+// place), or zeros when v is empty.
+func percentiles(v []float64) [2]float64 {
+	if len(v) == 0 {
+		return [2]float64{}
 	}
-	return pct(ans), pct(abs)
+	slices.Sort(v)
+	return [2]float64{v[len(v)*25/1000], v[max(0, len(v)*975/1000-1)]}
 }
 
 // reportAbstentions prints, by band of confidence under the threshold,
@@ -572,5 +584,12 @@ func TestInterval(t *testing.T) {
 	}
 	if ans, abs := (evalRun{}).interval(10); ans != [2]float64{} || abs != [2]float64{} {
 		t.Errorf("no families: %v %v, want zeros", ans, abs)
+	}
+	one := evalRun{byFamily: map[string]*tally{"a": {answerable: 2, answered: 1}, "b": {unanswerable: 1, abstained: 1}}}
+	if _, abs := one.interval(1); abs != [2]float64{} && abs != [2]float64{1, 1} {
+		t.Errorf("one draw: abstained %v, want 1 (or nothing when the draw held no unanswerable family)", abs)
+	}
+	if _, abs := one.interval(2000); abs != [2]float64{1, 1} {
+		t.Errorf("draws without an unanswerable family counted: abstained %v, want exactly 1", abs)
 	}
 }

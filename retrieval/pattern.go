@@ -73,7 +73,9 @@ type literalSets struct {
 	needs []string
 }
 
-// literals reads the literal sets of a simplified regexp tree.
+// literals reads the literal sets of a simplified regexp tree (Simplify
+// writes each counted repeat out as copies, pluses and quests). Any other
+// op matches strings it does not know and needs nothing.
 func literals(re *syntax.Regexp) literalSets {
 	switch re.Op {
 	case syntax.OpLiteral:
@@ -102,11 +104,6 @@ func literals(re *syntax.Regexp) literalSets {
 		return exactly(append(slices.Clone(sub.exact), ""))
 	case syntax.OpPlus:
 		return literalSets{needs: literals(re.Sub[0]).needs}
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return literalSets{needs: literals(re.Sub[0]).needs}
-		}
-		return literalSets{}
 	case syntax.OpAlternate:
 		var exact, needs []string
 		known, needed := true, true
@@ -196,14 +193,24 @@ func product(a, b []string) []string {
 }
 
 // useful reports whether looking for the strings of s would turn texts
-// away: not when one of them is empty, or one or two letters, which
-// nearly every English text holds.
+// away: not when one of them is empty, or words of fewer than three
+// letters in all (" a", "at"), which nearly every English text holds. A
+// digit or a sign ("7", "$") is rare enough in prose alone.
 func useful(s []string) bool {
 	if len(s) == 0 || len(s) > maxLiterals {
 		return false
 	}
 	for _, x := range s {
-		if x == "" || len(x) <= 2 && strings.IndexFunc(x, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		letters, rare := 0, false
+		for _, r := range x {
+			switch {
+			case unicode.IsLetter(r):
+				letters++
+			case !unicode.IsSpace(r) && !unicode.IsPunct(r):
+				rare = true
+			}
+		}
+		if !rare && letters < 3 {
 			return false
 		}
 	}

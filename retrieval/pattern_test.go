@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -25,7 +26,12 @@ func TestPatternNeeds(t *testing.T) {
 		{"a class multiplies out", `\b(in|at) [A-C]`, []string{"at a", "at b", "at c", "in a", "in b", "in c"}},
 		{"an alternative without a literal spoils the set", `because|\w+ly`, nil},
 		{"an optional whole needs nothing", `(because)?`, nil},
-		{"a repeat of at least one", `(?:ab!){2,}`, []string{"ab!"}},
+		{"a counted repeat, as Simplify writes it out", `(?:abc!){2,}`, []string{"abc!"}},
+		{"a starred part needs nothing", `(because)*`, nil},
+		{"a run starts again after a part of no known strings", `ab\w+cdef`, []string{"cdef"}},
+		{"short words multiply out with the next", `\b(of|to) the\b`, []string{"of the", "to the"}},
+		{"a space and a letter are too common", ` [A-Z]`, nil},
+		{"one letter with an accent is too common", `é`, nil},
 		{"a class too large", `[a-z]+`, nil},
 	}
 	for _, tt := range tests {
@@ -107,6 +113,29 @@ func BenchmarkTypesOf(b *testing.B) {
 			typesOf(p.Text)
 		}
 	}
+}
+
+// FuzzPattern checks any pattern's needs against its regexp on any text.
+func FuzzPattern(f *testing.F) {
+	for _, c := range [][2]string{
+		{`(?i)\b(one|two)\b`, "ONE"}, {`(because)*x`, "x"}, {`ab\w+cdef`, "abZZcdef"}, {`(?i)s`, "ſ"},
+		{`(?i)kelvin`, "Kelvin"}, {`σ`, "ς"}, {`(?i)σ`, "ς"}, {`[^a]b`, "\xffb"}, {`\x{fffd}`, "\xff"},
+		{`(19|20)\d\d`, "in 2014"}, {`a{2,}b?c`, "aac"}, {`(?i)é+`, "É"}, {``, ""},
+	} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, expr, text string) {
+		if len(expr) > 200 {
+			return
+		}
+		if _, err := regexp.Compile(expr); err != nil {
+			return
+		}
+		p := mustPattern(expr)
+		if got, want := p.match(text, fold(text)), p.re.MatchString(text); got != want {
+			t.Fatalf("%q on %q: match %v, the regexp %v (needs %q)", expr, text, got, want, p.needs)
+		}
+	})
 }
 
 // FuzzTypesOf checks the needs against the regexps on any text.

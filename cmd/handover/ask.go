@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -255,9 +257,10 @@ func shorten(s string, n int) string {
 // writeAnswer prints an answer and its numbered sources for a person.
 // Citations are numbered per article: each number's source is printed
 // once, with the sentences cited from it beneath that the answer does not
-// already show word for word: the same fact as another article tells it.
-// (Every cited sentence was printed there until two new-user trials in a
-// row read the block as the answer printed twice.)
+// already show word for word (shownIn): the same fact as another article
+// tells it, or the sentences a model's answer draws on. Every cited
+// sentence was printed there until two new-user trials in a row read the
+// block as the answer printed twice.
 func writeAnswer(w io.Writer, a retrieval.Answer) {
 	if a.Text != "" {
 		fmt.Fprintln(w, a.Text)
@@ -276,12 +279,13 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 	fmt.Fprintln(w, "\nSources:")
 	var order []int
 	byN := map[int][]retrieval.Citation{}
-	for _, c := range retrieval.Excerpts(a.Citations) {
+	for _, c := range a.Citations {
 		if _, ok := byN[c.N]; !ok {
 			order = append(order, c.N)
 		}
 		byN[c.N] = append(byN[c.N], c)
 	}
+	shown := withoutNames(a.Text)
 	for _, n := range order {
 		cites := byN[n]
 		c := cites[0]
@@ -297,10 +301,10 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 		if c.URL != "" {
 			fmt.Fprintf(w, "    %s\n", c.URL)
 		}
-		for _, o := range cites {
-			if strings.Contains(a.Text, strings.TrimSpace(o.Text)) {
-				continue
-			}
+		unshown := slices.DeleteFunc(slices.Clone(cites), func(o retrieval.Citation) bool {
+			return strings.Contains(shown, strings.TrimSpace(o.Text))
+		})
+		for _, o := range retrieval.Excerpts(unshown) {
 			q := quoted(o.Text)
 			if o.Kind == "comment" && !onlyComments {
 				q = "(viewer comment) " + q
@@ -309,6 +313,15 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 		}
 	}
 }
+
+// bracketedName is the name an extractive answer puts in brackets after
+// an opening pronoun ("He [Mark Rutte] takes over …"); a citation mark is
+// a number in brackets.
+var bracketedName = regexp.MustCompile(` \[[^\]0-9][^\]]*\]`)
+
+// withoutNames is an answer's text as its citations quote it: without the
+// bracketed names.
+func withoutNames(text string) string { return bracketedName.ReplaceAllString(text, "") }
 
 // quoted puts a cited sentence in quotation marks, unless it carries its
 // own (a reader comment or a quotation), which would double them.

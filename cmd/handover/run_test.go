@@ -320,16 +320,21 @@ func TestAskWithModel(t *testing.T) {
 // TestWriteAnswerGroupsSources: citations are numbered per article, so two
 // sentences under one number share one header; beneath it stand only the
 // sentences the answer does not show word for word (the same fact as
-// another article tells it), and a sentence that carries its own
-// quotation marks is not quoted again.
+// another article tells it; a name the answer puts in brackets after a
+// pronoun is read past), a sentence that carries its own quotation marks
+// is not quoted again, and a reader's comment under an article's number is
+// marked as one.
 func TestWriteAnswerGroupsSources(t *testing.T) {
 	a := retrieval.Answer{
-		Text: "Rutte took over on 1 October. [1][2] “We will not give in,” Rutte said. [1]\nComment 1: “About time.” [3]",
+		Text: "He [Mark Rutte] took over on 1 October. [1][2] “We will not give in,” Rutte said. [1]\nComment 1: “About time.” [3]",
 		Citations: []retrieval.Citation{
-			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "Rutte took over on 1 October."},
+			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "He took over on 1 October."},
 			{N: 2, Doc: "b", Title: "New chief", Kind: "article", Text: "On 1 October \"the new chief\" began."},
+			{N: 2, Doc: "b", Title: "New chief", Kind: "article", Text: "It was a Tuesday."},
 			{N: 1, Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", URL: "https://example.com/a", Kind: "article", Text: "“We will not give in,” Rutte said."},
 			{N: 3, Doc: "c", Title: "Last day", Publisher: "DW News", Kind: "comment", Text: "About time."},
+			{N: 3, Doc: "c", Title: "Last day", Publisher: "DW News", Kind: "article", Text: "Readers wrote in."},
+			{N: 3, Doc: "c", Title: "Last day", Publisher: "DW News", Kind: "comment", Text: "Good riddance."},
 		},
 	}
 	var b strings.Builder
@@ -341,7 +346,10 @@ Sources:
     https://example.com/a
 [2] New chief
     On 1 October "the new chief" began.
-[3] Last day — DW News (viewer comment)
+    “It was a Tuesday.”
+[3] Last day — DW News
+    “Readers wrote in.”
+    (viewer comment) “Good riddance.”
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("writeAnswer (-want +got):\n%s", diff)
