@@ -32,18 +32,18 @@ const (
 // The English of questions and of the sentences that answer them. These
 // are general patterns of the language, not words of any article.
 var (
-	ageRe      = regexp.MustCompile(`(?i)\bhow old\b|\bwhat age\b|\bage of\b`)
-	moneyRe    = regexp.MustCompile(`(?i)\b(how much (money|does|did|is|was|will)|salary|paid|earns?|costs?|worth)\b`)
-	durationRe = regexp.MustCompile(`(?i)\bhow long\b|\bfor how many (years|months|days)\b`)
+	ageRe      = mustPattern(`(?i)\bhow old\b|\bwhat age\b|\bage of\b`)
+	moneyRe    = mustPattern(`(?i)\b(how much (money|does|did|is|was|will)|salary|paid|earns?|costs?|worth)\b`)
+	durationRe = mustPattern(`(?i)\bhow long\b|\bfor how many (years|months|days)\b`)
 	// "When" asks for a date only at the head of a question: in "what was
 	// going on when he stepped in" it starts a clause.
-	whenRe    = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?when\b|\b(what (date|day|year|month)s?|which (date|day|year|month)s?|since when|how long ago|in what years?|in which years?)\b`)
-	timeRe    = regexp.MustCompile(`(?i)\b(what|which) time\b|\bat what hour\b`)
-	ordinalRe = regexp.MustCompile(`(?i)\b(what|which)\s+number\b(\s+(of)\b)?`)
-	numberRe  = regexp.MustCompile(`(?i)\b(how (many|much|big|large)|what (number|percentage|share|size))\b`)
-	whoRe     = regexp.MustCompile(`(?i)^\W*(who|whom|whose)\b|\b(who|which person)\b`)
-	whereRe   = regexp.MustCompile(`(?i)^\W*where\b|\b(what (city|country|place)|in which (city|country|place)|which (city|country|place))\b`)
-	whyRe     = regexp.MustCompile(`(?i)^\W*((and|so|but)\s+)?(why|how come)\b|\b(what (for|reason)|the reason)\b`)
+	whenRe    = mustPattern(`(?i)^\W*((and|so|but)\s+)?when\b|\b(what (date|day|year|month)s?|which (date|day|year|month)s?|since when|how long ago|in what years?|in which years?)\b`)
+	timeRe    = mustPattern(`(?i)\b(what|which) time\b|\bat what hour\b`)
+	ordinalRe = mustPattern(`(?i)\b(what|which)\s+number\b(\s+(of)\b)?`)
+	numberRe  = mustPattern(`(?i)\b(how (many|much|big|large)|what (number|percentage|share|size))\b`)
+	whoRe     = mustPattern(`(?i)^\W*(who|whom|whose)\b|\b(who|which person)\b`)
+	whereRe   = mustPattern(`(?i)^\W*where\b|\b(what (city|country|place)|in which (city|country|place)|which (city|country|place))\b`)
+	whyRe     = mustPattern(`(?i)^\W*((and|so|but)\s+)?(why|how come)\b|\b(what (for|reason)|the reason)\b`)
 	opinionRe = regexp.MustCompile(`(?i)\b(viewers?|readers?|comments?|commenters?|commentators?|opinions?|public think|people (think|say|saying|said|feel|online))\b`)
 
 	dateLikeRe     = mustPattern(`\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|tomorrow|yesterday|today|last week|next month|(19|20)\d\d)\b`)
@@ -363,54 +363,43 @@ func wordSet(s string) map[string]bool {
 
 // questionType reads what a question asks for from its wh-words.
 func questionType(text string) answerType {
-	lower := strings.ToLower(text)
+	folded := fold(text)
 	for _, r := range typeRules {
-		if r.mayMatch(lower) && r.match(text) {
+		if r.p.match(text, folded) && (r.also == nil || r.also(text)) {
 			return r.t
 		}
 	}
 	return typeOther
 }
 
-// typeRule finds one kind of answer a question asks for. needs are words
-// one of which each of the pattern's matches holds, checked first: a
-// substring test costs far less than the pattern (TestTypeRuleNeeds
-// checks the two agree on a probe of each alternative and on every
-// question of the eval).
+// typeRule finds one kind of answer a question asks for: its pattern
+// matches, and also, when set, says yes too.
 type typeRule struct {
-	t     answerType
-	match func(string) bool
-	needs []string
-}
-
-func (r typeRule) mayMatch(lower string) bool {
-	for _, w := range r.needs {
-		if strings.Contains(lower, w) {
-			return true
-		}
-	}
-	return false
+	t    answerType
+	p    pattern
+	also func(string) bool
 }
 
 // typeRules are tried in order: "why" before "when" ("why ... when ..."),
 // "how long" before "how many".
 var typeRules = []typeRule{
-	{typeWhy, whyRe.MatchString, []string{"why", "how come", "what for", "reason"}},
-	{typeAge, ageRe.MatchString, []string{"old", "age"}},
-	{typeTime, timeRe.MatchString, []string{"time", "hour"}},
-	{typeMoney, moneyRe.MatchString, []string{"how much", "salary", "paid", "earn", "cost", "worth"}},
-	{typeDuration, durationRe.MatchString, []string{"how long", "how many"}},
-	{typeWhen, whenRe.MatchString, []string{"when", "date", "day", "year", "month", "ago"}},
-	{typeOrdinal, isOrdinal, []string{"number"}},
-	{typeNumber, numberRe.MatchString, []string{"many", "much", "big", "large", "number", "percentage", "share", "size"}},
-	{typeWhere, whereRe.MatchString, []string{"where", "city", "country", "place"}},
-	{typeWho, whoRe.MatchString, []string{"who", "which person"}},
+	{typeWhy, whyRe, nil},
+	{typeAge, ageRe, nil},
+	{typeTime, timeRe, nil},
+	{typeMoney, moneyRe, nil},
+	{typeDuration, durationRe, nil},
+	{typeWhen, whenRe, nil},
+	{typeOrdinal, ordinalRe, isOrdinal},
+	{typeNumber, numberRe, nil},
+	{typeWhere, whereRe, nil},
+	{typeWho, whoRe, nil},
 }
 
-// isOrdinal reports whether a question asks for a place in a row ("what
-// number chief was he"), not for a count ("what number of troops").
+// isOrdinal reports whether a question ordinalRe matches asks for a place
+// in a row ("what number chief was he"), not for a count ("what number of
+// troops").
 func isOrdinal(text string) bool {
-	m := ordinalRe.FindStringSubmatch(text)
+	m := ordinalRe.re.FindStringSubmatch(text)
 	return m != nil && m[3] == ""
 }
 

@@ -303,10 +303,11 @@ func TestAltCache(t *testing.T) {
 	}
 }
 
-// TestTypeRuleNeeds checks that a type rule's needs hold for every
-// question its pattern matches, over a probe of each of its alternatives
-// and every question of the eval: a pattern widened without its needs
-// would silently stop matching.
+// TestTypeRuleNeeds checks that a type rule's needs (read off its
+// pattern) hold for every question the pattern matches, over a probe of
+// each of its alternatives and every question of the eval, and that they
+// turn away something: a rule whose needs are nil runs its regexp on every
+// question.
 func TestTypeRuleNeeds(t *testing.T) {
 	// One probe for each alternative of each pattern, then every
 	// question of the eval.
@@ -329,12 +330,11 @@ func TestTypeRuleNeeds(t *testing.T) {
 	}
 	matched := make([]int, len(typeRules))
 	for _, q := range questions {
-		lower := strings.ToLower(q)
 		for i, r := range typeRules {
-			if r.match(q) {
+			if r.p.re.MatchString(q) {
 				matched[i]++
-				if !r.mayMatch(lower) {
-					t.Errorf("%q matches the pattern of type %d but holds none of %q", q, r.t, r.needs)
+				if !r.p.match(q, fold(q)) {
+					t.Errorf("%q matches the pattern of type %d but holds none of %q", q, r.t, r.p.needs)
 				}
 			}
 		}
@@ -342,6 +342,9 @@ func TestTypeRuleNeeds(t *testing.T) {
 	for i, r := range typeRules {
 		if matched[i] == 0 {
 			t.Errorf("no eval question matches the pattern of type %d: the check above checked nothing", r.t)
+		}
+		if r.p.needs == nil {
+			t.Errorf("the pattern of type %d has no needs: its regexp runs on every question", r.t)
 		}
 	}
 }

@@ -257,7 +257,8 @@ func shorten(s string, n int) string {
 // writeAnswer prints an answer and its numbered sources for a person.
 // Citations are numbered per article: each number's source is printed
 // once, with the sentences cited from it beneath that the answer does not
-// already show word for word (shownIn): the same fact as another article
+// already show word for word (past its bracketed names, withoutNames):
+// the same fact as another article
 // tells it, or the sentences a model's answer draws on. Every cited
 // sentence was printed there until two new-user trials in a row read the
 // block as the answer printed twice.
