@@ -73,6 +73,14 @@ var fillers = map[string]bool{
 	"ofc": true, "obv": true, "obvs": true, "kinda": true, "sorta": true,
 }
 
+// degreeWords follow "how" in English questions of degree or amount: "how
+// old", "how long", "how many". Before one of them, "hows" and "how's" are
+// a slip for "how" ("hows old is he" asks his age), not "how is".
+var degreeWords = map[string]bool{
+	"old": true, "long": true, "many": true, "much": true, "far": true, "often": true,
+	"soon": true, "big": true, "large": true, "tall": true, "late": true, "early": true,
+}
+
 // afterNumber are abbreviations that mean something else after a number:
 // "3 pm" is a time, "500 bc" a year.
 var afterNumber = map[string]bool{"pm": true, "bc": true}
@@ -88,7 +96,8 @@ const maxAbbrevWords = 2
 // letter only written lowercase and standing alone. A possessive
 // "'s" stays on the expansion ("pm's" → "prime minister's"). Expansions are
 // lowercase. Dotted abbreviations ("u.s.") are left alone. Fillers
-// ("tbh", "imo") are dropped.
+// ("tbh", "imo") are dropped. "hows" and "how's" before a word of degree
+// ("hows old") are "how".
 func Expand(text string) string {
 	toks := tokens(text)
 	if len(toks) == 0 {
@@ -116,6 +125,13 @@ func Expand(text string) string {
 		if fillers[word] {
 			// The spaces before it go too: "good btw?" → "good?".
 			b.WriteString(strings.TrimRight(text[last:t.start], " "))
+			last = t.end
+			continue
+		}
+		if w := strings.ReplaceAll(word, "’", "'"); (w == "hows" || w == "how's") && i+1 < len(toks) && strings.Trim(text[t.end:toks[i+1].start], " ") == "" &&
+			degreeWords[strings.ToLower(text[toks[i+1].start:toks[i+1].end])] {
+			b.WriteString(text[last:t.start])
+			b.WriteString(text[t.start : t.start+3])
 			last = t.end
 			continue
 		}
