@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -359,7 +360,7 @@ func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
 			}
 		}
 		if i == 0 {
-			text = ix.nameOpener(e.pos, text)
+			text = ix.nameSayer(e.pos, ix.nameOpener(e.pos, text))
 		}
 		b.WriteString(text)
 		for _, src := range e.sources {
@@ -461,6 +462,32 @@ func (ix *Index) nameOpener(pos int, text string) string {
 	}
 	end += lead
 	return text[:end] + " [" + name + "]" + text[end:]
+}
+
+// sayerRe finds the pronoun that says who spoke the quotation before it:
+// "“It is a big job,” he remarked", "“… to fill.” She added".
+var sayerRe = regexp.MustCompile(`[,.!?…]["”’']\s+(he|she|He|She)\b`)
+
+// nameSayer says, in brackets after it, whom the pronoun that attributes
+// a quotation stands for, when the corpus's quote index knows and the
+// sentence does not name them: "“I have big shoes to fill,” he [Mark
+// Rutte] remarked". Asked "who said …", the answer names the speaker.
+func (ix *Index) nameSayer(pos int, text string) string {
+	name := ix.facts.sayer[pos]
+	if name == "" || strings.Contains(text, "["+name+"]") || strings.Contains(text, lastWord(name)) {
+		return text
+	}
+	m := sayerRe.FindStringSubmatchIndex(text)
+	if m == nil {
+		return text
+	}
+	return text[:m[3]] + " [" + name + "]" + text[m[3]:]
+}
+
+// lastWord returns the last space-separated word of s: a full name's
+// surname.
+func lastWord(s string) string {
+	return s[strings.LastIndexByte(s, ' ')+1:]
 }
 
 // openers are the marks that may stand before a sentence's or a phrase's

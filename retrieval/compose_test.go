@@ -529,6 +529,40 @@ func TestNameOpener(t *testing.T) {
 	}
 }
 
+// TestNameSayer checks that the pronoun attributing a quotation is
+// followed by the quoted person's name, when the sentence does not name
+// them.
+func TestNameSayer(t *testing.T) {
+	e := fixtureEngine(t, map[string]string{
+		"a.txt": "Storm Hits Coast\n\nThe mayor Ana Costa visited the coast on Monday.\n\n" +
+			"“We will rebuild every house on this coast,” she said.\n\n" +
+			"Ana Costa added: “The crews worked through the night for us.”\n\n" +
+			"“The harbour will open again in May,” she told reporters, and Costa thanked them.\n\n" +
+			"The storm was the worst in ten years, she said.\n",
+	})
+	ix := e.index
+	tests := []struct {
+		name, sentence, want string
+	}{
+		{"she said", "We will rebuild", "“We will rebuild every house on this coast,” she [Ana Costa] said. [1]"},
+		{"a sentence that names her", "Ana Costa added", "Ana Costa added: “The crews worked through the night for us.” [1]"},
+		{"a sentence that names her by surname", "The harbour will open", "“The harbour will open again in May,” she told reporters, and Costa thanked them. [1]"},
+		{"no quotation", "The storm was the worst", "The storm was the worst in ten years, she said. [1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pos := posOf(t, ix, tt.sentence)
+			a := ix.compose("q", false, []evidence{{pos: pos, sources: []int{pos}}})
+			if a.Text != tt.want {
+				t.Errorf("answer %q, want %q", a.Text, tt.want)
+			}
+			if c := a.Citations[0]; c.Text != ix.passages[pos].Text {
+				t.Errorf("citation text %q, want the sentence verbatim", c.Text)
+			}
+		})
+	}
+}
+
 // TestHeadlineFacts checks that a Title Case headline does not make its
 // words names and that an answer marks a headline as one.
 func TestHeadlineFacts(t *testing.T) {

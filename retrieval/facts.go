@@ -59,6 +59,10 @@ type passageFacts struct {
 	// it opens with stands for ("He said …"), as the corpus's resolver
 	// reads it; "" when it opens otherwise or the resolver cannot tell.
 	opener []string
+	// sayer maps a passage that carries a quotation to the full name of
+	// the person quoted, as the corpus quote index attributes it: who the
+	// "he" of "“…,” he remarked" is.
+	sayer map[int]string
 	// people holds the stems of the names of the people the articles
 	// mention (first names and surnames): names of persons, not of
 	// places or organisations.
@@ -106,6 +110,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		surnameOf:    map[uint32][]uint32{},
 		people:       map[uint32]bool{},
 		speaks:       map[uint32]bool{},
+		sayer:        map[int]string{},
 	}
 	toks := make([][]search.Token, n) // each passage's words, tokenised once
 	parallel(n, func(lo, hi int) {
@@ -325,6 +330,7 @@ func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 		for _, sid := range slices.Concat(q.Sentences, q.Retold) {
 			if pos, ok := ix.lookup.Pos(sid); ok {
 				f.speakers[pos] = appendNew(f.speakers[pos], ids)
+				f.sayer[pos] = q.Speaker
 			}
 		}
 	}
