@@ -26,6 +26,12 @@ const commentShown = 3
 // dontSay is the answer when the articles do not cover a question.
 const dontSay = "The articles don't say."
 
+// dontSayClosest is the answer when handover abstains but shows the
+// sentence that came closest (closestFrom): two blind trials read a flat
+// "The articles don't say." above a closest sentence that answered as the
+// bot contradicting itself.
+const dontSayClosest = "The articles don't say, as far as I can tell."
+
 // dontSayForSure is the answer when handover abstains near the threshold
 // (Answer.Unsure): still no answer, but not a claim that there is none.
 const dontSayForSure = "I'm not sure the articles answer that."

@@ -405,8 +405,8 @@ func TestExplainAbstention(t *testing.T) {
 		wantClose  bool
 	}{
 		{"near the threshold", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom, dontSayForSure, true, true},
-		{"far under it", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom - 0.01, dontSay, false, true},
-		{"at the least confidence that shows the closest", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, closestFrom, dontSay, false, true},
+		{"far under it", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom - 0.01, dontSayClosest, false, true},
+		{"at the least confidence that shows the closest", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, closestFrom, dontSayClosest, false, true},
 		{"too far to show the closest", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, closestFrom - 0.01, dontSay, false, false},
 		{"a model's abstention", Answer{Text: dontSay, Abstained: true, Mode: ModeLLM}, ranked, 0.55, dontSay, false, true},
 		{"an answer", Answer{Text: "It opened. [1]", Mode: ModeExtractive}, ranked, 0.55, "It opened. [1]", false, false},

@@ -158,7 +158,8 @@ const closestFrom = 0.20
 // explainAbstention gives an abstention the sentence that came closest
 // to answering, for the reader to judge, unless its confidence was under
 // closestFrom, and marks it unsure when its confidence came near the
-// threshold. An abstention the model wrote is its own and is not marked;
+// threshold. Shown with its closest sentence, an extractive abstention
+// does not say flatly that the articles are silent. An abstention the model wrote is its own and is not marked;
 // when the model fails and the answer falls back to extractive, it is
 // marked like any extractive one.
 func (ix *Index) explainAbstention(a *Answer, tr trace) {
@@ -167,8 +168,12 @@ func (ix *Index) explainAbstention(a *Answer, tr trace) {
 	}
 	closest := ix.closest(tr.ranked[0].pos)
 	a.Closest = &closest
-	if a.Mode == ModeExtractive && tr.confidence >= unsureFrom {
+	switch {
+	case a.Mode != ModeExtractive:
+	case tr.confidence >= unsureFrom:
 		a.Unsure, a.Text = true, dontSayForSure
+	default:
+		a.Text = dontSayClosest
 	}
 }
 
