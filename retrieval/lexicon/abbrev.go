@@ -81,6 +81,21 @@ var degreeWords = map[string]bool{
 	"soon": true, "big": true, "large": true, "tall": true, "late": true, "early": true,
 }
 
+// openerSpellings are chat spellings of question words that are words of
+// their own elsewhere ("y" the letter, "Wen" a surname): they are read as
+// the question word only at the head of a text and before an auxiliary
+// verb, as in "y did he resign" and "wen does it start".
+var openerSpellings = map[string]string{"y": "why", "wen": "when", "whn": "when", "hw": "how"}
+
+// auxiliaries are the verbs a question word is followed by in a
+// question: "why did", "when is", "how can".
+var auxiliaries = map[string]bool{
+	"do": true, "does": true, "did": true, "is": true, "are": true, "was": true, "were": true,
+	"will": true, "would": true, "can": true, "could": true, "should": true, "has": true,
+	"have": true, "had": true, "must": true, "might": true, "shall": true,
+	"didnt": true, "doesnt": true, "dont": true, "isnt": true, "wasnt": true, "wont": true,
+}
+
 // afterNumber are abbreviations that mean something else after a number:
 // "3 pm" is a time, "500 bc" a year.
 var afterNumber = map[string]bool{"pm": true, "bc": true}
@@ -97,7 +112,8 @@ const maxAbbrevWords = 2
 // "'s" stays on the expansion ("pm's" → "prime minister's"). Expansions are
 // lowercase. Dotted abbreviations ("u.s.") are left alone. Fillers
 // ("tbh", "imo") are dropped. "hows" and "how's" before a word of degree
-// ("hows old") are "how".
+// ("hows old") are "how"; "y", "wen" and "whn" heading a question
+// before an auxiliary ("y did he go") are "why" and "when".
 func Expand(text string) string {
 	toks := tokens(text)
 	if len(toks) == 0 {
@@ -132,6 +148,14 @@ func Expand(text string) string {
 			degreeWords[strings.ToLower(text[toks[i+1].start:toks[i+1].end])] {
 			b.WriteString(text[last:t.start])
 			b.WriteString(text[t.start : t.start+3])
+			last = t.end
+			continue
+		}
+		if i == 0 && i+1 < len(toks) && strings.Trim(text[:t.start], " \t\n\"“'‘(") == "" &&
+			openerSpellings[word] != "" && text[t.start:t.end] == word &&
+			auxiliaries[strings.ToLower(text[toks[1].start:toks[1].end])] {
+			b.WriteString(text[last:t.start])
+			b.WriteString(openerSpellings[word])
 			last = t.end
 			continue
 		}
