@@ -397,12 +397,12 @@ func TestFormatPartial(t *testing.T) {
 // sources embed or button, and that an answer never shows one.
 func TestFormatAbstentionClosest(t *testing.T) {
 	closest := &retrieval.Citation{Title: "Bridge news", Text: "The bridge opened on @everyone Monday."}
-	msgs := FormatAnswer(retrieval.Answer{Text: "The articles don't say.", Abstained: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
+	msgs := FormatAnswer(retrieval.Answer{Text: "The articles don't say, as far as I can tell.", Abstained: true, Citations: []retrieval.Citation{}, Closest: closest}, "1")
 	if len(msgs) != 1 {
 		t.Fatalf("got %d messages, want 1", len(msgs))
 	}
 	m := msgs[0]
-	want := "The articles don't say.\n\n*The closest the articles come (it may not answer the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
+	want := "The articles don't say, as far as I can tell.\n\n*The closest the articles come (it may not answer the question):* “The bridge opened on @\u200beveryone Monday.” — *Bridge news*"
 	if m.Content != want || len(m.Embeds) != 0 {
 		t.Errorf("content %q, %d embeds; want %q and none", m.Content, len(m.Embeds), want)
 	}

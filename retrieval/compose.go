@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/handover/handover/corpus"
 )
@@ -297,8 +298,9 @@ func (ix *Index) sameFact(pos int, ranked []candidate) []int {
 }
 
 // compose writes the answer from the chosen evidence: each sentence
-// verbatim followed by its citation markers, save that an opening "He" or
-// "She" is followed by whom it stands for in brackets (nameOpener).
+// verbatim followed by its citation markers, save that in the first an
+// opening "He" or "She", or one that attributes a quotation, is followed
+// by whom it stands for in brackets (nameOpener, nameSayer).
 // Citation numbers are per article: two sentences of one article share its
 // number.
 func (ix *Index) compose(question string, opinion bool, ev []evidence) Answer {
@@ -470,30 +472,55 @@ func (ix *Index) nameOpener(pos int, text string) string {
 	return text[:end] + " [" + name + "]" + text[end:]
 }
 
-// sayerRe finds the pronoun that says who spoke the quotation before it:
-// "“It is a big job,” he remarked", "“… to fill.” She added".
-var sayerRe = regexp.MustCompile(`[,.!?…]["”’']\s+(he|she|He|She)\b`)
+// sayerRe finds a pronoun that says who spoke the quotation before it:
+// "“It is a big job,” he remarked", "“… to fill”, she said", "“…” He
+// added". The pronoun is its first group; what follows it is no
+// apostrophe ("he’s").
+var sayerRe = regexp.MustCompile(`(?:[,.!?…]["”’']|["”’'][,.!?…]?)[\s\x{00A0}]+(he|she|He|She)(?:[^\p{L}’']|$)`)
 
 // nameSayer says, in brackets after it, whom the pronoun that attributes
 // a quotation stands for, when the corpus's quote index knows and the
 // sentence does not name them: "“I have big shoes to fill,” he [Mark
-// Rutte] remarked". Asked "who said …", the answer names the speaker.
+// Rutte] remarked". Asked "who said …", the answer names the speaker. A
+// sentence with two such pronouns is left as it is: which is whose is not
+// known.
 func (ix *Index) nameSayer(pos int, text string) string {
 	name := ix.facts.sayer[pos]
-	if name == "" || strings.Contains(text, "["+name+"]") || strings.Contains(text, lastWord(name)) {
+	if name == "" || namesWord(text, name[strings.LastIndexByte(name, ' ')+1:]) {
 		return text
 	}
-	m := sayerRe.FindStringSubmatchIndex(text)
-	if m == nil {
+	m := sayerRe.FindAllStringSubmatchIndex(text, 2)
+	if len(m) != 1 {
 		return text
 	}
-	return text[:m[3]] + " [" + name + "]" + text[m[3]:]
+	end := m[0][3]
+	return text[:end] + " [" + name + "]" + text[end:]
 }
 
-// lastWord returns the last space-separated word of s: a full name's
-// surname.
-func lastWord(s string) string {
-	return s[strings.LastIndexByte(s, ' ')+1:]
+// bracketedName is a name an extractive answer puts in brackets after a
+// pronoun (nameOpener, nameSayer); a citation mark is a number in
+// brackets.
+var bracketedName = regexp.MustCompile(` \[[^\]0-9][^\]]*\]`)
+
+// WithoutNames is an answer's text as its citations quote the articles:
+// without the names put in brackets after pronouns.
+func WithoutNames(text string) string { return bracketedName.ReplaceAllString(text, "") }
+
+// namesWord reports whether text holds word as a whole word.
+func namesWord(text, word string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before, _ := utf8.DecodeLastRuneInString(text[:j])
+		after, _ := utf8.DecodeRuneInString(text[j+len(word):])
+		if !unicode.IsLetter(before) && !unicode.IsLetter(after) {
+			return true
+		}
+		i = j + len(word)
+	}
 }
 
 // openers are the marks that may stand before a sentence's or a phrase's

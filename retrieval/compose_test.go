@@ -408,7 +408,7 @@ func TestExplainAbstention(t *testing.T) {
 		{"far under it", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, unsureFrom - 0.01, dontSayClosest, false, true},
 		{"at the least confidence that shows the closest", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, closestFrom, dontSayClosest, false, true},
 		{"too far to show the closest", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, ranked, closestFrom - 0.01, dontSay, false, false},
-		{"a model's abstention", Answer{Text: dontSay, Abstained: true, Mode: ModeLLM}, ranked, 0.55, dontSay, false, true},
+		{"a model's abstention", Answer{Text: dontSay, Abstained: true, Mode: ModeLLM}, ranked, 0.55, dontSayClosest, false, true},
 		{"an answer", Answer{Text: "It opened. [1]", Mode: ModeExtractive}, ranked, 0.55, "It opened. [1]", false, false},
 		{"nothing ranked", Answer{Text: dontSay, Abstained: true, Mode: ModeExtractive}, nil, 0.55, dontSay, false, false},
 	}
@@ -537,7 +537,8 @@ func TestNameSayer(t *testing.T) {
 		"a.txt": "Storm Hits Coast\n\nThe mayor Ana Costa visited the coast on Monday.\n\n" +
 			"“We will rebuild every house on this coast,” she said.\n\n" +
 			"Ana Costa added: “The crews worked through the night for us.”\n\n" +
-			"“The harbour will open again in May,” she told reporters, and Costa thanked them.\n\n" +
+			"“The harbour will open again in May,” Costa told reporters.\n\n" +
+			"“Every family will have a roof by winter”, she said to the Costas of the old town.\n\n" +
 			"The storm was the worst in ten years, she said.\n",
 	})
 	ix := e.index
@@ -546,7 +547,9 @@ func TestNameSayer(t *testing.T) {
 	}{
 		{"she said", "We will rebuild", "“We will rebuild every house on this coast,” she [Ana Costa] said. [1]"},
 		{"a sentence that names her", "Ana Costa added", "Ana Costa added: “The crews worked through the night for us.” [1]"},
-		{"a sentence that names her by surname", "The harbour will open", "“The harbour will open again in May,” she told reporters, and Costa thanked them. [1]"},
+		{"a sentence that names her by surname", "The harbour will open", "“The harbour will open again in May,” Costa told reporters. [1]"},
+		{"a comma after the mark, her name inside another word", "Every family will have",
+			"“Every family will have a roof by winter”, she [Ana Costa] said to the Costas of the old town. [1]"},
 		{"no quotation", "The storm was the worst", "The storm was the worst in ten years, she said. [1]"},
 	}
 	for _, tt := range tests {
@@ -556,10 +559,37 @@ func TestNameSayer(t *testing.T) {
 			if a.Text != tt.want {
 				t.Errorf("answer %q, want %q", a.Text, tt.want)
 			}
-			if c := a.Citations[0]; c.Text != ix.passages[pos].Text {
-				t.Errorf("citation text %q, want the sentence verbatim", c.Text)
+			if c := a.Citations[0]; c.Text != ix.passages[pos].Text || WithoutNames(a.Text) != c.Text+" [1]" {
+				t.Errorf("citation text %q, want the sentence verbatim, the answer without its bracketed names", c.Text)
 			}
 		})
+	}
+}
+
+// TestSayerPronoun checks which pronouns nameSayer reads as attributing
+// a quotation, and that a sentence with two is left alone.
+func TestSayerPronoun(t *testing.T) {
+	ix := &Index{facts: &passageFacts{sayer: map[int]string{0: "Ana Costa", 1: ""}}}
+	tests := []struct {
+		name, text, want string
+	}{
+		{"after a comma inside the marks", "“We rebuild,” she said.", "“We rebuild,” she [Ana Costa] said."},
+		{"after a full stop, capitalised", "“We rebuild.” She added it.", "“We rebuild.” She [Ana Costa] added it."},
+		{"straight marks", "\"We rebuild,\" she said.", "\"We rebuild,\" she [Ana Costa] said."},
+		{"a non-breaking space", "“We rebuild,”\u00a0she said.", "“We rebuild,”\u00a0she [Ana Costa] said."},
+		{"a contraction", "“We rebuild,” she’s said.", "“We rebuild,” she’s said."},
+		{"two pronouns", "“We rebuild,” she said, and “we help,” he added.", "“We rebuild,” she said, and “we help,” he added."},
+		{"another word", "“We rebuild,” shell companies said.", "“We rebuild,” shell companies said."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ix.nameSayer(0, tt.text); got != tt.want {
+				t.Errorf("nameSayer(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+	if got := ix.nameSayer(1, "“We rebuild,” she said."); got != "“We rebuild,” she said." {
+		t.Errorf("a passage whose quotations have different speakers: %q", got)
 	}
 }
 

@@ -158,8 +158,9 @@ const closestFrom = 0.20
 // explainAbstention gives an abstention the sentence that came closest
 // to answering, for the reader to judge, unless its confidence was under
 // closestFrom, and marks it unsure when its confidence came near the
-// threshold. Shown with its closest sentence, an extractive abstention
-// does not say flatly that the articles are silent. An abstention the model wrote is its own and is not marked;
+// threshold. Shown with its closest sentence, an abstention does not say
+// flatly that the articles are silent (dontSayClosest). An abstention
+// the model wrote is never marked unsure: the model judged the passages;
 // when the model fails and the answer falls back to extractive, it is
 // marked like any extractive one.
 func (ix *Index) explainAbstention(a *Answer, tr trace) {
@@ -168,11 +169,9 @@ func (ix *Index) explainAbstention(a *Answer, tr trace) {
 	}
 	closest := ix.closest(tr.ranked[0].pos)
 	a.Closest = &closest
-	switch {
-	case a.Mode != ModeExtractive:
-	case tr.confidence >= unsureFrom:
+	if a.Mode == ModeExtractive && tr.confidence >= unsureFrom {
 		a.Unsure, a.Text = true, dontSayForSure
-	default:
+	} else {
 		a.Text = dontSayClosest
 	}
 }

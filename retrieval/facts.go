@@ -61,7 +61,8 @@ type passageFacts struct {
 	opener []string
 	// sayer maps a passage that carries a quotation to the full name of
 	// the person quoted, as the corpus quote index attributes it: who the
-	// "he" of "“…,” he remarked" is.
+	// "he" of "“…,” he remarked" is. "" when its quotations have
+	// different speakers.
 	sayer map[int]string
 	// people holds the stems of the names of the people the articles
 	// mention (first names and surnames): names of persons, not of
@@ -330,7 +331,11 @@ func (f *passageFacts) addSpeakers(ix *Index, quotes []corpus.Quote) {
 		for _, sid := range slices.Concat(q.Sentences, q.Retold) {
 			if pos, ok := ix.lookup.Pos(sid); ok {
 				f.speakers[pos] = appendNew(f.speakers[pos], ids)
-				f.sayer[pos] = q.Speaker
+				if prev, ok := f.sayer[pos]; ok && prev != q.Speaker {
+					f.sayer[pos] = ""
+				} else {
+					f.sayer[pos] = q.Speaker
+				}
 			}
 		}
 	}

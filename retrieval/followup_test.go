@@ -12,6 +12,8 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 	tests := []struct{ first, follow string }{
 		{"Who succeeded Jens Stoltenberg?", "and when was that?"},
 		{"Where was the handover ceremony?", "who was there?"},
+		// The first answer names the speaker in brackets (nameSayer).
+		{"who said big shoes to fill", "what else did he say?"},
 	}
 	for _, tt := range tests {
 		first, err := e.Answer(ctx, Request{Question: tt.first})
@@ -23,7 +25,7 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range next.Citations {
-			if strings.Contains(next.Text, c.Text) && strings.Contains(first.Text, c.Text) {
+			if strings.Contains(WithoutNames(next.Text), c.Text) && strings.Contains(WithoutNames(first.Text), c.Text) {
 				t.Errorf("follow-up %q repeats %q\nfirst: %s\nnext: %s", tt.follow, c.Text, first.Text, next.Text)
 			}
 		}

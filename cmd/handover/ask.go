@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -257,7 +256,7 @@ func shorten(s string, n int) string {
 // writeAnswer prints an answer and its numbered sources for a person.
 // Citations are numbered per article: each number's source is printed
 // once, with the sentences cited from it beneath that the answer does not
-// already show word for word (past its bracketed names, withoutNames):
+// already show word for word (past its bracketed names, retrieval.WithoutNames):
 // the same fact as another article
 // tells it, or the sentences a model's answer draws on. Every cited
 // sentence was printed there until two new-user trials in a row read the
@@ -286,7 +285,7 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 		}
 		byN[c.N] = append(byN[c.N], c)
 	}
-	shown := withoutNames(a.Text)
+	shown := retrieval.WithoutNames(a.Text)
 	for _, n := range order {
 		cites := byN[n]
 		c := cites[0]
@@ -314,15 +313,6 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 		}
 	}
 }
-
-// bracketedName is the name an extractive answer puts in brackets after
-// an opening pronoun ("He [Mark Rutte] takes over …"); a citation mark is
-// a number in brackets.
-var bracketedName = regexp.MustCompile(` \[[^\]0-9][^\]]*\]`)
-
-// withoutNames is an answer's text as its citations quote it: without the
-// bracketed names.
-func withoutNames(text string) string { return bracketedName.ReplaceAllString(text, "") }
 
 // quoted puts a cited sentence in quotation marks, unless it carries its
 // own (a reader comment or a quotation), which would double them.

@@ -385,8 +385,8 @@ Sources:
 }
 
 // TestWriteAnswerAbstentions checks how an abstention reads: far under
-// the threshold, the articles don't say and the closest sentence may not
-// answer; near it, handover says it is not sure the articles answer and the reader is
+// the threshold, the articles don't say as far as handover can tell and
+// the closest sentence may not answer; near it, handover says it is not sure the articles answer and the reader is
 // asked to judge the closest sentence. Neither is a source.
 func TestWriteAnswerAbstentions(t *testing.T) {
 	closest := &retrieval.Citation{Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Kind: "article", Text: "Rutte took over in Brussels."}
@@ -395,7 +395,7 @@ func TestWriteAnswerAbstentions(t *testing.T) {
 		a    retrieval.Answer
 		want string
 	}{
-		{"sure", retrieval.Answer{Text: "The articles don't say.", Abstained: true, Closest: closest}, `The articles don't say.
+		{"sure", retrieval.Answer{Text: "The articles don't say, as far as I can tell.", Abstained: true, Closest: closest}, `The articles don't say, as far as I can tell.
 
 The closest the articles come (it may not answer the question):
     “Rutte took over in Brussels.”

@@ -12,8 +12,8 @@ import (
 // Only unambiguous ones are here: "min" (minister, minute, minimum), "mil"
 // (military, million), "sec" alone (second, secretary), "def" (definitely,
 // defence), "prob" (probably, problem), "diff" (difference, different),
-// "hr" (hour, human resources) and "y" (why, yes) are left out, and so are
-// proper names ("eu", "un", "us"), which callers know better. A single
+// "hr" (hour, human resources) and "y" (why, yes; see openerSpellings for
+// where it is "why") are left out, and so are proper names ("eu", "un", "us"), which callers know better. A single
 // letter stands for its chat word only written lowercase and standing
 // alone (not "W." nor "n-word").
 // Keys are lowercase tokens; a multiword key's words are separated by one
@@ -74,26 +74,65 @@ var fillers = map[string]bool{
 }
 
 // degreeWords follow "how" in English questions of degree or amount: "how
-// old", "how long", "how many". Before one of them, "hows" and "how's" are
-// a slip for "how" ("hows old is he" asks his age), not "how is".
+// old", "how long", "how many". Before one of them "hows" and "how's" are
+// a slip for "how" ("hows old is he" asks his age), not "how is", and
+// "hw" is "how". Words that also open a noun phrase after "how's" ("how's
+// big tech reacting", "how's much changed", "how's early voting going")
+// are not among them, and a word joined by a hyphen ("how's long-term
+// planning") does not count.
 var degreeWords = map[string]bool{
-	"old": true, "long": true, "many": true, "much": true, "far": true, "often": true,
-	"soon": true, "big": true, "large": true, "tall": true, "late": true, "early": true,
+	"old": true, "long": true, "many": true, "far": true, "often": true, "soon": true, "tall": true,
 }
 
 // openerSpellings are chat spellings of question words that are words of
-// their own elsewhere ("y" the letter, "Wen" a surname): they are read as
-// the question word only at the head of a text and before an auxiliary
-// verb, as in "y did he resign" and "wen does it start".
+// their own elsewhere ("y" the letter): they are read as the question word
+// only at the head of a text and before an auxiliary verb, as in "y did
+// he resign", "y r they" and "wen does it start". "wen" only written
+// lowercase: "Wen" is a surname.
 var openerSpellings = map[string]string{"y": "why", "wen": "when", "whn": "when", "hw": "how"}
 
 // auxiliaries are the verbs a question word is followed by in a
-// question: "why did", "when is", "how can".
+// question: "why did", "when is", "how can". Apostrophes are dropped
+// before a word is looked up ("didn't" → "didnt").
 var auxiliaries = map[string]bool{
 	"do": true, "does": true, "did": true, "is": true, "are": true, "was": true, "were": true,
 	"will": true, "would": true, "can": true, "could": true, "should": true, "has": true,
-	"have": true, "had": true, "must": true, "might": true, "shall": true,
+	"have": true, "had": true, "must": true, "might": true, "shall": true, "cannot": true,
 	"didnt": true, "doesnt": true, "dont": true, "isnt": true, "wasnt": true, "wont": true,
+	"cant": true, "arent": true, "werent": true, "hasnt": true, "havent": true, "hadnt": true,
+	"wouldnt": true, "couldnt": true, "shouldnt": true,
+}
+
+// headMarks may stand before a question's first word.
+const headMarks = " \t\n\"“'‘("
+
+// questionWord returns what toks[i] stands for when it is a slip or chat
+// spelling of a question word (degreeWords, openerSpellings); head says
+// that nothing but opening marks comes before it. "" when it is not one.
+func questionWord(text string, toks []span, i int, head bool) string {
+	t := toks[i]
+	raw := text[t.start:t.end]
+	word := strings.ReplaceAll(strings.ToLower(raw), "’", "'")
+	if i+1 >= len(toks) || strings.Trim(text[t.end:toks[i+1].start], " ") != "" {
+		return ""
+	}
+	next := toks[i+1]
+	after := strings.ToLower(text[next.start:next.end])
+	if (word == "hows" || word == "how's" || word == "hw") && degreeWords[after] && !besideHyphen(text, next) {
+		return raw[:1] + "ow" // "How" keeps its capital
+	}
+	exp := openerSpellings[word]
+	if exp == "" || word == "wen" && raw != word || !head {
+		return ""
+	}
+	aux := strings.NewReplacer("'", "", "’", "").Replace(after)
+	if e, ok := abbreviations[aux]; ok {
+		aux, _, _ = strings.Cut(e, " ")
+	}
+	if !auxiliaries[aux] {
+		return ""
+	}
+	return exp
 }
 
 // afterNumber are abbreviations that mean something else after a number:
@@ -112,8 +151,9 @@ const maxAbbrevWords = 2
 // "'s" stays on the expansion ("pm's" → "prime minister's"). Expansions are
 // lowercase. Dotted abbreviations ("u.s.") are left alone. Fillers
 // ("tbh", "imo") are dropped. "hows" and "how's" before a word of degree
-// ("hows old") are "how"; "y", "wen" and "whn" heading a question
-// before an auxiliary ("y did he go") are "why" and "when".
+// ("hows old") are "how", and so is "hw"; "y", "wen", "whn" and "hw"
+// heading a question before an auxiliary ("y did he go") are "why",
+// "when" and "how" (questionWord).
 func Expand(text string) string {
 	toks := tokens(text)
 	if len(toks) == 0 {
@@ -144,18 +184,10 @@ func Expand(text string) string {
 			last = t.end
 			continue
 		}
-		if w := strings.ReplaceAll(word, "’", "'"); (w == "hows" || w == "how's") && i+1 < len(toks) && strings.Trim(text[t.end:toks[i+1].start], " ") == "" &&
-			degreeWords[strings.ToLower(text[toks[i+1].start:toks[i+1].end])] {
+		head := strings.Trim(b.String(), headMarks) == "" && strings.Trim(text[last:t.start], headMarks) == ""
+		if q := questionWord(text, toks, i, head); q != "" {
 			b.WriteString(text[last:t.start])
-			b.WriteString(text[t.start : t.start+3])
-			last = t.end
-			continue
-		}
-		if i == 0 && i+1 < len(toks) && strings.Trim(text[:t.start], " \t\n\"“'‘(") == "" &&
-			openerSpellings[word] != "" && text[t.start:t.end] == word &&
-			auxiliaries[strings.ToLower(text[toks[1].start:toks[1].end])] {
-			b.WriteString(text[last:t.start])
-			b.WriteString(openerSpellings[word])
+			b.WriteString(q)
 			last = t.end
 			continue
 		}
