@@ -328,9 +328,18 @@ func foldOf(family string, rep int) int {
 
 // fitBoth fits the ranking weights, then the answerability weights on the
 // same questions ranked by them.
-func fitBoth(qs []fitQuestion, lambda float64) ([nFeatures]float64, [nAnswerFeatures]float64) {
+// Answerability features marked in drop are left out: their column is
+// zero, so their weight is too.
+func fitBoth(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool) ([nFeatures]float64, [nAnswerFeatures]float64) {
 	w := fitRank(qs, lambda)
 	xs, ys := answerRows(qs, w)
+	for i := range xs {
+		for j, d := range drop {
+			if d {
+				xs[i][j] = 0
+			}
+		}
+	}
 	return w, fitLR(xs, ys, answerLambda)
 }
 
@@ -339,10 +348,11 @@ func fitBoth(qs []fitQuestion, lambda float64) ([nFeatures]float64, [nAnswerFeat
 const answerLambda = 1
 
 // crossValidate returns the out-of-fold outcomes of fitting with lambda,
-// folds grouped by family.
+// folds grouped by family, leaving out the answerability features drop
+// marks.
 // Each fold is fitted in a goroutine of its own, P at a time; the
 // outcomes come back in fold order.
-func crossValidate(qs []fitQuestion, lambda float64) []outcome {
+func crossValidate(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool) []outcome {
 	parts := make([][]outcome, *cvRepeats*cvFolds)
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -352,7 +362,7 @@ func crossValidate(qs []fitQuestion, lambda float64) []outcome {
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				parts[rep*cvFolds+f] = crossValidateFold(qs, lambda, rep, f)
+				parts[rep*cvFolds+f] = crossValidateFold(qs, lambda, drop, rep, f)
 			}()
 		}
 	}
@@ -362,7 +372,7 @@ func crossValidate(qs []fitQuestion, lambda float64) []outcome {
 
 // crossValidateFold fits on every fold of repeat rep but f and returns
 // the outcomes of fold f's questions.
-func crossValidateFold(qs []fitQuestion, lambda float64, rep, f int) []outcome {
+func crossValidateFold(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool, rep, f int) []outcome {
 	var train, held []fitQuestion
 	for _, q := range qs {
 		if foldOf(q.family, rep) == f {
@@ -371,7 +381,7 @@ func crossValidateFold(qs []fitQuestion, lambda float64, rep, f int) []outcome {
 			train = append(train, q)
 		}
 	}
-	w, a := fitBoth(train, lambda)
+	w, a := fitBoth(train, lambda, drop)
 	var out []outcome
 	for _, q := range held {
 		ranked, ok := rankWith(q, w)
@@ -397,7 +407,7 @@ func TestFitModel(t *testing.T) {
 	qs := fitData(t, e, casesIn(loadEval(t), splitDev))
 	bestLambda, bestScore, bestTau, bestGap := 0.0, -1.0, 0.5, 0.0
 	for _, lambda := range []float64{0.01, 0.03, 0.1, 0.3, 1, 3} {
-		oof := crossValidate(qs, lambda)
+		oof := crossValidate(qs, lambda, &[nAnswerFeatures]bool{})
 		tau, gap, s := bestThreshold(oof)
 		ans, abst := shares(oof, tau, gap)
 		t.Logf("ranking L2 %-4g cross-validated objective %.3f (%.3f answered + %.3f abstained) at threshold %.2f, support gap %.2f; best passage supports %.3f of answerable questions",
@@ -409,7 +419,10 @@ func TestFitModel(t *testing.T) {
 	if *ablate {
 		backwardElimination(t, qs, bestLambda)
 	}
-	w, a := fitBoth(qs, bestLambda)
+	if *ablateAnswer {
+		answerElimination(t, qs, bestLambda)
+	}
+	w, a := fitBoth(qs, bestLambda, &[nAnswerFeatures]bool{})
 	m := model{Rank: map[string]float64{}, Answer: map[string]float64{}, Threshold: round(bestTau, 2), SupportGap: bestGap,
 		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f; support gap %.2f. Penalty, threshold and gap chosen by %d-fold cross-validation (repeated %d times) grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
 			bestLambda, float64(answerLambda), bestTau, bestGap, cvFolds, *cvRepeats, bestScore)}
@@ -483,7 +496,8 @@ func backwardElimination(t *testing.T, qs []fitQuestion, lambda float64) {
 		}
 		return drop
 	}
-	_, _, base := bestThreshold(crossValidate(qs, lambda))
+	none := &[nAnswerFeatures]bool{}
+	_, _, base := bestThreshold(crossValidate(qs, lambda, none))
 	t.Logf("all features: %.3f (L2 %g)", base, lambda)
 	removed := map[int]bool{}
 	for {
@@ -492,7 +506,7 @@ func backwardElimination(t *testing.T, qs []fitQuestion, lambda float64) {
 			if removed[f] {
 				continue
 			}
-			_, _, s := bestThreshold(crossValidate(without(qs, f), lambda))
+			_, _, s := bestThreshold(crossValidate(without(qs, f), lambda, none))
 			t.Logf("  without %-20s %.3f (%+.3f)", featureNames[f], s, s-base)
 			if s > bestScore {
 				best, bestScore = f, s
@@ -505,5 +519,38 @@ func backwardElimination(t *testing.T, qs []fitQuestion, lambda float64) {
 		qs = without(qs, best)
 		base = bestScore
 		t.Logf("removed %s: %.3f", featureNames[best], base)
+	}
+}
+
+var ablateAnswer = flag.Bool("ablate.answer", false, "with TestFitModel, run backward elimination of the answerability features")
+
+// answerElimination is backwardElimination for the answerability
+// features (the bias stays), with the ranking features as they are:
+//
+//	go test ./retrieval -run TestFitModel -ablate.answer -v
+func answerElimination(t *testing.T, qs []fitQuestion, lambda float64) {
+	var drop [nAnswerFeatures]bool
+	_, _, base := bestThreshold(crossValidate(qs, lambda, &drop))
+	t.Logf("all answerability features: %.3f (L2 %g)", base, lambda)
+	for {
+		best, bestScore := -1, -1.0
+		for f := 1; f < nAnswerFeatures; f++ {
+			if drop[f] {
+				continue
+			}
+			try := drop
+			try[f] = true
+			_, _, s := bestThreshold(crossValidate(qs, lambda, &try))
+			t.Logf("  without %-22s %.3f (%+.3f)", answerFeatureNames[f], s, s-base)
+			if s > bestScore {
+				best, bestScore = f, s
+			}
+		}
+		if best < 0 || bestScore < base {
+			break
+		}
+		drop[best] = true
+		base = bestScore
+		t.Logf("removed %s: %.3f", answerFeatureNames[best], base)
 	}
 }
