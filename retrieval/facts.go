@@ -29,9 +29,6 @@ type passageFacts struct {
 	multiple []bool
 	// names holds, per passage, the proper stems it uses.
 	names [][]uint32
-	// bigrams holds, per passage, its pairs of consecutive content stems,
-	// sorted: "prime minister" matched as a phrase, not two words.
-	bigrams [][]uint64
 	// described maps a stem to the surnames it is a title of somewhere in
 	// the articles (corpus.Mention): "Norway's Jens Stoltenberg", "Dutch
 	// diplomat Joseph Luns". A question that asks about "the Norwegian"
@@ -100,7 +97,6 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		speakers:     make([][]uint32, n),
 		quotations:   make([][]int, n),
 		names:        make([][]uint32, n),
-		bigrams:      make([][]uint64, n),
 		intro:        make([][]uint32, n),
 		opener:       make([]string, n),
 		quoted:       make([][]int, n),
@@ -120,7 +116,6 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 			toks[i] = search.Tokenize(text)
 			f.types[i] = typesOf(text)
 			f.quote[i] = quoteMarkRe.MatchString(text)
-			f.bigrams[i] = ix.lookup.Bigrams(toks[i])
 			f.counted[i], f.multiple[i] = countedStems(ix, toks[i])
 			for _, t := range toks[i] {
 				if search.IsStop(t.Word) {

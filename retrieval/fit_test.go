@@ -53,7 +53,7 @@ func fitData(t testing.TB, e *Engine, cases []evalCase) []fitQuestion {
 // question's candidates, maximising the probability of its supporting
 // passages, with an L2 penalty lambda on every weight but the bias (which
 // a softmax ignores).
-func fitRank(qs []fitQuestion, lambda float64) [nFeatures]float64 {
+func fitRank(qs []fitQuestion, lambda float64, drop *[nFeatures]bool) [nFeatures]float64 {
 	var w, m, v [nFeatures]float64
 	const lr, b1, b2 = 0.05, 0.9, 0.999
 	for iter := 1; iter <= 400; iter++ {
@@ -89,6 +89,9 @@ func fitRank(qs []fitQuestion, lambda float64) [nFeatures]float64 {
 		}
 		for j := 1; j < nFeatures; j++ {
 			g[j] -= lambda * w[j]
+			if drop[j] {
+				g[j] = 0 // left out: its weight stays 0
+			}
 		}
 		for j := 1; j < nFeatures; j++ {
 			m[j] = b1*m[j] + (1-b1)*g[j]
@@ -328,13 +331,12 @@ func foldOf(family string, rep int) int {
 
 // fitBoth fits the ranking weights, then the answerability weights on the
 // same questions ranked by them.
-// Answerability features marked in drop are left out: their column is
-// zero, so their weight is too.
-func fitBoth(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool) ([nFeatures]float64, [nAnswerFeatures]float64) {
-	w := fitRank(qs, lambda)
+// The features drop marks are left out.
+func fitBoth(qs []fitQuestion, lambda float64, drop *leftOut) ([nFeatures]float64, [nAnswerFeatures]float64) {
+	w := fitRank(qs, lambda, &drop.rank)
 	xs, ys := answerRows(qs, w)
 	for i := range xs {
-		for j, d := range drop {
+		for j, d := range drop.answer {
 			if d {
 				xs[i][j] = 0
 			}
@@ -343,16 +345,24 @@ func fitBoth(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool) ([nF
 	return w, fitLR(xs, ys, answerLambda)
 }
 
+// leftOut is what a fit leaves out (backward elimination): ranking
+// features whose weight stays 0, so that they rank nothing while the
+// answerability features and rules that read them still see them, and
+// answerability features whose column is zero, so their weight is too.
+type leftOut struct {
+	rank   [nFeatures]bool
+	answer [nAnswerFeatures]bool
+}
+
 // answerLambda is the answerability model's L2 penalty; its ten weights
 // over a few hundred questions need little.
 const answerLambda = 1
 
 // crossValidate returns the out-of-fold outcomes of fitting with lambda,
-// folds grouped by family, leaving out the answerability features drop
-// marks.
+// folds grouped by family, leaving out the features drop marks.
 // Each fold is fitted in a goroutine of its own, P at a time; the
 // outcomes come back in fold order.
-func crossValidate(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool) []outcome {
+func crossValidate(qs []fitQuestion, lambda float64, drop *leftOut) []outcome {
 	parts := make([][]outcome, *cvRepeats*cvFolds)
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -372,7 +382,7 @@ func crossValidate(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool
 
 // crossValidateFold fits on every fold of repeat rep but f and returns
 // the outcomes of fold f's questions.
-func crossValidateFold(qs []fitQuestion, lambda float64, drop *[nAnswerFeatures]bool, rep, f int) []outcome {
+func crossValidateFold(qs []fitQuestion, lambda float64, drop *leftOut, rep, f int) []outcome {
 	var train, held []fitQuestion
 	for _, q := range qs {
 		if foldOf(q.family, rep) == f {
@@ -407,7 +417,7 @@ func TestFitModel(t *testing.T) {
 	qs := fitData(t, e, casesIn(loadEval(t), splitDev))
 	bestLambda, bestScore, bestTau, bestGap := 0.0, -1.0, 0.5, 0.0
 	for _, lambda := range []float64{0.01, 0.03, 0.1, 0.3, 1, 3} {
-		oof := crossValidate(qs, lambda, &[nAnswerFeatures]bool{})
+		oof := crossValidate(qs, lambda, &leftOut{})
 		tau, gap, s := bestThreshold(oof)
 		ans, abst := shares(oof, tau, gap)
 		t.Logf("ranking L2 %-4g cross-validated objective %.3f (%.3f answered + %.3f abstained) at threshold %.2f, support gap %.2f; best passage supports %.3f of answerable questions",
@@ -422,7 +432,7 @@ func TestFitModel(t *testing.T) {
 	if *ablateAnswer {
 		answerElimination(t, qs, bestLambda)
 	}
-	w, a := fitBoth(qs, bestLambda, &[nAnswerFeatures]bool{})
+	w, a := fitBoth(qs, bestLambda, &leftOut{})
 	m := model{Rank: map[string]float64{}, Answer: map[string]float64{}, Threshold: round(bestTau, 2), SupportGap: bestGap,
 		Fitted: fmt.Sprintf("ranking: softmax over candidates, L2 %g; answerability: logistic regression, L2 %g; threshold %.2f; support gap %.2f. Penalty, threshold and gap chosen by %d-fold cross-validation (repeated %d times) grouped by family on the dev split (objective %.3f = answered + abstained shares). Refit: go test ./retrieval -run TestFitModel -fit",
 			bestLambda, float64(answerLambda), bestTau, bestGap, cvFolds, *cvRepeats, bestScore)}
@@ -480,33 +490,25 @@ var ablate = flag.Bool("ablate", false, "with TestFitModel, run backward elimina
 // backwardElimination drops, one at a time, the feature whose absence
 // scores best in cross-validation, while that is no worse than keeping
 // it: a feature whose removal does not lower the figure has not earned its
-// place. TestFitModel runs it when asked (it takes minutes):
+// place. A ranking feature left out ranks nothing, but the answerability
+// features and rules that read it still see it (leftOut), as they would
+// if it were taken out of the ranking model and kept for them. TestFitModel
+// runs it when asked (it takes minutes):
 //
 //	go test ./retrieval -run TestFitModel -ablate -v
 func backwardElimination(t *testing.T, qs []fitQuestion, lambda float64) {
-	without := func(qs []fitQuestion, f int) []fitQuestion {
-		drop := make([]fitQuestion, len(qs))
-		for i, q := range qs {
-			drop[i] = q
-			drop[i].xs = make([]featureVec, len(q.xs))
-			for j, x := range q.xs {
-				x[f] = 0
-				drop[i].xs[j] = x
-			}
-		}
-		return drop
-	}
-	none := &[nAnswerFeatures]bool{}
-	_, _, base := bestThreshold(crossValidate(qs, lambda, none))
+	var drop leftOut
+	_, _, base := bestThreshold(crossValidate(qs, lambda, &drop))
 	t.Logf("all features: %.3f (L2 %g)", base, lambda)
-	removed := map[int]bool{}
 	for {
 		best, bestScore := -1, -1.0
 		for f := 1; f < nFeatures; f++ {
-			if removed[f] {
+			if drop.rank[f] {
 				continue
 			}
-			_, _, s := bestThreshold(crossValidate(without(qs, f), lambda, none))
+			try := drop
+			try.rank[f] = true
+			_, _, s := bestThreshold(crossValidate(qs, lambda, &try))
 			t.Logf("  without %-20s %.3f (%+.3f)", featureNames[f], s, s-base)
 			if s > bestScore {
 				best, bestScore = f, s
@@ -515,8 +517,7 @@ func backwardElimination(t *testing.T, qs []fitQuestion, lambda float64) {
 		if best < 0 || bestScore < base {
 			break
 		}
-		removed[best] = true
-		qs = without(qs, best)
+		drop.rank[best] = true
 		base = bestScore
 		t.Logf("removed %s: %.3f", featureNames[best], base)
 	}
@@ -529,17 +530,17 @@ var ablateAnswer = flag.Bool("ablate.answer", false, "with TestFitModel, run bac
 //
 //	go test ./retrieval -run TestFitModel -ablate.answer -v
 func answerElimination(t *testing.T, qs []fitQuestion, lambda float64) {
-	var drop [nAnswerFeatures]bool
+	var drop leftOut
 	_, _, base := bestThreshold(crossValidate(qs, lambda, &drop))
 	t.Logf("all answerability features: %.3f (L2 %g)", base, lambda)
 	for {
 		best, bestScore := -1, -1.0
 		for f := 1; f < nAnswerFeatures; f++ {
-			if drop[f] {
+			if drop.answer[f] {
 				continue
 			}
 			try := drop
-			try[f] = true
+			try.answer[f] = true
 			_, _, s := bestThreshold(crossValidate(qs, lambda, &try))
 			t.Logf("  without %-22s %.3f (%+.3f)", answerFeatureNames[f], s, s-base)
 			if s > bestScore {
@@ -549,7 +550,7 @@ func answerElimination(t *testing.T, qs []fitQuestion, lambda float64) {
 		if best < 0 || bestScore < base {
 			break
 		}
-		drop[best] = true
+		drop.answer[best] = true
 		base = bestScore
 		t.Logf("removed %s: %.3f", answerFeatureNames[best], base)
 	}

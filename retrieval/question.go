@@ -133,9 +133,6 @@ type analysis struct {
 	// unmatched is the IDF share of the question's words the corpus has
 	// nothing for, in any channel but word vectors.
 	unmatched float64
-	// bigrams are the question's pairs of consecutive content words, as
-	// stems of the index.
-	bigrams []uint64
 	// unknownName is set when the asker capitalised a word that neither
 	// the corpus, its publishers nor WordNet know: a name the articles do
 	// not mention. Such a question is not answered (confidenceOf).
@@ -205,7 +202,6 @@ func (ix *Index) analyse(question string) analysis {
 	if total > 0 {
 		q.unmatched = unmatched / total
 	}
-	q.bigrams = ix.lookup.Bigrams(toks)
 	if id, ok := ix.describedPerson(q); ok {
 		// The question asks about them as if it named them. (Weighting
 		// the name at half or twice its IDF left the cross-validated

@@ -271,30 +271,6 @@ func (ix *Index) Similarity(q []float32, pos int) float32 { return dot(q, ix.vec
 // Cosine is the cosine of the embeddings of the passages at a and b.
 func (ix *Index) Cosine(a, b int) float32 { return dot(ix.vecs[a], ix.vecs[b]) }
 
-// Bigrams returns the sorted pairs of consecutive content stems of toks
-// that the vocabulary holds, each as two IDs in one uint64: "prime
-// minister" as a phrase, not two words.
-func (ix *Index) Bigrams(toks []Token) []uint64 {
-	var out []uint64
-	prev, have := uint32(0), false
-	for _, t := range toks {
-		if IsStop(t.Word) {
-			continue
-		}
-		id, ok := ix.vocab[t.Stem]
-		if !ok {
-			have = false
-			continue
-		}
-		if have {
-			out = append(out, uint64(prev)<<32|uint64(id))
-		}
-		prev, have = id, true
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // BM25 scores every passage that holds a query term and returns the best
 // k, highest first, ties broken by position. terms maps a stem to its
 // weight (1 for the question's own words, less for stand-ins).
