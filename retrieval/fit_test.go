@@ -354,7 +354,7 @@ type leftOut struct {
 	answer [nAnswerFeatures]bool
 }
 
-// answerLambda is the answerability model's L2 penalty; its ten weights
+// answerLambda is the answerability model's L2 penalty; its twelve weights
 // over a few hundred questions need little.
 const answerLambda = 1
 

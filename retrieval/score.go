@@ -262,7 +262,10 @@ func (m *model) confidence(q analysis, ranked []candidate) float64 {
 // question also names someone the sentence does not ("who is Hans
 // Stoltenberg") or the articles never mention. Likewise a question asking
 // what readers say about something, when the best comment holds every
-// word of it. (Both checks left the cross-validated figure as it was.)
+// word of it (soft coverage 1: each word itself, a near spelling, a
+// description of a name it holds or a stand-in as near as the word).
+// (Both checks left the cross-validated figure as it was; reading soft
+// coverage in place of exact coverage, deleted in session 21, too.)
 func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a answerVec) float64 {
 	if q.unknownName {
 		// "What did Scholz say about the handover?": whatever the best
@@ -546,7 +549,7 @@ func (ix *Index) features(q analysis, ai altIndex, pos int) featureVec {
 			// of the word itself ("coverage exact") and of a description
 			// ("coverage described") were deleted in session 21, with
 			// "bigrams" and "short": CV at 20 repeats 1.320 → 1.343 at
-			// the chosen penalty, higher at every penalty.
+			// L2 0.1, higher at every penalty.
 		case ch == chVector:
 			x[fCovVector] += t.weight * best
 		case ctx:

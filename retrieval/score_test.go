@@ -23,7 +23,6 @@ func TestFeatures(t *testing.T) {
 		feature  int
 		want     bool
 	}{
-		{"the words themselves are soft coverage", "who opened the bridge?", "opened the bridge", fSoftCov, true},
 		{"a name asked about and absent is missing", "what did Costa open?", "four lanes", fNameMiss, true},
 		{"a name asked about and present is not missing", "what did Costa open?", "Costa thanked", fNameMiss, false},
 		{"a first name is present where the surname stands for the person", "what did Ana Costa thank?", "Costa thanked", fNameMiss, false},
@@ -49,13 +48,22 @@ func TestFeatures(t *testing.T) {
 			}
 		})
 	}
-	// A description written before a name stands for the name: the
-	// sentence holds every word of the question, in soft coverage as in
-	// content coverage.
-	q := ix.analyse("what did the portuguese mayor thank?")
-	x := ix.features(q, indexAlts(q.terms), posOf(t, ix, "Costa thanked"))
-	if x[fSoftCov] < 0.999 || x[fCovContent] < 0.999 {
-		t.Errorf("a description of the name the sentence holds: soft coverage %.3f, content coverage %.3f, want 1", x[fSoftCov], x[fCovContent])
+	// The words themselves, and a description written before a name
+	// (standing for the name), are the whole of soft and content
+	// coverage; words of another sentence are not.
+	for _, tt := range []struct {
+		name, q, sentence string
+		want              bool
+	}{
+		{"the words themselves", "who opened the bridge?", "opened the bridge", true},
+		{"a description of the name the sentence holds", "what did the portuguese mayor thank?", "Costa thanked", true},
+		{"another sentence's words", "who opened the bridge?", "four lanes", false},
+	} {
+		q := ix.analyse(tt.q)
+		x := ix.features(q, indexAlts(q.terms), posOf(t, ix, tt.sentence))
+		if got := x[fSoftCov] >= 0.999 && x[fCovContent] >= 0.999; got != tt.want {
+			t.Errorf("%s: soft coverage %.3f, content coverage %.3f, want both 1: %v", tt.name, x[fSoftCov], x[fCovContent], tt.want)
+		}
 	}
 }
 
