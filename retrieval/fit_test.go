@@ -485,64 +485,48 @@ func round(x float64, places int) float64 {
 	return math.Round(x*p) / p
 }
 
-var ablate = flag.Bool("ablate", false, "with TestFitModel, run backward elimination of the ranking features")
+var (
+	ablate       = flag.Bool("ablate", false, "with TestFitModel, run backward elimination of the ranking features")
+	ablateAnswer = flag.Bool("ablate.answer", false, "with TestFitModel, run backward elimination of the answerability features")
+)
 
-// backwardElimination drops, one at a time, the feature whose absence
-// scores best in cross-validation, while that is no worse than keeping
-// it: a feature whose removal does not lower the figure has not earned its
-// place. A ranking feature left out ranks nothing, but the answerability
-// features and rules that read it still see it (leftOut), as they would
-// if it were taken out of the ranking model and kept for them. TestFitModel
-// runs it when asked (it takes minutes):
+// backwardElimination drops, one at a time, the ranking feature whose
+// absence scores best in cross-validation, while that is no worse than
+// keeping it: a feature whose removal does not lower the figure has not
+// earned its place. A ranking feature left out ranks nothing, but the
+// answerability features and rules that read it still see it (leftOut),
+// as they would if it were taken out of the ranking model and kept for
+// them. TestFitModel runs it when asked (it takes minutes):
 //
 //	go test ./retrieval -run TestFitModel -ablate -v
 func backwardElimination(t *testing.T, qs []fitQuestion, lambda float64) {
-	var drop leftOut
-	_, _, base := bestThreshold(crossValidate(qs, lambda, &drop))
-	t.Logf("all features: %.3f (L2 %g)", base, lambda)
-	for {
-		best, bestScore := -1, -1.0
-		for f := 1; f < nFeatures; f++ {
-			if drop.rank[f] {
-				continue
-			}
-			try := drop
-			try.rank[f] = true
-			_, _, s := bestThreshold(crossValidate(qs, lambda, &try))
-			t.Logf("  without %-20s %.3f (%+.3f)", featureNames[f], s, s-base)
-			if s > bestScore {
-				best, bestScore = f, s
-			}
-		}
-		if best < 0 || bestScore < base {
-			break
-		}
-		drop.rank[best] = true
-		base = bestScore
-		t.Logf("removed %s: %.3f", featureNames[best], base)
-	}
+	eliminate(t, qs, lambda, featureNames[:], func(d *leftOut, f int) *bool { return &d.rank[f] })
 }
-
-var ablateAnswer = flag.Bool("ablate.answer", false, "with TestFitModel, run backward elimination of the answerability features")
 
 // answerElimination is backwardElimination for the answerability
 // features (the bias stays), with the ranking features as they are:
 //
 //	go test ./retrieval -run TestFitModel -ablate.answer -v
 func answerElimination(t *testing.T, qs []fitQuestion, lambda float64) {
+	eliminate(t, qs, lambda, answerFeatureNames[:], func(d *leftOut, f int) *bool { return &d.answer[f] })
+}
+
+// eliminate runs backward elimination over the features named names
+// (the first, the bias, stays); out says where a leftOut marks feature f.
+func eliminate(t *testing.T, qs []fitQuestion, lambda float64, names []string, out func(d *leftOut, f int) *bool) {
 	var drop leftOut
 	_, _, base := bestThreshold(crossValidate(qs, lambda, &drop))
-	t.Logf("all answerability features: %.3f (L2 %g)", base, lambda)
+	t.Logf("all features: %.3f (L2 %g)", base, lambda)
 	for {
 		best, bestScore := -1, -1.0
-		for f := 1; f < nAnswerFeatures; f++ {
-			if drop.answer[f] {
+		for f := 1; f < len(names); f++ {
+			if *out(&drop, f) {
 				continue
 			}
 			try := drop
-			try.answer[f] = true
+			*out(&try, f) = true
 			_, _, s := bestThreshold(crossValidate(qs, lambda, &try))
-			t.Logf("  without %-22s %.3f (%+.3f)", answerFeatureNames[f], s, s-base)
+			t.Logf("  without %-22s %.3f (%+.3f)", names[f], s, s-base)
 			if s > bestScore {
 				best, bestScore = f, s
 			}
@@ -550,8 +534,8 @@ func answerElimination(t *testing.T, qs []fitQuestion, lambda float64) {
 		if best < 0 || bestScore < base {
 			break
 		}
-		drop.answer[best] = true
+		*out(&drop, best) = true
 		base = bestScore
-		t.Logf("removed %s: %.3f", answerFeatureNames[best], base)
+		t.Logf("removed %s: %.3f", names[best], base)
 	}
 }
