@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -101,33 +102,33 @@ func loadModel(data []byte) (*model, error) {
 	if err := json.Unmarshal(data, m); err != nil {
 		return nil, fmt.Errorf("load model: %w", err)
 	}
-	for i, name := range featureNames {
-		w, ok := m.Rank[name]
-		if !ok {
-			return nil, fmt.Errorf("load model: no ranking weight for feature %q", name)
-		}
-		m.rank[i] = w
+	if err := readWeights("ranking", featureNames[:], m.Rank, m.rank[:]); err != nil {
+		return nil, err
 	}
-	for i, name := range answerFeatureNames {
-		w, ok := m.Answer[name]
-		if !ok {
-			return nil, fmt.Errorf("load model: no answerability weight for feature %q", name)
-		}
-		m.answer[i] = w
-	}
-	// A weight for a feature the code no longer has is a model fitted
-	// for other code.
-	for name := range m.Rank {
-		if !slices.Contains(featureNames[:], name) {
-			return nil, fmt.Errorf("load model: ranking weight for unknown feature %q", name)
-		}
-	}
-	for name := range m.Answer {
-		if !slices.Contains(answerFeatureNames[:], name) {
-			return nil, fmt.Errorf("load model: answerability weight for unknown feature %q", name)
-		}
+	if err := readWeights("answerability", answerFeatureNames[:], m.Answer, m.answer[:]); err != nil {
+		return nil, err
 	}
 	return m, nil
+}
+
+// readWeights puts the weight got holds for each feature named names in
+// out, in order. A feature without a weight is an error, and so is a
+// weight for a feature the code no longer has: a model fitted for other
+// code.
+func readWeights(kind string, names []string, got map[string]float64, out []float64) error {
+	for i, name := range names {
+		w, ok := got[name]
+		if !ok {
+			return fmt.Errorf("load model: no %s weight for feature %q", kind, name)
+		}
+		out[i] = w
+	}
+	for _, name := range slices.Sorted(maps.Keys(got)) {
+		if !slices.Contains(names, name) {
+			return fmt.Errorf("load model: %s weight for unknown feature %q", kind, name)
+		}
+	}
+	return nil
 }
 
 type featureVec [nFeatures]float64

@@ -13,9 +13,9 @@ import (
 // (military, million), "sec" alone (second, secretary), "def" (definitely,
 // defence), "prob" (probably, problem), "diff" (difference, different),
 // "hr" (hour, human resources) and "y" (why, yes; see openerSpellings for
-// where it is "why") are left out, and so are proper names ("eu", "un", "us"), which callers know better. A single
-// letter stands for its chat word only written lowercase and standing
-// alone (not "W." nor "n-word").
+// where it is "why") are left out, and so are proper names ("eu", "un",
+// "us"), which callers know better. A single letter stands for its chat
+// word only written lowercase and standing alone (not "W." nor "n-word").
 // Keys are lowercase tokens; a multiword key's words are separated by one
 // space and match words separated by spaces or hyphens.
 var abbreviations = map[string]string{
@@ -184,7 +184,8 @@ func Expand(text string) string {
 			last = t.end
 			continue
 		}
-		head := strings.Trim(b.String(), headMarks) == "" && strings.Trim(text[last:t.start], headMarks) == ""
+		head := openerSpellings[word] != "" &&
+			strings.Trim(b.String(), headMarks) == "" && strings.Trim(text[last:t.start], headMarks) == ""
 		if q := questionWord(text, toks, i, head); q != "" {
 			b.WriteString(text[last:t.start])
 			b.WriteString(q)
