@@ -314,7 +314,8 @@ func TestMentions(t *testing.T) {
 // TestPronounMentions checks that a sentence opening with a pronoun for
 // someone it does not name mentions them as such, resolved to the most
 // recent subject of the same gender, when the sentence before names them
-// (or opens with a pronoun for them); one that names them, or whose pronoun
+// (or opens with a pronoun for them, or quotes them: “…,” she said. She
+// thanked …); one that names them, or whose pronoun
 // does not open it, does not, and neither does one after a sentence about
 // someone unnamed ("The pilot landed").
 func TestPronounMentions(t *testing.T) {
@@ -324,12 +325,13 @@ func TestPronounMentions(t *testing.T) {
 		"She thanked the engineers. Deputy mayor Rui Duarte spoke next.\n\n"+
 		"He said it was done. He smiled. The pilot landed. He said it was fast.\n\n"+
 		"Then she left. Her car was waiting for Ana Costa.\n\n"+
-		"Minister Rui Lopes came too.\n\n“Rui Lopes must pay for it,” Ana Costa said. She added a word.\n") {
+		"Minister Rui Lopes came too.\n\n“Rui Lopes must pay for it,” Ana Costa said. She added a word.\n\n"+
+		"Rui Lopes spoke at last. He sat down.\n\n“The bridge is strong,” she said. She thanked the crews.\n") {
 		if m.Pronoun {
 			got = append(got, m.Sentence+" "+m.Name)
 		}
 	}
-	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte", "x#5 Rui Duarte", "x#12 Ana Costa"}
+	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte", "x#5 Rui Duarte", "x#12 Ana Costa", "x#14 Rui Lopes", "x#16 Ana Costa"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
 	}

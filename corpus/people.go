@@ -20,8 +20,8 @@ type Mention struct {
 	// does not name them ("He said his priorities …"), as the resolver
 	// that attributes quotes resolves a pronoun (the most recent subject of
 	// the same gender, quotations read as one token), and the sentence
-	// before names them or opens with a pronoun for them. Title is then
-	// empty.
+	// before names them, opens with a pronoun for them or quotes them
+	// ("“…,” he said. He also called for …"). Title is then empty.
 	Pronoun bool
 }
 
@@ -31,10 +31,21 @@ type Mention struct {
 // in any article are recognised by surname in all of them.
 func (c *Corpus) QuotesAndMentions() ([]Quote, []Mention) {
 	reg := newRegistry(c.Articles...)
-	return c.quotes(reg), mentions(c.Articles, reg)
+	quotes := c.quotes(reg)
+	return quotes, mentions(c.Articles, reg, quotes)
 }
 
-func mentions(articles []*Article, reg *registry) []Mention {
+func mentions(articles []*Article, reg *registry, quotes []Quote) []Mention {
+	// quoting holds the people each sentence quotes.
+	quoting := map[string][]string{}
+	for _, q := range quotes {
+		if q.Speaker == "" {
+			continue
+		}
+		for _, id := range slices.Concat(q.Sentences, q.Retold) {
+			quoting[id] = append(quoting[id], q.Speaker)
+		}
+	}
 	var out []Mention
 	for _, a := range articles {
 		rs := newResolver(reg)
@@ -72,6 +83,9 @@ func mentions(articles []*Article, reg *registry) []Mention {
 				}
 			}
 			before = named
+			for _, name := range quoting[s.ID] {
+				before[name] = true
+			}
 			if name, ok := rs.subject(toks, ms); ok {
 				rs.setFocus(name)
 			}
