@@ -332,7 +332,7 @@ func TestAbstentionClosest(t *testing.T) {
 	e := shippedEngine(t)
 	// (It asked "In which city was Jens Stoltenberg born?" until session
 	// 17's refit answered that at confidence 0.60, on the threshold, with
-	// the sentences naming Brussels: a regression the README records.)
+	// the sentences naming Brussels: a regression retrieval/HISTORY.md records.)
 	a, err := e.Answer(context.Background(), Request{Question: "What is the name of Jens Stoltenberg's wife?"})
 	if err != nil {
 		t.Fatal(err)

@@ -424,7 +424,7 @@ The closest the articles come (check whether it answers the question):
 // keeps abstained: true.
 func TestAskAbstentionShowsClosest(t *testing.T) {
 	// (It asked "In which city was Jens Stoltenberg born?" until session
-	// 17's refit answered that on the threshold; see README.md.)
+	// 17's refit answered that on the threshold; see retrieval/HISTORY.md.)
 	const q = "What is the name of Jens Stoltenberg's wife?"
 	out, errOut, code := runCLI(t, "", nil, "ask", q)
 	if code != 0 {
