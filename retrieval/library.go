@@ -5,8 +5,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/lexicon"
 	"github.com/handover/handover/retrieval/search"
 )
 
@@ -42,6 +44,10 @@ type Library struct {
 	quotes   []corpus.Quote // given by NewLibrary or built by lib
 	speakers []corpus.Speaker
 	timeline []corpus.DateEntry
+	// words are the words of the quotes' and the timeline's sentences,
+	// which a topic is matched against: what a misspelt topic word may
+	// stand for.
+	words []string
 }
 
 // NewLibrary returns the library of c. quotes is c's quote index when the
@@ -60,6 +66,22 @@ func (l *Library) lib() *Library {
 		}
 		l.speakers = l.corpus.SpeakersOf(l.quotes)
 		l.timeline = l.corpus.Timeline()
+		seen := map[string]bool{}
+		add := func(text string) {
+			for _, t := range search.Tokenize(text) {
+				if !seen[t.Word] {
+					seen[t.Word] = true
+					l.words = append(l.words, t.Word)
+				}
+			}
+		}
+		for _, q := range l.quotes {
+			add(q.Context)
+		}
+		for _, d := range l.timeline {
+			add(d.Text)
+		}
+		slices.Sort(l.words)
 	})
 	return l
 }
@@ -95,14 +117,45 @@ func (l *Library) Speakers() []string {
 
 // MatchSpeakers returns the speakers among names that a typed query means,
 // best first: the one matcher for the command line and autocomplete (see
-// corpus.FindSpeakers).
-func MatchSpeakers(names []string, query string) []string { return corpus.FindSpeakers(names, query) }
+// corpus.FindSpeakers). When nothing matches so, a misspelt name does
+// ("stoltenbreg", "mark rute"), as in questions: each word of four letters
+// or more within lexicon.TypoDistance edits of a word of the name, and
+// shorter words as written.
+func MatchSpeakers(names []string, query string) []string {
+	if found := corpus.FindSpeakers(names, query); len(found) > 0 {
+		return found
+	}
+	words := strings.Fields(strings.ToLower(query))
+	if len(words) == 0 {
+		return nil
+	}
+	var out []string
+	for _, n := range names {
+		parts := strings.Fields(strings.ToLower(n))
+		if len(words) <= len(parts) && !slices.ContainsFunc(words, func(w string) bool {
+			return !slices.ContainsFunc(parts, func(p string) bool { return misspells(w, p) })
+		}) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// misspells reports whether a typed word w stands for the word of a name
+// p: the same, or for a word of four letters or more, a misspelling of it.
+func misspells(w, p string) bool {
+	if w == p {
+		return true
+	}
+	return utf8.RuneCountInString(w) >= 4 && lexicon.Distance(w, p, lexicon.TypoDistance(w)) <= lexicon.TypoDistance(w)
+}
 
 // Quotes returns the quotes of the speakers speaker means (MatchSpeakers:
 // a full name, a surname, the start of a name; "" for everyone) about topic (words that must all
 // appear in the quote's sentence; "" for any topic).
 func (l *Library) Quotes(speaker, topic string) []Quote {
 	var out []Quote
+	topic = l.spellTopic(topic)
 	want := topicStems(topic)
 	person := l.personNamed(topic)
 	who := map[string]bool{}
@@ -127,7 +180,7 @@ func (l *Library) Quotes(speaker, topic string) []Quote {
 // marked.
 func (l *Library) Timeline(topic string) []Event {
 	var out []Event
-	want := topicStems(topic)
+	want := topicStems(l.spellTopic(topic))
 	for _, d := range corpus.Events(l.lib().timeline) {
 		if !hasAllStems(d.Text, want) {
 			continue
@@ -136,6 +189,35 @@ func (l *Library) Timeline(topic string) []Event {
 			Sources: l.sourcesOf(d.Docs, d.Text, d.Text)})
 	}
 	return out
+}
+
+// spellTopic returns topic with each word of four letters or more that
+// no quote or dated sentence holds written as the one word they hold
+// within lexicon.TypoDistance edits of it ("crimia" → "crimea"), as
+// questions read misspellings; a word with no such word, or with several
+// equally near, stays as typed.
+func (l *Library) spellTopic(topic string) string {
+	words := l.lib().words
+	var b strings.Builder
+	for _, t := range search.Tokenize(topic) {
+		w := t.Word
+		if _, found := slices.BinarySearch(words, w); !found && !search.IsStop(w) && utf8.RuneCountInString(w) >= 4 {
+			best, near := lexicon.TypoDistance(w)+1, ""
+			for _, c := range words {
+				switch d := lexicon.Distance(w, c, lexicon.TypoDistance(w)); {
+				case d < best:
+					best, near = d, c
+				case d == best:
+					near = "" // two as near: which was meant is not known
+				}
+			}
+			if near != "" {
+				w = near
+			}
+		}
+		b.WriteString(w + " ")
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // sourcesOf cites each of docs, numbered from 1: the first with text, the

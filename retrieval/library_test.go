@@ -26,6 +26,8 @@ func TestLibraryQuotes(t *testing.T) {
 		{"full name", "Jens Stoltenberg", "", "safe hands", "Mark Rutte"},
 		{"topic", "Mark Rutte", "candidates", "I know both candidates very well", "Jens Stoltenberg"},
 		{"topic naming a person by surname finds the first name", "stoltenberg", "rutte", "Mark has the perfect background", "Mark Rutte"},
+		{"misspelt surname", "stoltenbreg", "", "safe hands", "Mark Rutte"},
+		{"misspelt topic", "rutte", "candidtes", "I know both candidates very well", "Jens Stoltenberg"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,6 +59,36 @@ func TestLibraryQuotes(t *testing.T) {
 	}
 }
 
+// TestMatchSpeakers checks the matcher the command line and autocomplete
+// share: as corpus.FindSpeakers first, then a misspelt name, word by word.
+func TestMatchSpeakers(t *testing.T) {
+	names := []string{"Ana Silva", "Anders Berg", "Tom Berg", "Jens Stoltenberg"}
+	tests := []struct {
+		name, query string
+		want        []string
+	}{
+		{"surname as written", "berg", []string{"Anders Berg", "Tom Berg"}},
+		{"prefix before any typo", "stolt", []string{"Jens Stoltenberg"}},
+		{"two letters swapped", "stoltenbreg", []string{"Jens Stoltenberg"}},
+		{"a letter dropped", "silv", []string{"Ana Silva"}},
+		{"a letter wrong, short name", "silvo", []string{"Ana Silva"}},
+		{"two edits in a long name", "stoltenbrg x", nil},
+		{"full name, one word misspelt", "jens stoltenbrg", []string{"Jens Stoltenberg"}},
+		{"short words as written only", "tim berg", nil},
+		{"two edits in a short name", "solvo", nil},
+		{"more words than the name", "ana silva costa", nil},
+		{"nothing near", "xyzzy", nil},
+		{"empty", "", names},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MatchSpeakers(names, tt.query); !cmp.Equal(got, tt.want) {
+				t.Errorf("MatchSpeakers(%q) = %q, want %q", tt.query, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLibraryTimeline(t *testing.T) {
 	e := shippedLibrary(t)
 	all := e.Timeline("")
@@ -73,6 +105,12 @@ func TestLibraryTimeline(t *testing.T) {
 		if ev.Date != "2014" || !strings.Contains(strings.ToLower(ev.Text), "crimea") {
 			t.Errorf("Crimea event %+v", ev)
 		}
+	}
+	if got := e.Timeline("crimia"); !cmp.Equal(got, crimea) {
+		t.Errorf("Timeline(%q) = %+v, want Crimea's %+v", "crimia", got, crimea)
+	}
+	if got := e.Timeline("zzzzzz"); len(got) != 0 {
+		t.Errorf("Timeline(%q) = %+v, want nothing", "zzzzzz", got)
 	}
 	for _, ev := range all {
 		if ev.Comment && !strings.Contains(ev.Sources[0].Kind, "comment") {
@@ -156,5 +194,27 @@ func TestWhenAnswersResolveDates(t *testing.T) {
 	a, err := e.Answer(context.Background(), Request{Question: "Who succeeded Stoltenberg?"})
 	if err != nil || a.Note != "" {
 		t.Errorf("a who-question got a date note %q (%v)", a.Note, err)
+	}
+}
+
+// TestSpellTopic checks which topic words are read as misspellings of the
+// library's words.
+func TestSpellTopic(t *testing.T) {
+	l := &Library{words: []string{"crimea", "crimean", "trump", "ukraine", "vital"}}
+	l.once.Do(func() {}) // the words above are the whole index
+	tests := []struct{ topic, want string }{
+		{"crimia", "crimea"},       // one letter wrong
+		{"Ukriane", "ukraine"},     // two swapped, any case
+		{"crimeaa", "crimeaa"},     // crimea and crimean one edit away each: as typed
+		{"trum", "trump"},          // four letters: corrected
+		{"tru", "tru"},             // three: as typed
+		{"the vitel", "the vital"}, // a stop word stays
+		{"xyzzy", "xyzzy"},         // nothing near
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := l.spellTopic(tt.topic); got != tt.want {
+			t.Errorf("spellTopic(%q) = %q, want %q", tt.topic, got, tt.want)
+		}
 	}
 }

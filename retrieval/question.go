@@ -556,10 +556,7 @@ const minVectorSim = 0.5
 // misspelling of: one edit away for words up to seven letters, two for
 // longer ones, closest first.
 func (ix *Index) typos(word string) []string {
-	maxd := 1
-	if len([]rune(word)) > 7 {
-		maxd = 2
-	}
+	maxd := lexicon.TypoDistance(word)
 	best, out := maxd+1, []string(nil)
 	for _, w := range ix.lookup.Words() {
 		if d := lexicon.Distance(word, w, maxd); d < best {

@@ -1,5 +1,14 @@
 package lexicon
 
+// TypoDistance is how many edits away a misspelling of word may be: one
+// for words up to seven letters, two for longer ones.
+func TypoDistance(word string) int {
+	if len([]rune(word)) > 7 {
+		return 2
+	}
+	return 1
+}
+
 // Distance returns the Damerau–Levenshtein (optimal string alignment)
 // distance between a and b, counting runes, stopping early once it exceeds
 // max (returns max+1 then). A negative max is treated as 0.
