@@ -46,8 +46,9 @@ type Library struct {
 	timeline []corpus.DateEntry
 	// words are the words of the quotes' and the timeline's sentences,
 	// which a topic is matched against: what a misspelt topic word may
-	// stand for.
-	words []string
+	// stand for. Built on the first topic spelt as no word of theirs.
+	wordsOnce sync.Once
+	words     []string
 }
 
 // NewLibrary returns the library of c. quotes is c's quote index when the
@@ -66,22 +67,6 @@ func (l *Library) lib() *Library {
 		}
 		l.speakers = l.corpus.SpeakersOf(l.quotes)
 		l.timeline = l.corpus.Timeline()
-		seen := map[string]bool{}
-		add := func(text string) {
-			for _, t := range search.Tokenize(text) {
-				if !seen[t.Word] {
-					seen[t.Word] = true
-					l.words = append(l.words, t.Word)
-				}
-			}
-		}
-		for _, q := range l.quotes {
-			add(q.Context)
-		}
-		for _, d := range l.timeline {
-			add(d.Text)
-		}
-		slices.Sort(l.words)
 	})
 	return l
 }
@@ -197,11 +182,15 @@ func (l *Library) Timeline(topic string) []Event {
 // questions read misspellings; a word with no such word, or with several
 // equally near, stays as typed.
 func (l *Library) spellTopic(topic string) string {
-	words := l.lib().words
 	var b strings.Builder
 	for _, t := range search.Tokenize(topic) {
 		w := t.Word
-		if _, found := slices.BinarySearch(words, w); !found && !search.IsStop(w) && utf8.RuneCountInString(w) >= 4 {
+		if search.IsStop(w) || utf8.RuneCountInString(w) < 4 {
+			b.WriteString(w + " ")
+			continue
+		}
+		words := l.topicWords()
+		if _, found := slices.BinarySearch(words, w); !found {
 			best, near := lexicon.TypoDistance(w)+1, ""
 			for _, c := range words {
 				switch d := lexicon.Distance(w, c, lexicon.TypoDistance(w)); {
@@ -218,6 +207,31 @@ func (l *Library) spellTopic(topic string) string {
 		b.WriteString(w + " ")
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// topicWords returns the words of the quotes' and the timeline's
+// sentences, sorted.
+func (l *Library) topicWords() []string {
+	l.wordsOnce.Do(func() {
+		lib := l.lib()
+		seen := map[string]bool{}
+		add := func(text string) {
+			for _, t := range search.Tokenize(text) {
+				if !seen[t.Word] {
+					seen[t.Word] = true
+					l.words = append(l.words, t.Word)
+				}
+			}
+		}
+		for _, q := range lib.quotes {
+			add(q.Context)
+		}
+		for _, d := range lib.timeline {
+			add(d.Text)
+		}
+		slices.Sort(l.words)
+	})
+	return l.words
 }
 
 // sourcesOf cites each of docs, numbered from 1: the first with text, the

@@ -201,7 +201,7 @@ func TestWhenAnswersResolveDates(t *testing.T) {
 // library's words.
 func TestSpellTopic(t *testing.T) {
 	l := &Library{words: []string{"crimea", "crimean", "trump", "ukraine", "vital"}}
-	l.once.Do(func() {}) // the words above are the whole index
+	l.wordsOnce.Do(func() {}) // the words above are the whole index
 	tests := []struct{ topic, want string }{
 		{"crimia", "crimea"},       // one letter wrong
 		{"Ukriane", "ukraine"},     // two swapped, any case
