@@ -647,6 +647,31 @@ func TestEndToEnd(t *testing.T) {
 		// Violations and sizes are checked for every request at cleanup.
 	})
 
+	t.Run("a failed followup keeps the part delivered", func(t *testing.T) {
+		// The first part is edited into "thinking…"; the followup that
+		// carries the rest meets a 500, which is not retried (a retry
+		// could post it twice). The user is told privately, and the part
+		// already in the channel stays.
+		srv.Inject(discordtest.Fault{Method: http.MethodPost, Path: "/webhooks/*/*", Status: http.StatusInternalServerError, Message: "500: Internal Server Error"})
+		sent := h.ask(user(33), "huge question")
+		h.callback(sent)
+		_, body := h.webhook(sent, discordtest.RouteEditOriginal, nil)
+		if !strings.HasPrefix(content(body), "Sentence 0") {
+			t.Fatalf("first part %q, want the answer", content(body))
+		}
+		_, note := h.webhook(sent, discordtest.RouteCreateFollowup, func(b map[string]any) bool { return isEphemeral(b) })
+		if !strings.Contains(content(note), "The rest of this answer could not be sent") {
+			t.Errorf("the user was told %q", content(note))
+		}
+		ctx, cancel := context.WithTimeout(testContext(t), time.Second)
+		defer cancel()
+		if del, err := srv.WaitRequest(ctx, func(r discordtest.Request) bool {
+			return r.Route == discordtest.RouteDeleteOriginal && r.Params["token"] == sent.Token
+		}); err == nil {
+			t.Errorf("the answer already delivered was deleted: %s %s", del.Method, del.Path)
+		}
+	})
+
 	t.Run("cooldown", func(t *testing.T) {
 		u := user(27)
 		first := h.ask(u, "Who took over from Stoltenberg?")
@@ -811,7 +836,7 @@ func messageTemplate(t *testing.T) []byte {
 func TestListedChannel(t *testing.T) {
 	t.Parallel()
 	const listed = "1230000000000000301"
-	h := startBot(t, Options{Channels: []string{listed}, RespondToMentions: true}, nil, nil)
+	h := startBot(t, Options{Channels: []string{listed}, RespondToMentions: true, Cooldown: 30 * time.Second}, nil, nil)
 	id := h.srv.Gateway().Identifies[0]
 	if id.Intents&discordgo.IntentMessageContent == 0 {
 		t.Errorf("intents %b lack message content with channels listed", id.Intents)
@@ -843,6 +868,31 @@ func TestListedChannel(t *testing.T) {
 	h.reply(control.ID)
 	if n := h.replies(chatter.ID); n != 0 {
 		t.Errorf("replied %d times to chatter in a listed channel", n)
+	}
+
+	// Nor is chatter refused aloud: not within the cooldown, not for its
+	// length. And chatter that got no answer starts no cooldown: the
+	// question after it is answered.
+	asker := user(7)
+	_, body = h.reply(h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: asker}, Content: "Who took over?"}).ID)
+	if !strings.Contains(content(body), "[1]") {
+		t.Fatalf("question before the chatter got %q", content(body))
+	}
+	fast := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: asker}, Content: "lol nice"})
+	long := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(8)}, Content: strings.Repeat("la ", 900)})
+	talker := user(9)
+	said := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: talker}, Content: "nothing much, hi everyone"})
+	h.logs.wait(t, "msg=answered message_id="+said.ID)
+	_, body = h.reply(h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: talker}, Content: "Who took over?"}).ID)
+	if !strings.Contains(content(body), "[1]") {
+		t.Errorf("the question after unanswered chatter got %q", content(body))
+	}
+	control = h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(10)}, Content: "Who took over?"})
+	h.reply(control.ID)
+	for what, id := range map[string]string{"chatter within the cooldown": fast.ID, "chatter too long to ask": long.ID} {
+		if n := h.replies(id); n != 0 {
+			t.Errorf("replied %d times to %s", n, what)
+		}
 	}
 }
 
@@ -1025,6 +1075,23 @@ func TestStreaming(t *testing.T) {
 	if n := h.replies(f.ID); n != 1 {
 		t.Errorf("%d replies to a failed stream, want 1 (the preview, edited)", n)
 	}
+	// So does one that panics.
+	p := h.mention(user(5), "stream then crash")
+	<-h.ans.streamed
+	h.clock.tick(time.Second)
+	pr, _ := h.reply(p.ID)
+	h.ans.release <- struct{}{}
+	pid := responseID(t, pr)
+	_, err = h.srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
+		return r.Route == discordtest.RouteEditMessage && r.Params["message"] == pid && strings.Contains(content(decodeBody(r)), "went wrong on my side")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.logs.wait(t, "crashed mid-stream")
+	if n := h.replies(p.ID); n != 1 {
+		t.Errorf("%d replies to a stream that panicked, want 1 (the preview, edited)", n)
+	}
 
 	if h.metrics.modelErrors.Load() != 0 {
 		t.Errorf("model errors = %d, want 0 for llm answers", h.metrics.modelErrors.Load())
@@ -1124,10 +1191,57 @@ func TestShutdownGivesUp(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Errorf("Run = %v, want nil", err)
 	}
-	// The abandoned question's asker is told, privately.
-	_, body := h.webhook(inflight, discordtest.RouteCreateFollowup, nil)
-	if !isEphemeral(body) || !strings.Contains(content(body), "restarting") {
-		t.Errorf("abandoned question got %v", body)
+	// The abandoned question's asker has been told, privately, by the
+	// time Run returns (the process exits then).
+	told := false
+	for _, r := range h.srv.Requests() {
+		if r.Route == discordtest.RouteCreateFollowup && r.Params["token"] == inflight.Token {
+			body := decodeBody(r)
+			told = isEphemeral(body) && strings.Contains(content(body), "restarting")
+		}
+	}
+	if !told {
+		t.Error("Run returned before the abandoned question's asker was told")
+	}
+}
+
+// TestShutdownTellsQueued checks that every asker whose question is
+// abandoned at shutdown, queued ones included, has been told by the time
+// Run returns, though Discord's channel limit (5 messages per 5 s) holds
+// the apologies back.
+func TestShutdownTellsQueued(t *testing.T) {
+	t.Parallel()
+	lim := discordtest.Limits{ChannelMessages: 5, ChannelWindow: 5 * time.Second}
+	srv := discordtest.NewServer(t, discordtest.WithToken(testToken), discordtest.WithLimits(lim))
+	h := startBotOn(t, srv, Options{RespondToMentions: true, MaxConcurrent: 1, ShutdownTimeout: 20 * time.Millisecond}, nil, nil, newLogSink())
+	askers := []discordtest.Sent{h.mention(user(0), "block one")}
+	<-h.ans.entered
+	for i := 1; i < 8; i++ {
+		askers = append(askers, h.mention(user(i), "who took over?"))
+	}
+	for ctx := testContext(t); h.bot.gate.queued() < len(askers)-1; {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%d questions queued, want %d", h.bot.gate.queued(), len(askers)-1)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	if err := h.stop(); err != nil {
+		t.Errorf("Run = %v, want nil", err)
+	}
+	told := map[string]bool{}
+	for _, r := range srv.Requests() {
+		body := decodeBody(r)
+		if r.Route == discordtest.RouteCreateMessage && r.Status == http.StatusOK && strings.Contains(content(body), "restarting") {
+			if ref, ok := body["message_reference"].(map[string]any); ok {
+				told[fmt.Sprint(ref["message_id"])] = true
+			}
+		}
+	}
+	for _, m := range askers {
+		if !told[m.ID] {
+			t.Errorf("asker of message %s was not told before Run returned (%d of %d told)", m.ID, len(told), len(askers))
+		}
 	}
 }
 
@@ -1308,6 +1422,23 @@ func TestBusyIsNotACooldown(t *testing.T) {
 	if _, body := h.reply(m2.ID); !strings.Contains(content(body), "[1]") {
 		t.Errorf("mention after a busy refusal got %q, want an answer", content(body))
 	}
+
+	// Without Add Reactions, the busy notice is a reply.
+	running = h.ask(user(5), "block three")
+	h.callback(running)
+	<-h.ans.entered
+	queued = h.ask(user(6), "block four")
+	h.callback(queued)
+	h.srv.Inject(discordtest.Fault{Method: http.MethodPut, Path: "/channels/*/messages/*/reactions/*/*", Status: http.StatusForbidden, Code: discordgo.ErrCodeMissingPermissions, Message: "Missing Permissions"})
+	m3 := h.mention(user(7), "who took over?")
+	if _, body := h.reply(m3.ID); !strings.Contains(content(body), "a lot of questions") {
+		t.Errorf("busy without Add Reactions got %q, want a 'busy' reply", content(body))
+	}
+	h.ans.release <- struct{}{}
+	<-h.ans.entered
+	h.ans.release <- struct{}{}
+	h.webhook(running, discordtest.RouteEditOriginal, nil)
+	h.webhook(queued, discordtest.RouteEditOriginal, nil)
 }
 
 // Hints to bare mentions are rate limited per user, without holding up
@@ -1363,7 +1494,7 @@ func TestSilentReply(t *testing.T) {
 func TestSilentReplyWithMessageContent(t *testing.T) {
 	t.Parallel()
 	const listed = "1230000000000000301"
-	h := startBot(t, Options{Channels: []string{listed}, RespondToMentions: true}, nil, nil)
+	h := startBot(t, Options{Channels: []string{listed}, RespondToMentions: true, Cooldown: 30 * time.Second}, nil, nil)
 	q := h.mention(user(1), "who took over from Stoltenberg?")
 	r, _ := h.reply(q.ID)
 	answer := responseID(t, r)

@@ -22,6 +22,7 @@ const (
 	notAcked  ackState = iota
 	deferred           // "thinking…" shown; the answer is edited in
 	responded          // a message was sent as the response
+	edited             // the deferred response was edited into the answer (or its first part)
 )
 
 // interaction is one interaction being handled, with what has been sent for
@@ -110,6 +111,11 @@ func (ic *interaction) deliver(ctx context.Context, msgs []Message, ephemeral bo
 		if err != nil {
 			return nil, err
 		}
+		// From here the original holds the answer: a followup that fails
+		// must not take it down with the "thinking…" it replaced.
+		ic.mu.Lock()
+		ic.state = edited
+		ic.mu.Unlock()
 		ids = append(ids, msg.ID)
 	default:
 		msgs = append([]Message{{}}, msgs...) // everything goes as followups
@@ -164,8 +170,10 @@ func (ic *interaction) followup(ctx context.Context, m Message, ephemeral bool) 
 }
 
 // fail tells the user what went wrong, visible to them only. A public
-// "thinking…" response is replaced by an ephemeral followup, so a failure
-// never lingers in the channel.
+// "thinking…" response (or a model's draft in it) is replaced by an
+// ephemeral followup, so a failure never lingers in the channel; a
+// response already edited into the answer stays, and the note says the
+// rest could not be sent.
 func (ic *interaction) fail(ctx context.Context, err error) error {
 	if errors.Is(err, errExpired) || ic.i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		return nil // nothing can be sent; autocomplete has no message
@@ -196,6 +204,9 @@ func (ic *interaction) fail(ctx context.Context, err error) error {
 			return fmt.Errorf("delete deferred response to interaction %s: %w", ic.i.ID, err)
 		}
 		return nil
+	case state == edited:
+		_, err := ic.followup(ctx, Message{Content: "The rest of this answer could not be sent. " + text}, true)
+		return err
 	default:
 		_, err := ic.followup(ctx, Message{Content: text}, true)
 		return err
