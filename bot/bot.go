@@ -484,12 +484,17 @@ func (b *Bot) shutdown(s *discordgo.Session, cancelWork context.CancelFunc) {
 	case <-grace.C:
 		b.logger.Warn("shutdown: questions still in flight after the grace period; cancelling them")
 		cancelWork()
-		// Cancelled handlers return at their next REST call or answer step.
-		last := time.NewTimer(time.Second)
+		// Cancelled handlers return at their next REST call or answer
+		// step, and tell their askers (each within sendTimeout) before
+		// they count as done: the process exits once Run returns, so Run
+		// waits for those apologies, queued behind Discord's rate limits
+		// as they may be.
+		last := time.NewTimer(sendTimeout)
 		defer last.Stop()
 		select {
 		case <-done:
 		case <-last.C:
+			b.logger.Warn("shutdown: some askers could not be told before exiting")
 		}
 	}
 	if err := s.Close(); err != nil {
@@ -550,15 +555,17 @@ func (b *Bot) answer(ctx, dctx context.Context, out output, q string, history []
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	req := retrieval.Request{Question: q, History: history}
-	var st *streamer
+	stopStream := func() {}
 	if b.opts.LLM && !quiet {
-		st = newStreamer(actx, b.logger, out, b.clock, b.opts.StreamInterval)
+		st := newStreamer(actx, b.logger, out, b.clock, b.opts.StreamInterval)
 		req.OnPartial = st.update
+		// Stopped however the answerer returns, a panic included: the
+		// caller's recover then reads what the previews sent.
+		stopStream = sync.OnceFunc(st.stop)
+		defer stopStream()
 	}
 	a, err := b.answerer.Answer(actx, req)
-	if st != nil {
-		st.stop()
-	}
+	stopStream()
 	computed()
 	if err != nil {
 		return nil, a, fmt.Errorf("answer: %w", err)

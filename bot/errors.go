@@ -125,7 +125,7 @@ func permissionHint(err error) string {
 	}
 	switch re.Message.Code {
 	case discordgo.ErrCodeMissingAccess, discordgo.ErrCodeMissingPermissions:
-		return "give the bot View Channel, Send Messages, Read Message History and Embed Links in this channel"
+		return "give the bot View Channel, Send Messages, Read Message History, Embed Links and Add Reactions in this channel"
 	}
 	return ""
 }

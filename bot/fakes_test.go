@@ -98,6 +98,9 @@ func (f *fakeAnswerer) Answer(ctx context.Context, req retrieval.Request) (retri
 		if strings.Contains(q, "fail") {
 			return retrieval.Answer{}, errors.New("fake answerer: the model fell over")
 		}
+		if strings.Contains(q, "crash") {
+			panic("fake answerer: crashed mid-stream")
+		}
 		a.Text = "Mark Rutte took over from Jens Stoltenberg [1]. It happened on 1 October 2024 [1]."
 		a.Citations = cannedCitations[:1]
 	case strings.Contains(q, "huge"):

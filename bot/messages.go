@@ -58,8 +58,16 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		return // delivered twice, e.g. replayed after a resume
 	}
 	log := b.logger.With("message_id", m.ID, "user_id", m.Author.ID, "guild_id", m.GuildID, "channel_id", m.ChannelID, "kind", kind)
+	// chatter is a message in a listed channel that asks nothing ("lol
+	// nice"): it is answered only when the articles have something to
+	// say, and never refused aloud (too fast, too long, busy, restarting).
+	chatter := kind == kindChannel && !looksLikeQuestion(stripMention(m.Content))
 	ctx, ok := b.begin()
 	if !ok {
+		if chatter {
+			log.Info("message refused", "reason", errClosing)
+			return
+		}
 		ctx, cancel := sendContext(ctx)
 		defer cancel()
 		if err := b.replyText(ctx, s, m, userMessage(errClosing)); err != nil {
@@ -82,9 +90,12 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 			}
 		}
 	}()
-	err := b.handleMessage(ctx, work, s, m, kind, botID, received, log)
+	err := b.handleMessage(ctx, work, s, m, kind, chatter, botID, received, log)
 	latency := time.Since(received)
 	var quiet errQuiet
+	if chatter && err != nil && !errors.As(err, &quiet) {
+		err = errQuiet{err}
+	}
 	switch {
 	case err == nil:
 	case errors.As(err, &quiet) && isUserError(err):
@@ -140,12 +151,11 @@ func stripMention(content string) string {
 // holding a NUL or another control character, which no keyboard types, is
 // refused as unreadable rather than failing deep in the answerer.
 func checkQuestion(raw string) (string, error) {
-	for _, r := range raw {
-		if r < 0x20 && r != '\n' && r != '\r' && r != '\t' || r == 0x7f {
-			return "", errUnreadable
-		}
+	q, err := retrieval.CheckQuestion(stripMention(raw))
+	if errors.Is(err, retrieval.ErrInvalidQuestion) {
+		return "", errUnreadable
 	}
-	return retrieval.CheckQuestion(stripMention(raw))
+	return q, err
 }
 
 // mentionHint answers a bare mention.
@@ -156,7 +166,7 @@ const mentionHint = "Ask me about the NATO handover from Stoltenberg to Rutte â€
 // the bot, and a reply with its ping turned off does not.
 const unreadReplyHint = "I can't read replies that don't mention me in this server. Turn the reply's **@ mention** on, mention me with your question, or use `/ask`."
 
-func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *discordgo.Message, kind, botID string, received time.Time, log *slog.Logger) error {
+func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *discordgo.Message, kind string, chatter bool, botID string, received time.Time, log *slog.Logger) (err error) {
 	q, err := checkQuestion(m.Content)
 	if errors.Is(err, retrieval.ErrEmptyQuestion) {
 		if kind == kindChannel {
@@ -198,9 +208,33 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 		history = b.history(ctx, s, m.ReferencedMessage, botID, log)
 	}
 	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference(), beforeSend: typing.stop}
+	defer func() {
+		// A panic while a streamed preview shows turns the preview into
+		// the apology, as an error does below; without one, the caller
+		// tells the user.
+		r := recover()
+		if r == nil {
+			return
+		}
+		b.metrics.panics.Add(1)
+		log.Error("panic in message handler", "panic", r, "stack", string(debug.Stack()))
+		err = errPanic
+		if out.sentID != "" {
+			fctx, cancel := sendContext(ctx)
+			defer cancel()
+			if eerr := out.edit(fctx, out.sentID, Message{Content: userMessage(errPanic)}); eerr == nil {
+				err = errQuiet{errPanic}
+			}
+		}
+	}()
 	dctx, cancel := deliveryContext(work, received, messageReplyWorth)
 	defer cancel()
-	ids, a, err := b.answer(ctx, dctx, out, q, history, m.ID, kind == kindChannel && !looksLikeQuestion(q), func() { release(); leave() })
+	ids, a, err := b.answer(ctx, dctx, out, q, history, m.ID, chatter, func() { release(); leave() })
+	if chatter && len(ids) == 0 {
+		// Nothing said: the asker's next message, perhaps the question,
+		// is not held back by a cooldown it did not see start.
+		b.cooldown.refund(m.Author.ID)
+	}
 	latency := time.Since(received)
 	if err != nil {
 		b.metrics.question(a.Mode, outcomeOf(err))
@@ -295,10 +329,14 @@ const busyReaction = "â³"
 // tell tells the asker of m why their question failed.
 func (b *Bot) tell(ctx context.Context, s *discordgo.Session, m *discordgo.Message, err error) error {
 	if errors.Is(err, errBusy) {
-		if rerr := react(ctx, s, m.ChannelID, m.ID, busyReaction); rerr != nil {
+		rerr := react(ctx, s, m.ChannelID, m.ID, busyReaction)
+		if rerr == nil {
+			return nil
+		}
+		if !isRESTCode(rerr, discordgo.ErrCodeMissingPermissions) && !isRESTCode(rerr, discordgo.ErrCodeMissingAccess) {
 			return fmt.Errorf("react to message %s: %w", m.ID, rerr)
 		}
-		return nil
+		// Without Add Reactions, a reply it is: the asker hears back.
 	}
 	return b.replyText(ctx, s, m, userMessage(err))
 }

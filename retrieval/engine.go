@@ -60,10 +60,17 @@ func CheckQuestion(q string) (string, error) {
 		return "", ErrEmptyQuestion
 	case utf8.RuneCountInString(q) > MaxQuestionLen:
 		return "", ErrQuestionTooLong
-	case !utf8.ValidString(q) || strings.ContainsRune(q, 0):
+	case !utf8.ValidString(q) || strings.ContainsFunc(q, isControl):
 		return "", ErrInvalidQuestion
 	}
 	return q, nil
+}
+
+// isControl reports whether r is a control character no keyboard types
+// into a question: C0 but tab and line breaks, and DEL. (Echoed, an
+// escape sequence would reach the asker's terminal.)
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
 }
 
 // Answer answers one question.

@@ -176,6 +176,8 @@ func TestAskBadQuestions(t *testing.T) {
 		{"too long", []string{"ask", strings.Repeat("é", 2001)}, "2000"},
 		{"not utf-8", []string{"ask", "\xff who?"}, "UTF-8"},
 		{"control character", []string{"ask", "who\x00?"}, "can't be read (control characters)"},
+		{"another control character", []string{"ask", "who is\x01 rutte"}, "can't be read (control characters)"},
+		{"an escape sequence", []string{"ask", "who \x1b[31mis rutte"}, "can't be read (control characters)"},
 		{"missing", []string{"ask"}, "needs a question"},
 		{"two questions", []string{"ask", "a", "b"}, "one question"},
 		{"unknown flag", []string{"ask", "--nope", "q"}, "nope"},
