@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -262,5 +263,55 @@ func TestHealthcheck(t *testing.T) {
 	srv.Close()
 	if _, _, code := runCLI(t, "", nil, "healthcheck", "--addr", addr); code != 1 {
 		t.Errorf("down: exit %d", code)
+	}
+}
+
+// TestHealthcheckReadsOnlyAddr: healthcheck reads server.addr and nothing
+// else, so keys that validate only beside a file the image's HEALTHCHECK
+// does not pass cannot fail it.
+func TestHealthcheckReadsOnlyAddr(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		file string // the --config file, if not empty
+		env  map[string]string
+	}{
+		{
+			name: "shard ID set, shard count only in the mounted file",
+			env:  map[string]string{"HANDOVER_SERVER_ADDR": addr, "HANDOVER_DISCORD_SHARD_ID": "1"},
+		},
+		{
+			name: "model base URL set, model only in the mounted file",
+			env:  map[string]string{"HANDOVER_SERVER_ADDR": addr, "HANDOVER_LLM_BASE_URL": "http://llm.example/v1"},
+		},
+		{
+			name: "address from the file, beside keys that fail validation",
+			file: "server:\n  addr: " + addr + "\nlog:\n  level: loud\nllm:\n  timeout: 30\n",
+		},
+		{
+			name: "variable wins over the file",
+			file: "server:\n  addr: 127.0.0.1:1\n",
+			env:  map[string]string{"HANDOVER_SERVER_ADDR": addr},
+		},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"healthcheck"}
+			if tt.file != "" {
+				args = append(args, "--config", writeFile(t, dir, fmt.Sprintf("c%d.yaml", i), tt.file))
+			}
+			if out, errOut, code := runCLI(t, "", tt.env, args...); code != 0 || !strings.Contains(out, "ok: ") {
+				t.Errorf("file %q, env %v: exit %d, stdout %q, stderr %q; want exit 0", tt.file, tt.env, code, out, errOut)
+			}
+		})
 	}
 }

@@ -106,25 +106,16 @@ func envName(key string) string {
 func loadConfig(path string, getenv func(string) string) (config, error) {
 	cfg := defaultConfig()
 	var problems []string
-	where := "config"
-	if path != "" {
-		where = "config " + path
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return cfg, fmt.Errorf("read config: %w", err)
-		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return cfg, fmt.Errorf("%s: not YAML: %s", where, strings.TrimPrefix(err.Error(), "yaml: "))
-		}
-		if len(doc.Content) > 0 { // an empty file means all defaults
-			root := doc.Content[0]
-			problems = checkNode(root, reflect.TypeFor[config](), "", problems)
-			// Decode even past problems, so validation below reports the
-			// values that fail it too; a wrong type was reported above.
-			if err := root.Decode(&cfg); err != nil && len(problems) == 0 {
-				problems = append(problems, strings.TrimPrefix(err.Error(), "yaml: "))
-			}
+	root, where, err := readConfigFile(path)
+	if err != nil {
+		return cfg, err
+	}
+	if root != nil {
+		problems = checkNode(root, reflect.TypeFor[config](), "", problems)
+		// Decode even past problems, so validation below reports the
+		// values that fail it too; a wrong type was reported above.
+		if err := root.Decode(&cfg); err != nil && len(problems) == 0 {
+			problems = append(problems, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 	}
 	problems = applyEnv(reflect.ValueOf(&cfg).Elem(), "", getenv, problems)
@@ -137,6 +128,66 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 		return cfg, fmt.Errorf("%s:\n  %s", where, strings.Join(problems, "\n  "))
 	}
 	return cfg, nil
+}
+
+// readConfigFile parses path as YAML and returns its top-level node, nil
+// for no path or an empty file (all defaults), and where problems are: the
+// file's name, for the first line of an error.
+func readConfigFile(path string) (root *yaml.Node, where string, err error) {
+	if path == "" {
+		return nil, "config", nil
+	}
+	where = "config " + path
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, where, fmt.Errorf("read config: %w", err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, where, fmt.Errorf("%s: not YAML: %s", where, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return nil, where, nil
+	}
+	return doc.Content[0], where, nil
+}
+
+// loadServerAddr reads server.addr alone, from path and then
+// HANDOVER_SERVER_ADDR over it as loadConfig does, and checks nothing
+// else. healthcheck needs only the address, and the image's HEALTHCHECK
+// runs without the mounted --config: a variable that is valid only beside
+// that file's keys (a shard ID, a model's base URL) must not fail it.
+func loadServerAddr(path string, getenv func(string) string) (string, error) {
+	server := defaultConfig().Server
+	root, where, err := readConfigFile(path)
+	if err != nil {
+		return "", err
+	}
+	var problems []string
+	if root != nil && root.Kind != yaml.MappingNode {
+		// Reports the file itself as not a section of keys, or nothing
+		// for a null document.
+		problems = checkNode(root, reflect.TypeFor[config](), "", problems)
+	} else if root != nil {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value != "server" {
+				continue
+			}
+			n := root.Content[i+1]
+			if these := checkNode(n, reflect.TypeFor[serverConfig](), "server", nil); len(these) > 0 {
+				problems = append(problems, these...)
+			} else if err := n.Decode(&server); err != nil {
+				problems = append(problems, strings.TrimPrefix(err.Error(), "yaml: "))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return "", fmt.Errorf("%s:\n  %s", where, strings.Join(problems, "\n  "))
+	}
+	if v, ok := lookupEnv(getenv, envName("server.addr")); ok {
+		server.Addr = v
+	}
+	return server.Addr, nil
 }
 
 // fromEnv names, in a validation problem "key: ...", the environment

@@ -21,17 +21,18 @@ func (e env) healthcheckCommand(c *common) *cobra.Command {
 		Short: "Exit 0 when a running bot's /healthz answers 200",
 		Long: `healthcheck asks http://<server.addr>/healthz of a running "handover serve" and
 exits 0 when it answers 200, 1 otherwise. The address is --addr, else
-server.addr from --config and HANDOVER_SERVER_ADDR; an address listening on all
-interfaces (0.0.0.0, ::) is probed on loopback.`,
+server.addr from --config and HANDOVER_SERVER_ADDR (no other key is read or
+checked); an address listening on all interfaces (0.0.0.0, ::) is probed on
+loopback.`,
 		Example: "  handover healthcheck\n  handover healthcheck --addr 127.0.0.1:9090",
 		Args:    noArgs("healthcheck takes no arguments; use --addr"),
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			if addr == "" {
-				cfg, err := loadConfig(c.config, e.getenv)
+				a, err := loadServerAddr(c.config, e.getenv)
 				if err != nil {
 					return usageError{err}
 				}
-				addr = cfg.Server.Addr
+				addr = a
 			}
 			if addr == "" {
 				return usagef("healthcheck: server.addr is empty, so serve has no /healthz")
