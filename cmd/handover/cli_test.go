@@ -114,6 +114,34 @@ func TestConfigMessages(t *testing.T) {
 	}
 }
 
+// TestConfigProblems: a file or value that cannot work is a config error
+// (exit 2) naming where to look, even when there is no key path to name.
+func TestConfigProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		file string // the --config file, if not empty
+		env  map[string]string
+		want string
+	}{
+		{name: "top level a scalar", file: "hello\n", want: `line 1: the file: must be a section of keys, got "hello"`},
+		{name: "top level a list", file: "- server\n- log\n", want: "line 1: the file: must be a section of keys, got a list"},
+		{name: "server.addr without a port", file: "server:\n  addr: localhost\n", want: `server.addr: "localhost" is not host:port`},
+		{name: "HANDOVER_SERVER_ADDR without a port", env: map[string]string{"HANDOVER_SERVER_ADDR": "0.0.0.0"}, want: `HANDOVER_SERVER_ADDR: "0.0.0.0" is not host:port`},
+	}
+	dir := t.TempDir()
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"sources"}
+			if tt.file != "" {
+				args = append(args, "--config", writeFile(t, dir, fmt.Sprintf("c%d.yaml", i), tt.file))
+			}
+			if _, errOut, code := runCLI(t, "", tt.env, args...); code != 2 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("file %q, env %v: exit %d, stderr %q; want exit 2 and %q", tt.file, tt.env, code, errOut, tt.want)
+			}
+		})
+	}
+}
+
 func TestConfigEnv(t *testing.T) {
 	env := map[string]string{
 		"HANDOVER_SERVER_ADDR":      "0.0.0.0:9999",

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"reflect"
@@ -214,7 +215,12 @@ var durationType = reflect.TypeFor[time.Duration]()
 // adds a problem for each unknown key and each value of the wrong kind.
 func checkNode(n *yaml.Node, t reflect.Type, key string, problems []string) []string {
 	bad := func(format string, args ...any) {
-		problems = append(problems, fmt.Sprintf("line %d: %s: ", n.Line, key)+fmt.Sprintf(format, args...))
+		where := key
+		if where == "" {
+			// The top level has no key path to name.
+			where = "the file"
+		}
+		problems = append(problems, fmt.Sprintf("line %d: %s: ", n.Line, where)+fmt.Sprintf(format, args...))
 	}
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
@@ -440,6 +446,13 @@ func (c config) validate() error {
 		bad("discord.shard_count: must be at least 1, got %d", c.Discord.ShardCount)
 	} else if c.Discord.ShardID < 0 || c.Discord.ShardID >= c.Discord.ShardCount {
 		bad("discord.shard_id: must be in [0, shard_count), got %d with shard_count %d", c.Discord.ShardID, c.Discord.ShardCount)
+	}
+	// Checked here, not when serve listens, so a missing port is a
+	// config error (exit 2) that names the key.
+	if a := c.Server.Addr; a != "" {
+		if _, _, err := net.SplitHostPort(a); err != nil {
+			bad("server.addr: %q is not host:port, e.g. 127.0.0.1:9090 or :9090", a)
+		}
 	}
 	switch strings.ToLower(c.Log.Level) {
 	case "debug", "info", "warn", "error":
