@@ -7,9 +7,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestHelpAndVersion(t *testing.T) {
@@ -165,16 +169,83 @@ func TestConfigEnv(t *testing.T) {
 	if want := `HANDOVER_LOG_LEVEL: must be debug, info, warn or error, got "loud"`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error lacks %q: %v", want, err)
 	}
-	// Every key has a variable, and config.example.yaml names it.
+}
+
+// TestConfigEnvEveryKey: every key of the config struct has a variable
+// that sets that key and no other, and config.example.yaml names it.
+func TestConfigEnvEveryKey(t *testing.T) {
 	example, err := os.ReadFile("../../config.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"HANDOVER_SERVER_ADDR", "HANDOVER_LOG_FORMAT", "HANDOVER_DISCORD_GUILD_ID", "HANDOVER_CORPUS_DIR"} {
-		if !strings.Contains(string(example), name) {
-			t.Errorf("config.example.yaml does not document %s", name)
-		}
+	// A value each kind of key takes that differs from every default.
+	values := map[reflect.Type]string{
+		reflect.TypeFor[string]():        "123456789012345678",
+		reflect.TypeFor[int]():           "7",
+		reflect.TypeFor[time.Duration](): "7s",
+		reflect.TypeFor[*float32]():      "1.5",
+		reflect.TypeFor[*bool]():         "false",
+		reflect.TypeFor[[]string]():      "123456789012345678,223456789012345678",
 	}
+	keys := configKeys(reflect.TypeFor[config](), "", nil)
+	if len(keys) < 20 {
+		t.Fatalf("found %d keys, want every key of config: %v", len(keys), keys)
+	}
+	for _, k := range keys {
+		t.Run(k.key, func(t *testing.T) {
+			name := envName(k.key)
+			if !regexp.MustCompile(`\b` + name + `\b`).Match(example) {
+				t.Errorf("config.example.yaml does not name %s", name)
+			}
+			val, ok := values[k.typ]
+			if !ok {
+				t.Fatalf("no test value for a key of type %s", k.typ)
+			}
+			want := defaultConfig()
+			got := defaultConfig()
+			problems := applyEnv(reflect.ValueOf(&got).Elem(), "", func(v string) string {
+				if v == name {
+					return val
+				}
+				return ""
+			}, nil)
+			if len(problems) > 0 {
+				t.Fatalf("%s=%s: %v", name, val, problems)
+			}
+			field := reflect.ValueOf(&got).Elem().FieldByIndex(k.index)
+			if reflect.DeepEqual(field.Interface(), reflect.ValueOf(want).FieldByIndex(k.index).Interface()) {
+				t.Errorf("%s=%s left %s at its default %v", name, val, k.key, field)
+			}
+			// Only this key changed.
+			field.Set(reflect.ValueOf(want).FieldByIndex(k.index))
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s=%s changed other keys: got %+v, want %+v", name, val, got, want)
+			}
+		})
+	}
+}
+
+type configKey struct {
+	key   string // the key path, e.g. server.addr
+	index []int  // for reflect.Value.FieldByIndex
+	typ   reflect.Type
+}
+
+// configKeys lists the keys of struct type t by their yaml tags, walking
+// sections as applyEnv does.
+func configKeys(t reflect.Type, parent string, index []int) []configKey {
+	var keys []configKey
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		key, idx := joinKey(parent, name), append(slices.Clone(index), i)
+		if f.Type.Kind() == reflect.Struct && f.Type != durationType {
+			keys = append(keys, configKeys(f.Type, key, idx)...)
+			continue
+		}
+		keys = append(keys, configKey{key, idx, f.Type})
+	}
+	return keys
 }
 
 // TestBadURLSecrets: a base URL that fails validation is named in the
