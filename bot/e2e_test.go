@@ -1149,7 +1149,9 @@ func TestShutdown(t *testing.T) {
 	health := httptest.NewServer(h.metrics.Handler())
 	defer health.Close()
 	h.metrics.SetIndexLoaded(true)
-	if code := getStatus(t, health.URL+"/healthz"); code != http.StatusOK {
+	// Connected is set by discordgo's Connect handler, which runs in a
+	// goroutine of its own, perhaps just after the commands registered.
+	if code := waitStatus(t, health.URL+"/healthz", http.StatusOK); code != http.StatusOK {
 		t.Errorf("healthz while connected = %d, want 200", code)
 	}
 
@@ -1241,6 +1243,24 @@ func TestShutdownTellsQueued(t *testing.T) {
 	for _, m := range askers {
 		if !told[m.ID] {
 			t.Errorf("asker of message %s was not told before Run returned (%d of %d told)", m.ID, len(told), len(askers))
+		}
+	}
+}
+
+// waitStatus polls u until it answers want or the test's time runs out,
+// and returns the last status.
+func waitStatus(t *testing.T, u string, want int) int {
+	t.Helper()
+	ctx := testContext(t)
+	for {
+		code := getStatus(t, u)
+		if code == want {
+			return code
+		}
+		select {
+		case <-ctx.Done():
+			return code
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
 }

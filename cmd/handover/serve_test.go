@@ -141,14 +141,25 @@ func TestServe(t *testing.T) {
 	})
 
 	t.Run("healthz", func(t *testing.T) {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err != nil {
-			t.Fatal(err)
+		// Connected is set by discordgo's Connect handler, in a goroutine
+		// of its own, perhaps just after the commands registered: poll.
+		var code int
+		var body []byte
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			resp, err := http.Get("http://" + addr + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			code = resp.StatusCode
+			if code == http.StatusOK || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"ok"`) {
-			t.Errorf("/healthz = %d %s", resp.StatusCode, body)
+		if code != http.StatusOK || !strings.Contains(string(body), `"status":"ok"`) {
+			t.Errorf("/healthz = %d %s", code, body)
 		}
 	})
 
