@@ -2,13 +2,13 @@ package corpus
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -253,13 +253,15 @@ func readArticle(fsys fs.FS, name string, side Meta) (*Article, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A title given in front matter or in sources.yaml (front matter
+	// wins) is the title: Parse takes the first line as the title, so it
+	// is given the real one and the lead paragraph stays a passage.
+	title := cmp.Or(meta.Title, side.Title)
 	if strings.EqualFold(path.Ext(name), ".md") {
-		body = []byte(markdownText(body, meta.Title != ""))
+		body = []byte(markdownText(body, title != ""))
 	}
-	if meta.Title != "" {
-		// Parse takes the first line as the title; give it the real one
-		// so the lead paragraph stays a passage.
-		body = append([]byte(meta.Title+"\n\n"), body...)
+	if title != "" {
+		body = append([]byte(title+"\n\n"), body...)
 	}
 	id := strings.TrimSuffix(name, path.Ext(name))
 	a, err := Parse(id, body)
@@ -334,14 +336,4 @@ func (a *Article) Passages() []Passage {
 		ps = append(ps, p)
 	}
 	return ps
-}
-
-// SortedIDs returns the article IDs in order.
-func (c *Corpus) SortedIDs() []string {
-	ids := make([]string, 0, len(c.Articles))
-	for _, a := range c.Articles {
-		ids = append(ids, a.ID)
-	}
-	sort.Strings(ids)
-	return ids
 }

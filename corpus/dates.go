@@ -43,15 +43,6 @@ const (
 	PrecisionYear  = "year"
 )
 
-// Duration is a length of time the text gives ("10 years", "1,000-day
-// mark", "third year", "14-year tenure", "a decade"). Durations are kept
-// apart from dates and never placed on the timeline.
-type Duration struct {
-	Text     string // the words, verbatim
-	Sentence string // the sentence's ID
-	Doc      string
-}
-
 // Timeline returns every dated event in the corpus, merged across articles
 // and sorted by date, then source article, then position.
 //
@@ -643,49 +634,6 @@ func (ctx *dateCtx) impliedMonth(mo time.Month, sentYear int, future, past, this
 		y++
 	}
 	return resolved{time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC), PrecisionMonth}, y >= 1 && y <= 9999
-}
-
-// Durations.
-
-var (
-	durationRe        = regexp.MustCompile(`(?i)\b(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|several|few|many)(\s+|-)(?:day|week|month|year|decade|centur(?:y|ie)|hour|minute|yr)s?\b(?:-(?:long|old))?`)
-	ordinalDurationRe = regexp.MustCompile(`(?i)\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:day|week|month|year|decade)\b`)
-	compoundNounRe    = regexp.MustCompile(`^\s+[a-z]+`)
-)
-
-// ExtractDurations returns the lengths of time an article gives, in
-// reading order. A hyphenated length keeps the noun it qualifies ("14-year
-// tenure", "1,000-day mark"); "two years ago" is a date, not a duration.
-func ExtractDurations(a *Article) []Duration {
-	if a == nil {
-		return nil
-	}
-	var out []Duration
-	for _, s := range a.Sentences {
-		type span struct{ start, end int }
-		var spans []span
-		for _, loc := range durationRe.FindAllStringSubmatchIndex(s.Text, -1) {
-			end := loc[1]
-			rest := strings.ToLower(s.Text[end:])
-			if strings.HasPrefix(strings.TrimSpace(rest), "ago") {
-				continue
-			}
-			if s.Text[loc[2]:loc[3]] == "-" && !strings.HasSuffix(s.Text[loc[0]:end], "s") {
-				if m := compoundNounRe.FindString(s.Text[end:]); m != "" {
-					end += len(m)
-				}
-			}
-			spans = append(spans, span{loc[0], end})
-		}
-		for _, loc := range ordinalDurationRe.FindAllStringIndex(s.Text, -1) {
-			spans = append(spans, span{loc[0], loc[1]})
-		}
-		sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
-		for _, sp := range spans {
-			out = append(out, Duration{Text: s.Text[sp.start:sp.end], Sentence: s.ID, Doc: a.ID})
-		}
-	}
-	return out
 }
 
 // Merging.

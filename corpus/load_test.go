@@ -200,7 +200,8 @@ func TestLoadFrontMatterAndSidecar(t *testing.T) {
 		"plain.txt":    {Data: []byte("---\npublisher: Gazette\nurl: https://example.org/p\n---\nPlain title\n\nThe mayor opened the library on Friday.\n")},
 		"side.txt":     {Data: []byte("Side title\n\nThe school reopened after the floods.\n")},
 		"bad.md":       {Data: []byte("---\ntitel: typo\n---\nBody text here.\n")},
-		"sources.yaml": {Data: []byte("side.txt:\n  url: https://example.org/side\n  date: \"2030-05-06\"\n")},
+		"titled.txt":   {Data: []byte("Rutte took over on Tuesday.\n\nHe said it was an honour.\n")},
+		"sources.yaml": {Data: []byte("side.txt:\n  url: https://example.org/side\n  date: \"2030-05-06\"\ntitled.txt:\n  title: Handover day\n")},
 	}
 	w := warnings{}
 	c, err := LoadWith(w.opts(), fsys)
@@ -213,6 +214,12 @@ func TestLoadFrontMatterAndSidecar(t *testing.T) {
 	}
 	if side == nil || side.URL != "https://example.org/side" || side.Date != "2030-05-06" {
 		t.Errorf("side = %+v", side)
+	}
+	// A title from sources.yaml is the title, and the file's first line
+	// stays a passage, as with front matter.
+	titled := c.Article("titled")
+	if titled == nil || titled.Title != "Handover day" || len(titled.Sentences) != 2 || titled.Sentences[0].Text != "Rutte took over on Tuesday." {
+		t.Errorf("titled by sources.yaml = %+v", titled)
 	}
 	if !errors.Is(w["bad.md"], ErrFrontMatter) {
 		t.Errorf("bad front matter warning = %v", w["bad.md"])

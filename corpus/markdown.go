@@ -95,7 +95,7 @@ func webURL(s string) bool {
 
 func metaDate(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{time.DateOnly, time.RFC3339, "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04:05"} {
+	for _, layout := range []string{time.DateOnly, time.RFC3339, "2006-01-02 15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.Format(time.DateOnly), true
 		}

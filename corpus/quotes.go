@@ -53,8 +53,7 @@ type Quote struct {
 
 // Speaker is a person quoted in the corpus, for autocomplete.
 type Speaker struct {
-	Name    string   // canonical full name
-	Aliases []string // other names the text uses: the surname
+	Name string // canonical full name
 }
 
 // Quotes returns every quote in the corpus, merged across articles, in
@@ -81,20 +80,9 @@ func ExtractQuotes(a *Article) []Quote {
 	return mergeQuotes(extractQuotes(a, newRegistry(a)))
 }
 
-// Speakers returns the people with at least one attributed quote, sorted by
-// name.
-func (c *Corpus) Speakers() []Speaker {
-	reg := newRegistry(c.Articles...)
-	return speakersOf(reg, c.quotes(reg))
-}
-
-// SpeakersOf returns the speakers of quotes, c's quote index (Quotes), as
-// Speakers does, without extracting the quotes again.
+// SpeakersOf returns the people with at least one attributed quote among
+// quotes, c's quote index (Quotes), sorted by name.
 func (c *Corpus) SpeakersOf(quotes []Quote) []Speaker {
-	return speakersOf(newRegistry(c.Articles...), quotes)
-}
-
-func speakersOf(reg *registry, quotes []Quote) []Speaker {
 	seen := map[string]bool{}
 	var out []Speaker
 	for _, q := range quotes {
@@ -102,11 +90,7 @@ func speakersOf(reg *registry, quotes []Quote) []Speaker {
 			continue
 		}
 		seen[q.Speaker] = true
-		s := Speaker{Name: q.Speaker}
-		if p := reg.byKey[strings.ToLower(q.Speaker)]; p != nil {
-			s.Aliases = []string{p.surname}
-		}
-		out = append(out, s)
+		out = append(out, Speaker{Name: q.Speaker})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
@@ -222,16 +206,16 @@ const (
 )
 
 type token struct {
-	kind       tokKind
-	text       string // the word without a possessive ’s
-	lower      string
-	start, end int // byte offsets into the tokenized text
-	poss       bool
-	cap        bool // starts with an upper-case letter
-	acronym    bool // NATO, US, U.S
-	quote      int  // index of the quoted span, for tQuote
-	sent       int  // index into Article.Sentences
-	initial    bool // the first word of its sentence
+	kind    tokKind
+	text    string // the word without a possessive ’s
+	lower   string
+	start   int // byte offset into the tokenized text
+	poss    bool
+	cap     bool // starts with an upper-case letter
+	acronym bool // NATO, US, U.S
+	quote   int  // index of the quoted span, for tQuote
+	sent    int  // index into Article.Sentences
+	initial bool // the first word of its sentence
 }
 
 // tokenize cuts text[from:to] into words and punctuation, each quoted span
@@ -246,7 +230,7 @@ func tokenize(text string, from, to int, spans []qspan) []token {
 			qi++
 		}
 		if qi < len(spans) && spans[qi].open <= i {
-			toks = append(toks, token{kind: tQuote, start: i, end: spans[qi].close, quote: qi})
+			toks = append(toks, token{kind: tQuote, start: i, quote: qi})
 			i = max(spans[qi].close, i+1)
 			qi++
 			continue
@@ -272,18 +256,18 @@ func tokenize(text string, from, to int, spans []qspan) []token {
 				}
 				break
 			}
-			toks = append(toks, newWord(text[i:j], i, j))
+			toks = append(toks, newWord(text[i:j], i))
 			i = j
 		default:
-			toks = append(toks, token{kind: tPunct, text: text[i : i+size], lower: text[i : i+size], start: i, end: i + size})
+			toks = append(toks, token{kind: tPunct, text: text[i : i+size], lower: text[i : i+size], start: i})
 			i += size
 		}
 	}
 	return toks
 }
 
-func newWord(w string, start, end int) token {
-	t := token{kind: tWord, start: start, end: end}
+func newWord(w string, start int) token {
+	t := token{kind: tWord, start: start}
 	for _, suf := range []string{"'s", "’s", "'S", "’S"} {
 		if len(w) > len(suf) && strings.HasSuffix(w, suf) {
 			w, t.poss = w[:len(w)-len(suf)], true

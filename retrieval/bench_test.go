@@ -213,7 +213,7 @@ func BenchmarkFirstAnswer(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := New(logger, c, ix, Options{}).Answer(ctx, Request{Question: "When did Mark Rutte take over NATO?"}); err != nil {
+		if _, err := New(c, ix, Options{}).Answer(ctx, Request{Question: "When did Mark Rutte take over NATO?"}); err != nil {
 			b.Fatal(err)
 		}
 	}

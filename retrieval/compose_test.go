@@ -36,7 +36,7 @@ func fixtureEngine(t *testing.T, files map[string]string) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(logger, c, ix, Options{})
+	return New(c, ix, Options{})
 }
 
 func posOf(t *testing.T, ix *Index, text string) int {

@@ -1,6 +1,6 @@
 // Package retrieval owns how handover answers: question analysis, the
 // facts about each passage that scoring asks (answer types, quotes and
-// speakers, names and their descriptions, the lead), the features and the
+// speakers, names and their descriptions), the features and the
 // fitted model that rank candidates, the extractive answerer, the LLM
 // answerer and its citation checks, the remote (OpenAI-compatible)
 // embeddings, and the quote and date library.

@@ -166,7 +166,7 @@ func casesIn(cases []evalCase, split string) []evalCase {
 func shippedEngine(t testing.TB) *Engine {
 	t.Helper()
 	c, ix := shippedIndex(t)
-	return New(slog.New(slog.NewTextHandler(io.Discard, nil)), c, ix, Options{})
+	return New(c, ix, Options{})
 }
 
 // shippedIndex loads the shipped articles and indexes them.

@@ -1,10 +1,8 @@
 package retrieval
 
 import (
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/handover/handover/corpus"
@@ -20,8 +18,8 @@ type passageFacts struct {
 	types  []uint16 // per passage, a bit per answer type the text holds
 	quote  []bool   // the passage holds quotation marks
 	// counted holds, per passage, the stems of the words a number stands
-	// next to, sorted: up to three words before the word ("four different
-	// coalition governments") or two after it ("votes: 40"). A how-many
+	// next to, sorted: up to three words after the number ("four different
+	// coalition governments") or two before it ("votes: 40"). A how-many
 	// question needs its noun among them.
 	counted [][]uint32
 	// multiple says the passage gives a multiple ("doubled", "twice"):
@@ -110,7 +108,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 		sayer:        map[int]string{},
 	}
 	toks := make([][]search.Token, n) // each passage's words, tokenised once
-	parallel(n, func(lo, hi int) {
+	search.Parallel(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			text := ix.passages[i].Text
 			toks[i] = search.Tokenize(text)
@@ -187,7 +185,7 @@ func newPassageFacts(ix *Index, quotes []corpus.Quote, mentions []corpus.Mention
 }
 
 // countedStems returns the stems of the words of toks a number stands
-// next to (up to three words before, two after), sorted, and whether toks
+// next to (up to two words before, three after), sorted, and whether toks
 // give a multiple.
 func countedStems(ix *Index, toks []search.Token) ([]uint32, bool) {
 	var out []uint32
@@ -343,22 +341,6 @@ func appendNew(ids, add []uint32) []uint32 {
 		}
 	}
 	return ids
-}
-
-// parallel splits [0, n) into one contiguous chunk per P, calls fn on each
-// chunk in its own goroutine and waits: the facts are independent passage
-// by passage.
-func parallel(n int, fn func(lo, hi int)) {
-	workers := max(1, min(runtime.GOMAXPROCS(0), n))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(w*n/workers, (w+1)*n/workers)
-		}()
-	}
-	wg.Wait()
 }
 
 // quotationRuns returns the quotations that run over several sentences of

@@ -1,6 +1,8 @@
 package retrieval
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -77,9 +79,12 @@ func languageOf(q string, english func(string) bool) string {
 			counts["en"]++
 		}
 	}
+	// English wins a tie; between two other languages, the first in
+	// alphabetical order, so the same question always gets the same
+	// language.
 	best, bestN := "", 0
-	for lang, n := range counts {
-		if n > bestN || (n == bestN && lang == "en") {
+	for _, lang := range slices.Sorted(maps.Keys(counts)) {
+		if n := counts[lang]; n > bestN || (n == bestN && lang == "en") {
 			best, bestN = lang, n
 		}
 	}

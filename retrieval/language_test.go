@@ -39,6 +39,14 @@ func TestLanguage(t *testing.T) {
 			t.Errorf("languageOf(%q) = %q, want %q", tt.q, got, tt.want)
 		}
 	}
+	// Two languages tied ("la" and "una" are Spanish and Italian function
+	// words): the same answer every time, not the map's order.
+	first := languageOf("la una", nil)
+	for range 200 {
+		if got := languageOf("la una", nil); got != first {
+			t.Fatalf("languageOf(%q) gave %q, then %q", "la una", first, got)
+		}
+	}
 }
 
 func FuzzLanguage(f *testing.F) {

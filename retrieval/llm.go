@@ -436,14 +436,19 @@ func retryDelay(attempt int, retryAfter string, now time.Time) time.Duration {
 // echo in an error.
 var secretRe = regexp.MustCompile(`(?i)bearer\s+\S+|\bsk-[A-Za-z0-9_\-]{8,}`)
 
+// redact removes key, bearer tokens and OpenAI-style keys from s: a
+// server may echo the request's headers in its error body.
+func redact(s, key string) string {
+	if key != "" {
+		s = strings.ReplaceAll(s, key, "[redacted]")
+	}
+	return secretRe.ReplaceAllString(s, "[redacted]")
+}
+
 // scrub makes error text safe to log: go-openai's errors include the
 // server's reply, which may echo the request or the key.
 func (l *LLM) scrub(err error) string {
-	s := err.Error()
-	if l.secret != "" {
-		s = strings.ReplaceAll(s, l.secret, "[redacted]")
-	}
-	s = secretRe.ReplaceAllString(s, "[redacted]")
+	s := redact(err.Error(), l.secret)
 	const maxLen = 300
 	if len(s) > maxLen {
 		cut := maxLen

@@ -287,7 +287,7 @@ func newLLMFixture(t *testing.T, base *Engine, f *fakeOpenAI, cfg LLMConfig) *ll
 		return ctx.Err()
 	}
 	tl.llm = llm
-	tl.engine = New(logger, base.library.corpus, base.index, Options{LLM: llm})
+	tl.engine = New(base.library.corpus, base.index, Options{LLM: llm})
 	return tl
 }
 

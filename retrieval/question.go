@@ -83,9 +83,11 @@ func typesOf(text string) uint16 {
 // neighbour (vector) and a word found only beside the sentence (context)
 // have coverage columns of their own, so the fitted model, not a
 // constant, says what they are worth; the others (exact, WordNet,
-// broader, part, typo, described) count in content and soft coverage.
-// The columns of exact and described words were deleted in session 21:
-// without them the cross-validated figure rose.
+// broader, part, typo, described) count in content and soft coverage
+// (a WordNet or typo stand-in, when a sentence beside holds another
+// stand-in, counts as context too: see features). The columns of exact
+// and described words were deleted in session 21: without them the
+// cross-validated figure rose.
 type channel int
 
 const (

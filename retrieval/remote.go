@@ -204,14 +204,25 @@ func (r *remote) search(ctx context.Context, ix *Index, question string, k int) 
 	return out, nil
 }
 
-// scrubKey removes the API key from an error's text: some servers echo
-// request headers in their error bodies.
+// scrubKey removes the API key, and anything else that looks like a key,
+// from an error's text (see redact), keeping the error it wraps for
+// errors.Is and errors.As.
 func scrubKey(err error, key string) error {
-	if key == "" || !strings.Contains(err.Error(), key) {
+	msg := redact(err.Error(), key)
+	if msg == err.Error() {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), key, "[redacted]"))
+	return redactedError{msg: msg, err: err}
 }
+
+// redactedError is err with its text redacted.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }
 
 // remoteHits adds the API model's nearest passages to the candidate pool.
 // A failing API costs this question its remote hits, not its answer.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"io"
 	"log/slog"
@@ -141,7 +142,7 @@ func TestRemoteEmbeddingsFailures(t *testing.T) {
 				t.Errorf("error text leaks the API key: %v", err)
 			}
 			// The index still answers with the local embedder.
-			e := New(slog.New(slog.NewTextHandler(io.Discard, nil)), c, ix, Options{})
+			e := New(c, ix, Options{})
 			a, err := e.Answer(context.Background(), Request{Question: "When did Mark Rutte take over NATO?"})
 			if err != nil || a.Abstained || len(a.Citations) == 0 {
 				t.Errorf("answer after failed API: %+v, %v", a, err)
@@ -161,7 +162,7 @@ func TestRemoteEmbeddingsQueryFailureFallsBack(t *testing.T) {
 	if err := ix.AttachRemote(context.Background(), logger, cfg); err != nil {
 		t.Fatal(err)
 	}
-	e := New(logger, c, ix, Options{})
+	e := New(c, ix, Options{})
 	want, err := e.Answer(context.Background(), Request{Question: "Where was the handover ceremony?"})
 	if err != nil || want.Abstained {
 		t.Fatalf("answer with API up: %+v, %v", want, err)
@@ -192,5 +193,25 @@ func TestRemoteEmbeddingsQueryFailureFallsBack(t *testing.T) {
 	}
 	if fake.calls.Load() == before {
 		t.Error("the API was not tried again after the back-off")
+	}
+}
+
+// TestScrubKey checks that an embedding error loses the key, and anything
+// shaped like one, but keeps the error it wraps.
+func TestScrubKey(t *testing.T) {
+	base := fmt.Errorf("status 401: key s3cr3t-key-123 rejected, Authorization: Bearer abc.def: %w", context.DeadlineExceeded)
+	got := scrubKey(base, "s3cr3t-key-123")
+	if strings.Contains(got.Error(), "s3cr3t") || strings.Contains(got.Error(), "abc.def") || !strings.Contains(got.Error(), "[redacted]") {
+		t.Errorf("scrubKey = %q, want the key and the bearer token redacted", got)
+	}
+	if !errors.Is(got, context.DeadlineExceeded) {
+		t.Errorf("scrubKey lost the wrapped error: %v", got)
+	}
+	plain := errors.New("connection refused")
+	if got := scrubKey(plain, "s3cr3t-key-123"); got != plain {
+		t.Errorf("scrubKey changed an error without secrets: %v", got)
+	}
+	if got := scrubKey(errors.New("bad key sk-abcdefghijklmnop"), ""); strings.Contains(got.Error(), "sk-abcdefgh") {
+		t.Errorf("scrubKey kept an OpenAI-style key: %q", got)
 	}
 }

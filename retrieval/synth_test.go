@@ -449,7 +449,7 @@ func synthEngine(tb testing.TB, n int) (*Engine, []plantedFact) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return New(slog.New(slog.NewTextHandler(io.Discard, nil)), c, ix, Options{}), facts
+	return New(c, ix, Options{}), facts
 }
 
 // factResult is how an engine did on the planted facts.

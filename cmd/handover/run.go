@@ -274,7 +274,7 @@ func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, erro
 		}
 		opts.LLM = llm
 	}
-	return &setup{cfg: cfg, logger: logger, corpus: corp, engine: retrieval.New(logger, corp, ix, opts)}, nil
+	return &setup{cfg: cfg, logger: logger, corpus: corp, engine: retrieval.New(corp, ix, opts)}, nil
 }
 
 func newLogger(w io.Writer, cfg logConfig, min slog.Level) *slog.Logger {

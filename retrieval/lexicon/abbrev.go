@@ -139,9 +139,6 @@ func questionWord(text string, toks []span, i int, head bool) string {
 // "3 pm" is a time, "500 bc" a year.
 var afterNumber = map[string]bool{"pm": true, "bc": true}
 
-// maxAbbrevWords is the most words a key of abbreviations has.
-const maxAbbrevWords = 2
-
 // Expand rewrites a text's everyday abbreviations into words ("pm" → "prime
 // minister", "sec gen" → "secretary general", "w/o" → "without"), matching
 // whole words case-insensitively (a single letter excepted, see below) and

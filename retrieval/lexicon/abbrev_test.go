@@ -79,6 +79,10 @@ func TestExpand(t *testing.T) {
 	}
 }
 
+// maxAbbrevWords is the most words a key of abbreviations may have:
+// Expand looks up one word and two.
+const maxAbbrevWords = 2
+
 func TestAbbreviationKeys(t *testing.T) {
 	for k, v := range abbreviations {
 		if k != strings.ToLower(k) || strings.Count(k, " ") >= maxAbbrevWords || v == "" {

@@ -101,9 +101,6 @@ func (l *Lexicon) Has(word string) bool {
 	return ok
 }
 
-// Len returns the number of words in the lexicon.
-func (l *Lexicon) Len() int { return l.words.n }
-
 // Related returns word's relations, in a stable order (by kind, then by
 // WordNet order), no duplicates, never the word itself. word is lowercased by
 // the caller. It also returns the relations of the word's lemmas (Lemmas), so

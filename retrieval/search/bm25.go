@@ -93,8 +93,11 @@ type Hit struct {
 // terms maps a stem to its weight (1 for the question's own words, less for
 // expansions). Scores add up in a dense array, and a bounded heap keeps the
 // best k: at 100,000 passages a map and a full sort cost more than the
-// rest of the answer.
+// rest of the answer. k of 0 or less asks for nothing.
 func (b *bm25) search(terms map[string]float64, k int) []Hit {
+	if k <= 0 {
+		return nil
+	}
 	accp, _ := b.accs.Get().(*[]float64)
 	if accp == nil || len(*accp) != len(b.lengths) {
 		acc := make([]float64, len(b.lengths))

@@ -53,7 +53,7 @@ func Build(ctx context.Context, passages []corpus.Passage, vecs *Vectors, lem Le
 		vocab: map[string]uint32{},
 	}
 	toks := make([][]Token, len(passages))
-	parallel(len(toks), func(lo, hi int) {
+	Parallel(len(toks), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			toks[i] = Tokenize(passages[i].Text)
 		}
@@ -102,7 +102,7 @@ func Build(ctx context.Context, passages []corpus.Passage, vecs *Vectors, lem Le
 		// all of them: at 100k passages all of them cost 2 s of the build.
 		step := (len(toks) + maxCommonSample - 1) / maxCommonSample
 		sems := make([][]float32, (len(toks)+step-1)/step)
-		parallel(len(sems), func(lo, hi int) {
+		Parallel(len(sems), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				sems[i] = ix.embed.semantic(toks[i*step])
 			}
@@ -111,7 +111,7 @@ func Build(ctx context.Context, passages []corpus.Passage, vecs *Vectors, lem Le
 	}
 	ix.vecs = make([][]float32, len(passages))
 	ids := make([]string, len(passages))
-	parallel(len(passages), func(lo, hi int) {
+	Parallel(len(passages), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			p := passages[i]
 			// Neighbouring sentences are embedded at half weight so "He

@@ -65,7 +65,7 @@ func newScanIndex(vecs [][]float32) *scanIndex {
 	s.scale = make([]float32, s.n)
 	s.qnorm = make([]float32, s.n)
 	s.qerr = make([]float32, s.n)
-	parallel(nb, func(lo, hi int) {
+	Parallel(nb, func(lo, hi int) {
 		for b := lo; b < hi; b++ {
 			s.quantiseBlock(b)
 		}
@@ -427,10 +427,11 @@ func inParallel(workers int, fn func(w int)) {
 	wg.Wait()
 }
 
-// parallel splits [0, n) into one contiguous chunk per P, calls fn on each
+// Parallel splits [0, n) into one contiguous chunk per P, calls fn on each
 // chunk in its own goroutine and waits. Index builds use it for the work
-// that is independent passage by passage.
-func parallel(n int, fn func(lo, hi int)) {
+// that is independent passage by passage, here and in retrieval's
+// passage facts.
+func Parallel(n int, fn func(lo, hi int)) {
 	workers := max(1, min(runtime.GOMAXPROCS(0), n))
 	inParallel(workers, func(w int) { fn(w*n/workers, (w+1)*n/workers) })
 }

@@ -21,6 +21,9 @@ func (ix *Index) Vector(ctx context.Context, q []float32, k int) ([]Hit, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("vector search: %w", err)
 	}
+	if k <= 0 || ix.coll.Count() == 0 {
+		return nil, nil // asks for nothing, or nothing to find
+	}
 	if ix.coll.Count() > chromemMax {
 		return ix.scan.search(q, k), nil
 	}
