@@ -121,7 +121,7 @@ func TestLibraryTimeline(t *testing.T) {
 
 // shippedLibrary is the library of the shipped articles, built from the
 // corpus alone, as the CLI's library commands build it.
-func shippedLibrary(t *testing.T) *Library {
+func shippedLibrary(t testing.TB) *Library {
 	t.Helper()
 	c, err := corpus.Load(slog.New(slog.NewTextHandler(io.Discard, nil)), corpus.Default())
 	if err != nil {
@@ -217,4 +217,26 @@ func TestSpellTopic(t *testing.T) {
 			t.Errorf("spellTopic(%q) = %q, want %q", tt.topic, got, tt.want)
 		}
 	}
+}
+
+// FuzzLibraryQueries asks the quote and date library whatever a user may
+// type as a speaker or a topic: no panic, and every quote found for a
+// speaker is by someone the speaker matcher says was meant.
+func FuzzLibraryQueries(f *testing.F) {
+	l := shippedLibrary(f)
+	for _, s := range []string{"rutte", "stoltenbreg", "Mr. Rutte’s", "", "crimia", "x\x00y", "la la la"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, speaker, topic string) {
+		who := map[string]bool{}
+		for _, n := range MatchSpeakers(l.Speakers(), speaker) {
+			who[n] = true
+		}
+		for _, q := range l.Quotes(speaker, topic) {
+			if speaker != "" && !who[q.Speaker] {
+				t.Fatalf("Quotes(%q, %q) holds a quote by %q, whom the speaker does not match", speaker, topic, q.Speaker)
+			}
+		}
+		_ = l.Timeline(topic)
+	})
 }
