@@ -887,12 +887,53 @@ func TestListedChannel(t *testing.T) {
 	if !strings.Contains(content(body), "[1]") {
 		t.Errorf("the question after unanswered chatter got %q", content(body))
 	}
-	control = h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(10)}, Content: "Who took over?"})
-	h.reply(control.ID)
+	for _, id := range []string{fast.ID, long.ID} {
+		h.logs.wait(t, `msg="message refused" message_id=`+id) // the handler is done
+	}
 	for what, id := range map[string]string{"chatter within the cooldown": fast.ID, "chatter too long to ask": long.ID} {
 		if n := h.replies(id); n != 0 {
 			t.Errorf("replied %d times to %s", n, what)
 		}
+	}
+}
+
+// TestChatterCooldown checks that chatter in a listed channel neither
+// spends the one "please wait" a cooldown gives nor, when it goes
+// unanswered, moves the cooldown a question started.
+func TestChatterCooldown(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000301"
+	h := startBot(t, Options{Channels: []string{listed}, Cooldown: 30 * time.Second, AnswerTimeout: time.Second}, nil, nil)
+	say := func(u, text string) discordtest.Sent {
+		return h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: u}, Content: text})
+	}
+
+	// Chatter within the cooldown is refused in silence; the question
+	// after it is still told to wait.
+	u := user(1)
+	if _, body := h.reply(say(u, "Who took over?").ID); !strings.Contains(content(body), "[1]") {
+		t.Fatalf("first question got %q", content(body))
+	}
+	chat := say(u, "lol nice")
+	h.logs.wait(t, `msg="message refused" message_id=`+chat.ID)
+	if _, body := h.reply(say(u, "When did it happen?").ID); !strings.Contains(content(body), "please wait") {
+		t.Errorf("a question within the cooldown, after chatter, got %q; want told to wait", content(body))
+	}
+	if n := h.replies(chat.ID); n != 0 {
+		t.Errorf("%d replies to chatter within the cooldown", n)
+	}
+
+	// Chatter that times out unanswered, while a question is answered,
+	// leaves that question's cooldown as it was.
+	v := user(2)
+	slow := say(v, "block lol")
+	<-h.ans.entered
+	if _, body := h.reply(say(v, "Who took over?").ID); !strings.Contains(content(body), "[1]") {
+		t.Fatalf("question beside slow chatter got %q", content(body))
+	}
+	h.logs.wait(t, `msg="answer message" message_id=`+slow.ID) // the chatter's answer timed out
+	if _, body := h.reply(say(v, "When did it happen?").ID); !strings.Contains(content(body), "please wait") {
+		t.Errorf("a question right after the last got %q; want told to wait", content(body))
 	}
 }
 
@@ -1089,8 +1130,30 @@ func TestStreaming(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.logs.wait(t, "crashed mid-stream")
+	h.logs.wait(t, `msg="answer message" message_id=`+p.ID) // the handler is done
 	if n := h.replies(p.ID); n != 1 {
 		t.Errorf("%d replies to a stream that panicked, want 1 (the preview, edited)", n)
+	}
+	// A long answer edited into the preview whose next part cannot be
+	// sent: the part delivered stays, and a reply says the rest is lost.
+	g := h.mention(user(6), "stream a huge answer")
+	<-h.ans.streamed
+	h.clock.tick(time.Second)
+	gr, _ := h.reply(g.ID)
+	gid := responseID(t, gr)
+	h.srv.Inject(discordtest.Fault{Method: http.MethodPost, Path: "/channels/*/messages", Status: http.StatusForbidden, Code: discordgo.ErrCodeMissingPermissions, Message: "Missing Permissions"})
+	h.ans.release <- struct{}{}
+	if _, err := h.srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
+		ref, _ := decodeBody(r)["message_reference"].(map[string]any)
+		return r.Route == discordtest.RouteCreateMessage && r.Status == http.StatusOK && ref["message_id"] == g.ID &&
+			strings.Contains(content(decodeBody(r)), "The rest of this answer could not be sent")
+	}); err != nil {
+		t.Fatalf("no note that the rest of the answer was lost: %v", err)
+	}
+	for _, r := range h.srv.Requests() {
+		if r.Route == discordtest.RouteEditMessage && r.Params["message"] == gid && strings.Contains(content(decodeBody(r)), "went wrong") {
+			t.Errorf("the part delivered was replaced by %q", content(decodeBody(r)))
+		}
 	}
 
 	if h.metrics.modelErrors.Load() != 0 {

@@ -37,6 +37,10 @@ func (e cooldownError) Error() string { return fmt.Sprintf("cooldown: %s left", 
 
 // userMessage is the one place that decides what a user reads when
 // something goes wrong: short, plain, and never an internal detail.
+// partLost opens the note to a user whose answer went out only in part:
+// what was delivered stays.
+const partLost = "The rest of this answer could not be sent. "
+
 func userMessage(err error) string {
 	var cd cooldownError
 	switch {

@@ -101,6 +101,11 @@ func (f *fakeAnswerer) Answer(ctx context.Context, req retrieval.Request) (retri
 		if strings.Contains(q, "crash") {
 			panic("fake answerer: crashed mid-stream")
 		}
+		if strings.Contains(q, "huge") {
+			a = hugeAnswer(q)
+			a.Mode = retrieval.ModeLLM
+			break
+		}
 		a.Text = "Mark Rutte took over from Jens Stoltenberg [1]. It happened on 1 October 2024 [1]."
 		a.Citations = cannedCitations[:1]
 	case strings.Contains(q, "huge"):

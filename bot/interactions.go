@@ -205,7 +205,7 @@ func (ic *interaction) fail(ctx context.Context, err error) error {
 		}
 		return nil
 	case state == edited:
-		_, err := ic.followup(ctx, Message{Content: "The rest of this answer could not be sent. " + text}, true)
+		_, err := ic.followup(ctx, Message{Content: partLost + text}, true)
 		return err
 	default:
 		_, err := ic.followup(ctx, Message{Content: text}, true)
@@ -484,7 +484,7 @@ func (b *Bot) countTold(err, tellErr error) {
 func (b *Bot) admit(user string, tellAlways bool) error {
 	if ok, wait := b.cooldown.allow(user); !ok {
 		if !tellAlways && !b.cooldown.warn(user) {
-			return errQuiet{cooldownError{wait}}
+			return errQuiet{err: cooldownError{wait}}
 		}
 		return cooldownError{wait}
 	}
@@ -493,6 +493,21 @@ func (b *Bot) admit(user string, tellAlways bool) error {
 		// try again as soon as there is room, not a cooldown later.
 		b.cooldown.refund(user)
 		return errBusy
+	}
+	return nil
+}
+
+// admitChatter admits chatter in a listed channel as admit does a
+// question, but quietly and without starting the user's cooldown: that
+// starts only if the chatter is answered (handleMessage), so chatter the
+// bot passes over in silence neither holds back the user's next message
+// nor spends the one "please wait" a cooldown gives.
+func (b *Bot) admitChatter(user string) error {
+	if busy, wait := b.cooldown.waiting(user); busy {
+		return errQuiet{err: cooldownError{wait}, chatter: true}
+	}
+	if !b.gate.enter() {
+		return errQuiet{err: errBusy, chatter: true}
 	}
 	return nil
 }
@@ -514,9 +529,17 @@ func (b *Bot) waitTurn(ctx context.Context) error {
 }
 
 // errQuiet wraps an error the user has already been told about.
-type errQuiet struct{ err error }
+type errQuiet struct {
+	err     error
+	chatter bool // never told: chatter in a listed channel
+}
 
-func (e errQuiet) Error() string { return e.err.Error() + " (user already told)" }
+func (e errQuiet) Error() string {
+	if e.chatter {
+		return e.err.Error() + " (chatter in a listed channel, not told)"
+	}
+	return e.err.Error() + " (user already told)"
+}
 func (e errQuiet) Unwrap() error { return e.err }
 
 // respondQuick answers a command computed in memory. It replies directly

@@ -79,6 +79,34 @@ func (c *cooldown) refund(user string) {
 	delete(c.last, user)
 }
 
+// waiting reports whether user is within a cooldown, and how long is
+// left, without recording a question (see start).
+func (c *cooldown) waiting(user string) (bool, time.Duration) {
+	if c.d <= 0 {
+		return false, 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if last, seen := c.last[user]; seen {
+		if left := c.d - c.clock.Now().Sub(last); left > 0 {
+			return true, left
+		}
+	}
+	return false, 0
+}
+
+// start records a question of user's now, as allow does when it admits
+// one: for chatter, whose cooldown starts only once it is answered.
+func (c *cooldown) start(user string) {
+	if c.d <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last[user] = c.clock.Now()
+	delete(c.warned, user)
+}
+
 // warn reports whether a user refused by allow should be told, true only
 // once per cooldown: in a channel, a user who keeps trying gets one notice,
 // not one per message.

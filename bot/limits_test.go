@@ -194,7 +194,7 @@ func TestUserMessage(t *testing.T) {
 	}{
 		{cooldownError{4200 * time.Millisecond}, "please wait 5 seconds"},
 		{cooldownError{time.Second}, "please wait 1 second "},
-		{errQuiet{cooldownError{time.Second}}, "please wait 1 second "},
+		{errQuiet{err: cooldownError{time.Second}}, "please wait 1 second "},
 		{retrieval.ErrEmptyQuestion, "include a question"},
 		{fmt.Errorf("answer: %w", retrieval.ErrQuestionTooLong), "under 2000 characters"},
 		{errBusy, "a lot of questions"},

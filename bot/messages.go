@@ -94,7 +94,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	latency := time.Since(received)
 	var quiet errQuiet
 	if chatter && err != nil && !errors.As(err, &quiet) {
-		err = errQuiet{err}
+		err = errQuiet{err: err, chatter: true}
 	}
 	switch {
 	case err == nil:
@@ -176,7 +176,7 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 		// mention the bot. They do not touch the question cooldown, so the
 		// question the hint asks for is answered at once.
 		if ok, wait := b.hints.allow(m.Author.ID); !ok {
-			return errQuiet{cooldownError{wait}}
+			return errQuiet{err: cooldownError{wait}}
 		}
 		hint := mentionHint
 		if kind == kindReply && m.GuildID != "" && !canRead(s) && !mentions(m, botID) {
@@ -184,7 +184,10 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 		}
 		return b.replyText(ctx, s, m, hint)
 	}
-	if err == nil {
+	switch {
+	case err == nil && chatter:
+		err = b.admitChatter(m.Author.ID)
+	case err == nil:
 		err = b.admit(m.Author.ID, false)
 	}
 	if err != nil {
@@ -210,8 +213,8 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference(), beforeSend: typing.stop}
 	defer func() {
 		// A panic while a streamed preview shows turns the preview into
-		// the apology, as an error does below; without one, the caller
-		// tells the user.
+		// the apology, as an error does below; after the answer went
+		// out, it is only logged; otherwise the caller tells the user.
 		r := recover()
 		if r == nil {
 			return
@@ -219,32 +222,40 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 		b.metrics.panics.Add(1)
 		log.Error("panic in message handler", "panic", r, "stack", string(debug.Stack()))
 		err = errPanic
-		if out.sentID != "" {
+		switch {
+		case out.delivered:
+			err = errQuiet{err: errPanic}
+		case out.sentID != "":
 			fctx, cancel := sendContext(ctx)
 			defer cancel()
 			if eerr := out.edit(fctx, out.sentID, Message{Content: userMessage(errPanic)}); eerr == nil {
-				err = errQuiet{errPanic}
+				err = errQuiet{err: errPanic}
 			}
 		}
 	}()
 	dctx, cancel := deliveryContext(work, received, messageReplyWorth)
 	defer cancel()
 	ids, a, err := b.answer(ctx, dctx, out, q, history, m.ID, chatter, func() { release(); leave() })
-	if chatter && len(ids) == 0 {
-		// Nothing said: the asker's next message, perhaps the question,
-		// is not held back by a cooldown it did not see start.
-		b.cooldown.refund(m.Author.ID)
+	if chatter && out.delivered {
+		b.cooldown.start(m.Author.ID)
 	}
 	latency := time.Since(received)
 	if err != nil {
 		b.metrics.question(a.Mode, outcomeOf(err))
-		if out.sentID != "" {
+		fctx, cancel := sendContext(ctx)
+		defer cancel()
+		switch {
+		case out.delivered:
+			// The answer's first part is out: it stays, and a reply says
+			// the rest is missing.
+			if eerr := b.replyText(fctx, s, m, partLost+userMessage(err)); eerr == nil {
+				return errQuiet{err: err}
+			}
+		case out.sentID != "":
 			// A streamed preview is showing: turn it into the apology
 			// rather than leave a draft forever and reply again.
-			fctx, cancel := sendContext(ctx)
-			defer cancel()
 			if eerr := out.edit(fctx, out.sentID, Message{Content: userMessage(err)}); eerr == nil {
-				return errQuiet{err}
+				return errQuiet{err: err}
 			}
 		}
 		return err

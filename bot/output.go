@@ -26,6 +26,10 @@ type channelOutput struct {
 	channelID string
 	replyTo   *discordgo.MessageReference
 	sentID    string // the preview message, once sent
+	// delivered is set once the answer's first message is out (sent, or
+	// edited into the preview): from then on a failure must not replace
+	// it.
+	delivered bool
 	// beforeSend, if set, runs before the first message goes out: it
 	// stops the typing indicator.
 	beforeSend func()
@@ -58,6 +62,7 @@ func (o *channelOutput) final(ctx context.Context, msgs []Message) ([]string, er
 			if err := o.edit(ctx, o.sentID, m); err != nil {
 				return ids, err
 			}
+			o.delivered = true
 			ids = append(ids, o.sentID)
 		default:
 			ref := o.replyTo
@@ -68,6 +73,7 @@ func (o *channelOutput) final(ctx context.Context, msgs []Message) ([]string, er
 			if err != nil {
 				return ids, err
 			}
+			o.delivered = true
 			ids = append(ids, msg.ID)
 		}
 	}

@@ -336,3 +336,25 @@ func TestPronounMentions(t *testing.T) {
 		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestPronounMentionsOwnQuotes checks that a sentence quotes someone, for
+// the pronoun after it, only as its own article attributes the quotation:
+// another article's copy of the same words, merged into one quotation,
+// says nothing of who speaks in this one.
+func TestPronounMentionsOwnQuotes(t *testing.T) {
+	a := "Rutte speaks in Brussels\n\nMark Rutte spoke in Brussels on Monday.\n\nRutte said unity was “vital for peace and security in Europe.”\n"
+	b := "Officials meet in Kyiv\n\nMark Rutte arrived in Kyiv on Tuesday.\n\nA senior official told reporters that unity was “vital for peace and security in Europe.”\n\nHe declined to be named.\n"
+	c, err := LoadWith(LoadOptions{}, fstest.MapFS{"a.txt": {Data: []byte(a)}, "b.txt": {Data: []byte(b)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	quotes, mentions := c.QuotesAndMentions()
+	if len(quotes) != 1 || len(quotes[0].Retold) == 0 {
+		t.Fatalf("quotes = %+v, want the two copies merged into one", quotes)
+	}
+	for _, m := range mentions {
+		if m.Pronoun {
+			t.Errorf("%s: pronoun read as %s, from another article's quotation", m.Sentence, m.Name)
+		}
+	}
+}

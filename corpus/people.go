@@ -31,21 +31,26 @@ type Mention struct {
 // in any article are recognised by surname in all of them.
 func (c *Corpus) QuotesAndMentions() ([]Quote, []Mention) {
 	reg := newRegistry(c.Articles...)
-	quotes := c.quotes(reg)
-	return quotes, mentions(c.Articles, reg, quotes)
-}
-
-func mentions(articles []*Article, reg *registry, quotes []Quote) []Mention {
-	// quoting holds the people each sentence quotes.
+	var own []Quote
+	for _, a := range c.Articles {
+		own = append(own, extractQuotes(a, reg)...)
+	}
+	// quoting holds the people each sentence quotes, as its own article
+	// attributes them: a quotation merged across articles may be another
+	// article's unattributed or otherwise attributed copy of the words.
 	quoting := map[string][]string{}
-	for _, q := range quotes {
+	for _, q := range own {
 		if q.Speaker == "" {
 			continue
 		}
-		for _, id := range slices.Concat(q.Sentences, q.Retold) {
+		for _, id := range q.Sentences {
 			quoting[id] = append(quoting[id], q.Speaker)
 		}
 	}
+	return mergeQuotes(own), mentions(c.Articles, reg, quoting)
+}
+
+func mentions(articles []*Article, reg *registry, quoting map[string][]string) []Mention {
 	var out []Mention
 	for _, a := range articles {
 		rs := newResolver(reg)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/handover/handover/corpus"
@@ -65,10 +66,11 @@ func CheckQuestion(q string) (string, error) {
 }
 
 // isControl reports whether r is a control character no keyboard types
-// into a question: C0 but tab and line breaks, and DEL. (Echoed, an
-// escape sequence would reach the asker's terminal.)
+// into a question: C0 but tab and line breaks, DEL and C1 (U+009B opens
+// an escape sequence as ESC [ does; echoed, it would reach the asker's
+// terminal).
 func isControl(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 // Answer answers one question.

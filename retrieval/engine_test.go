@@ -24,6 +24,8 @@ func TestCheckQuestion(t *testing.T) {
 		{"another C0 control", "who is\x01 rutte", "", ErrInvalidQuestion},
 		{"escape sequence", "who \x1b[31mis rutte", "", ErrInvalidQuestion},
 		{"DEL", "who\x7f?", "", ErrInvalidQuestion},
+		{"C1 control", "who \u009b31mis rutte", "", ErrInvalidQuestion},
+		{"accented letters are no controls", "qui est Rutte ? ¿Quién?", "qui est Rutte ? ¿Quién?", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,11 +44,13 @@ type Library struct {
 	quotes   []corpus.Quote // given by NewLibrary or built by lib
 	speakers []corpus.Speaker
 	timeline []corpus.DateEntry
-	// words are the words of the quotes' and the timeline's sentences,
-	// which a topic is matched against: what a misspelt topic word may
-	// stand for. Built on the first topic spelt as no word of theirs.
+	// words are the content words of the quotes' and the timeline's
+	// sentences, which a topic is matched against (by stem, in stems):
+	// what a misspelt topic word may stand for. Built on the first topic
+	// word of four letters or more.
 	wordsOnce sync.Once
 	words     []string
+	stems     map[string]bool
 }
 
 // NewLibrary returns the library of c. quotes is c's quote index when the
@@ -105,7 +107,8 @@ func (l *Library) Speakers() []string {
 // corpus.FindSpeakers). When nothing matches so, a misspelt name does
 // ("stoltenbreg", "mark rute"), as in questions: each word of four letters
 // or more within lexicon.TypoDistance edits of a word of the name, and
-// shorter words as written.
+// shorter words as written. Of the names so matched, the one fewest edits
+// away; two as near ("burg" for Berg and Borg) match neither.
 func MatchSpeakers(names []string, query string) []string {
 	if found := corpus.FindSpeakers(names, query); len(found) > 0 {
 		return found
@@ -114,25 +117,53 @@ func MatchSpeakers(names []string, query string) []string {
 	if len(words) == 0 {
 		return nil
 	}
-	var out []string
+	best, bestD, tied := "", 0, false
 	for _, n := range names {
 		parts := strings.Fields(strings.ToLower(n))
-		if len(words) <= len(parts) && !slices.ContainsFunc(words, func(w string) bool {
-			return !slices.ContainsFunc(parts, func(p string) bool { return misspells(w, p) })
-		}) {
-			out = append(out, n)
+		if len(words) > len(parts) {
+			continue
+		}
+		d := 0
+		for _, w := range words {
+			wd := -1
+			for _, p := range parts {
+				if e, ok := misspelling(w, p); ok && (wd < 0 || e < wd) {
+					wd = e
+				}
+			}
+			if wd < 0 {
+				d = -1
+				break
+			}
+			d += wd
+		}
+		switch {
+		case d < 0:
+		case best == "" || d < bestD:
+			best, bestD, tied = n, d, false
+		case d == bestD:
+			tied = true
 		}
 	}
-	return out
+	if best == "" || tied {
+		return nil
+	}
+	return []string{best}
 }
 
-// misspells reports whether a typed word w stands for the word of a name
-// p: the same, or for a word of four letters or more, a misspelling of it.
-func misspells(w, p string) bool {
+// misspelling reports whether a typed word w stands for the word of a
+// name p, and how many edits away: the same, or for a word of four
+// letters or more, a misspelling of it.
+func misspelling(w, p string) (int, bool) {
 	if w == p {
-		return true
+		return 0, true
 	}
-	return utf8.RuneCountInString(w) >= 4 && lexicon.Distance(w, p, lexicon.TypoDistance(w)) <= lexicon.TypoDistance(w)
+	if utf8.RuneCountInString(w) < 4 {
+		return 0, false
+	}
+	limit := lexicon.TypoDistance(w)
+	d := lexicon.Distance(w, p, limit)
+	return d, d <= limit
 }
 
 // Quotes returns the quotes of the speakers speaker means (MatchSpeakers:
@@ -189,8 +220,8 @@ func (l *Library) spellTopic(topic string) string {
 			b.WriteString(w + " ")
 			continue
 		}
-		words := l.topicWords()
-		if _, found := slices.BinarySearch(words, w); !found {
+		words, stems := l.topicWords()
+		if !stems[t.Stem] {
 			best, near := lexicon.TypoDistance(w)+1, ""
 			for _, c := range words {
 				switch d := lexicon.Distance(w, c, lexicon.TypoDistance(w)); {
@@ -209,14 +240,20 @@ func (l *Library) spellTopic(topic string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// topicWords returns the words of the quotes' and the timeline's
-// sentences, sorted.
-func (l *Library) topicWords() []string {
+// topicWords returns the content words of the quotes' and the
+// timeline's sentences, sorted, and their stems: a stop word is no topic,
+// so no misspelling stands for one ("ally" is not "all").
+func (l *Library) topicWords() ([]string, map[string]bool) {
 	l.wordsOnce.Do(func() {
 		lib := l.lib()
 		seen := map[string]bool{}
+		l.stems = map[string]bool{}
 		add := func(text string) {
 			for _, t := range search.Tokenize(text) {
+				if search.IsStop(t.Word) {
+					continue
+				}
+				l.stems[t.Stem] = true
 				if !seen[t.Word] {
 					seen[t.Word] = true
 					l.words = append(l.words, t.Word)
@@ -231,7 +268,7 @@ func (l *Library) topicWords() []string {
 		}
 		slices.Sort(l.words)
 	})
-	return l.words
+	return l.words, l.stems
 }
 
 // sourcesOf cites each of docs, numbered from 1: the first with text, the

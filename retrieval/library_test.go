@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/handover/handover/corpus"
+	"github.com/handover/handover/retrieval/search"
 )
 
 // TestLibraryQuotes checks the quote library built from the corpus alone,
@@ -76,6 +77,8 @@ func TestMatchSpeakers(t *testing.T) {
 		{"full name, one word misspelt", "jens stoltenbrg", []string{"Jens Stoltenberg"}},
 		{"short words as written only", "tim berg", nil},
 		{"two edits in a short name", "solvo", nil},
+		{"as near to two names", "burg", nil},
+		{"nearer to one of two", "berj tom", []string{"Tom Berg"}},
 		{"more words than the name", "ana silva costa", nil},
 		{"nothing near", "xyzzy", nil},
 		{"empty", "", names},
@@ -200,7 +203,10 @@ func TestWhenAnswersResolveDates(t *testing.T) {
 // TestSpellTopic checks which topic words are read as misspellings of the
 // library's words.
 func TestSpellTopic(t *testing.T) {
-	l := &Library{words: []string{"crimea", "crimean", "trump", "ukraine", "vital"}}
+	l := &Library{words: []string{"allies", "crimea", "crimean", "trump", "ukraine", "vital"}, stems: map[string]bool{}}
+	for _, w := range l.words {
+		l.stems[search.Stem(w)] = true
+	}
 	l.wordsOnce.Do(func() {}) // the words above are the whole index
 	tests := []struct{ topic, want string }{
 		{"crimia", "crimea"},       // one letter wrong
@@ -210,6 +216,8 @@ func TestSpellTopic(t *testing.T) {
 		{"tru", "tru"},             // three: as typed
 		{"the vitel", "the vital"}, // a stop word stays
 		{"xyzzy", "xyzzy"},         // nothing near
+		{"ally", "ally"},           // "allies" by stem: as typed
+		{"whch", "whch"},           // no stop word stands in ("which")
 		{"", ""},
 	}
 	for _, tt := range tests {
