@@ -1098,41 +1098,31 @@ func TestStreaming(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A stream that fails turns its preview into the apology: no
-	// "… writing" left behind, no second reply.
-	f := h.mention(user(4), "stream then fail")
-	<-h.ans.streamed
-	h.clock.tick(time.Second)
-	fr, _ := h.reply(f.ID)
-	h.ans.release <- struct{}{}
-	fid := responseID(t, fr)
-	_, err = h.srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
-		return r.Route == discordtest.RouteEditMessage && r.Params["message"] == fid && strings.Contains(content(decodeBody(r)), "went wrong")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.logs.wait(t, "the model fell over")
-	if n := h.replies(f.ID); n != 1 {
-		t.Errorf("%d replies to a failed stream, want 1 (the preview, edited)", n)
-	}
-	// So does one that panics.
-	p := h.mention(user(5), "stream then crash")
-	<-h.ans.streamed
-	h.clock.tick(time.Second)
-	pr, _ := h.reply(p.ID)
-	h.ans.release <- struct{}{}
-	pid := responseID(t, pr)
-	_, err = h.srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
-		return r.Route == discordtest.RouteEditMessage && r.Params["message"] == pid && strings.Contains(content(decodeBody(r)), "went wrong on my side")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.logs.wait(t, "crashed mid-stream")
-	h.logs.wait(t, `msg="answer message" message_id=`+p.ID) // the handler is done
-	if n := h.replies(p.ID); n != 1 {
-		t.Errorf("%d replies to a stream that panicked, want 1 (the preview, edited)", n)
+	// A stream that fails, or panics, turns its preview into the apology:
+	// no "… writing" left behind, no second reply.
+	for _, tt := range []struct {
+		user                      int
+		question, apology, logged string
+	}{
+		{4, "stream then fail", "went wrong", "the model fell over"},
+		{5, "stream then crash", "went wrong on my side", "crashed mid-stream"},
+	} {
+		m := h.mention(user(tt.user), tt.question)
+		<-h.ans.streamed
+		h.clock.tick(time.Second)
+		r, _ := h.reply(m.ID)
+		h.ans.release <- struct{}{}
+		rid := responseID(t, r)
+		if _, err := h.srv.WaitRequest(testContext(t), func(r discordtest.Request) bool {
+			return r.Route == discordtest.RouteEditMessage && r.Params["message"] == rid && strings.Contains(content(decodeBody(r)), tt.apology)
+		}); err != nil {
+			t.Fatalf("%q: %v", tt.question, err)
+		}
+		h.logs.wait(t, tt.logged)
+		h.logs.wait(t, `msg="answer message" message_id=`+m.ID) // the handler is done
+		if n := h.replies(m.ID); n != 1 {
+			t.Errorf("%q: %d replies, want 1 (the preview, edited)", tt.question, n)
+		}
 	}
 	// A long answer edited into the preview whose next part cannot be
 	// sent: the part delivered stays, and a reply says the rest is lost.

@@ -48,11 +48,25 @@ func (c *cooldown) allow(user string) (ok bool, wait time.Duration) {
 	now := c.clock.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if last, seen := c.last[user]; seen {
-		if left := c.d - now.Sub(last); left > 0 {
-			return false, left
-		}
+	if left := c.left(user, now); left > 0 {
+		return false, left
 	}
+	c.record(user, now)
+	return true, 0
+}
+
+// left is how long user's cooldown has to run at now, 0 or less when it
+// has run out. c.mu is held.
+func (c *cooldown) left(user string, now time.Time) time.Duration {
+	last, seen := c.last[user]
+	if !seen {
+		return 0
+	}
+	return c.d - now.Sub(last)
+}
+
+// record starts user's cooldown at now. c.mu is held.
+func (c *cooldown) record(user string, now time.Time) {
 	c.last[user] = now
 	delete(c.warned, user)
 	if len(c.last) > 10000 {
@@ -64,7 +78,6 @@ func (c *cooldown) allow(user string) (ok bool, wait time.Duration) {
 			}
 		}
 	}
-	return true, 0
 }
 
 // refund forgets the question allow last accepted from user, which was
@@ -87,10 +100,8 @@ func (c *cooldown) waiting(user string) (bool, time.Duration) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if last, seen := c.last[user]; seen {
-		if left := c.d - c.clock.Now().Sub(last); left > 0 {
-			return true, left
-		}
+	if left := c.left(user, c.clock.Now()); left > 0 {
+		return true, left
 	}
 	return false, 0
 }
@@ -103,8 +114,7 @@ func (c *cooldown) start(user string) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.last[user] = c.clock.Now()
-	delete(c.warned, user)
+	c.record(user, c.clock.Now())
 }
 
 // warn reports whether a user refused by allow should be told, true only
