@@ -115,6 +115,17 @@ func TestLibraryTimeline(t *testing.T) {
 	if got := e.Timeline("zzzzzz"); len(got) != 0 {
 		t.Errorf("Timeline(%q) = %+v, want nothing", "zzzzzz", got)
 	}
+	// A topic word found by its stem ("ally", "allies") is no misspelling,
+	// and no misspelling stands for a stop word ("all"), which would drop
+	// the filter.
+	for _, topic := range []string{"ally", "whch"} {
+		if got := e.Timeline(topic); len(got) == len(all) {
+			t.Errorf("Timeline(%q) lists every event: the topic filtered nothing", topic)
+		}
+		if got, every := e.Quotes("", topic), e.Quotes("", ""); len(got) == len(every) {
+			t.Errorf("Quotes(\"\", %q) lists every quote: the topic filtered nothing", topic)
+		}
+	}
 	for _, ev := range all {
 		if ev.Comment && !strings.Contains(ev.Sources[0].Kind, "comment") {
 			t.Errorf("a reader comment's date is cited as %q: %+v", ev.Sources[0].Kind, ev)
