@@ -285,34 +285,6 @@ func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a 
 	return sigmoid(linear(w[:], a[:]))
 }
 
-// blame names the feature that most separates the sentence with features
-// got from the one with features top, for the eval's miss reports.
-func (m *model) blame(got, top featureVec) string {
-	worst, name := 0.0, "no single feature"
-	for i := range got {
-		if d := m.rank[i] * (top[i] - got[i]); d > worst {
-			worst, name = d, featureNames[i]
-		}
-	}
-	return fmt.Sprintf("outranked on %s (%.2f)", name, worst)
-}
-
-// weakest names the answerability feature that pulls the confidence down
-// most: against 0, or for the share, against the whole pool's (1).
-func (m *model) weakest(q analysis, ranked []candidate) string {
-	a := answerFeatures(q, ranked)
-	worst, name := 0.0, "no single feature"
-	for i, v := range a {
-		if i == aShare {
-			v-- // a share below 1 is what it lost to the rest of the pool
-		}
-		if c := m.answer[i] * v; c < worst && i != aBias {
-			worst, name = c, answerFeatureNames[i]
-		}
-	}
-	return fmt.Sprintf("held down by %s (%.2f)", name, worst)
-}
-
 // candidate is a passage being considered for an answer.
 type candidate struct {
 	pos int
