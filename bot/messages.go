@@ -221,17 +221,11 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 		}
 		b.metrics.panics.Add(1)
 		log.Error("panic in message handler", "panic", r, "stack", string(debug.Stack()))
-		err = errPanic
-		switch {
-		case out.delivered:
+		if out.delivered {
 			err = errQuiet{err: errPanic}
-		case out.sentID != "":
-			fctx, cancel := sendContext(ctx)
-			defer cancel()
-			if eerr := out.edit(fctx, out.sentID, Message{Content: userMessage(errPanic)}); eerr == nil {
-				err = errQuiet{err: errPanic}
-			}
+			return
 		}
+		err = b.tellWhereAnswered(ctx, s, m, out, errPanic)
 	}()
 	dctx, cancel := deliveryContext(work, received, messageReplyWorth)
 	defer cancel()
@@ -242,23 +236,7 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	latency := time.Since(received)
 	if err != nil {
 		b.metrics.question(a.Mode, outcomeOf(err))
-		fctx, cancel := sendContext(ctx)
-		defer cancel()
-		switch {
-		case out.delivered:
-			// The answer's first part is out: it stays, and a reply says
-			// the rest is missing.
-			if eerr := b.replyText(fctx, s, m, partLost+userMessage(err)); eerr == nil {
-				return errQuiet{err: err}
-			}
-		case out.sentID != "":
-			// A streamed preview is showing: turn it into the apology
-			// rather than leave a draft forever and reply again.
-			if eerr := out.edit(fctx, out.sentID, Message{Content: userMessage(err)}); eerr == nil {
-				return errQuiet{err: err}
-			}
-		}
-		return err
+		return b.tellWhereAnswered(ctx, s, m, out, err)
 	}
 	b.metrics.question(a.Mode, outcome(a))
 	b.metrics.answered(latency)
@@ -266,6 +244,30 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 		"citations", len(a.Citations), "messages", len(ids), "latency", latency)
 	log.Debug("question", "text", q)
 	return nil
+}
+
+// tellWhereAnswered tells the asker of m about err where the answer went,
+// if any of it went out: when its first part was delivered, that stays and
+// a reply says the rest is missing; when a streamed preview shows, the
+// preview becomes the apology rather than a draft left forever beside a
+// second reply. Told so, it returns err made quiet; otherwise err, for the
+// caller to tell.
+func (b *Bot) tellWhereAnswered(ctx context.Context, s *discordgo.Session, m *discordgo.Message, out *channelOutput, err error) error {
+	fctx, cancel := sendContext(ctx)
+	defer cancel()
+	var told error
+	switch {
+	case out.delivered:
+		told = b.replyText(fctx, s, m, partLost+userMessage(err))
+	case out.sentID != "":
+		told = out.edit(fctx, out.sentID, Message{Content: userMessage(err)})
+	default:
+		return err
+	}
+	if told != nil {
+		return err
+	}
+	return errQuiet{err: err}
 }
 
 // questionWords open a question without a question mark ("who took over",

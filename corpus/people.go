@@ -31,10 +31,7 @@ type Mention struct {
 // in any article are recognised by surname in all of them.
 func (c *Corpus) QuotesAndMentions() ([]Quote, []Mention) {
 	reg := newRegistry(c.Articles...)
-	var own []Quote
-	for _, a := range c.Articles {
-		own = append(own, extractQuotes(a, reg)...)
-	}
+	own := c.ownQuotes(reg)
 	// quoting holds the people each sentence quotes, as its own article
 	// attributes them: a quotation merged across articles may be another
 	// article's unattributed or otherwise attributed copy of the words.

@@ -63,12 +63,16 @@ func (c *Corpus) Quotes() []Quote {
 	return c.quotes(newRegistry(c.Articles...))
 }
 
-func (c *Corpus) quotes(reg *registry) []Quote {
+func (c *Corpus) quotes(reg *registry) []Quote { return mergeQuotes(c.ownQuotes(reg)) }
+
+// ownQuotes returns each article's quotes as that article attributes
+// them, before quotes are merged across articles.
+func (c *Corpus) ownQuotes(reg *registry) []Quote {
 	var all []Quote
 	for _, a := range c.Articles {
 		all = append(all, extractQuotes(a, reg)...)
 	}
-	return mergeQuotes(all)
+	return all
 }
 
 // ExtractQuotes returns one article's quotes in reading order, resolving

@@ -222,17 +222,9 @@ func (l *Library) spellTopic(topic string) string {
 		}
 		words, stems := l.topicWords()
 		if !stems[t.Stem] {
-			best, near := lexicon.TypoDistance(w)+1, ""
-			for _, c := range words {
-				switch d := lexicon.Distance(w, c, lexicon.TypoDistance(w)); {
-				case d < best:
-					best, near = d, c
-				case d == best:
-					near = "" // two as near: which was meant is not known
-				}
-			}
-			if near != "" {
-				w = near
+			// Two or more as near: which was meant is not known.
+			if near := lexicon.Closest(w, words); len(near) == 1 {
+				w = near[0]
 			}
 		}
 		b.WriteString(w + " ")
@@ -246,16 +238,11 @@ func (l *Library) spellTopic(topic string) string {
 func (l *Library) topicWords() ([]string, map[string]bool) {
 	l.wordsOnce.Do(func() {
 		lib := l.lib()
-		seen := map[string]bool{}
 		l.stems = map[string]bool{}
 		add := func(text string) {
 			for _, t := range search.Tokenize(text) {
-				if search.IsStop(t.Word) {
-					continue
-				}
-				l.stems[t.Stem] = true
-				if !seen[t.Word] {
-					seen[t.Word] = true
+				if !search.IsStop(t.Word) {
+					l.stems[t.Stem] = true
 					l.words = append(l.words, t.Word)
 				}
 			}
@@ -267,6 +254,7 @@ func (l *Library) topicWords() ([]string, map[string]bool) {
 			add(d.Text)
 		}
 		slices.Sort(l.words)
+		l.words = slices.Compact(l.words)
 	})
 	return l.words, l.stems
 }

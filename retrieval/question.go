@@ -558,15 +558,7 @@ const minVectorSim = 0.5
 // misspelling of: one edit away for words up to seven letters, two for
 // longer ones, closest first.
 func (ix *Index) typos(word string) []string {
-	maxd := lexicon.TypoDistance(word)
-	best, out := maxd+1, []string(nil)
-	for _, w := range ix.lookup.Words() {
-		if d := lexicon.Distance(word, w, maxd); d < best {
-			best, out = d, []string{w}
-		} else if d == best && d <= maxd {
-			out = append(out, w)
-		}
-	}
+	out := lexicon.Closest(word, ix.lookup.Words())
 	if len(out) > 3 {
 		return nil // too many near spellings to tell which was meant
 	}

@@ -9,6 +9,23 @@ func TypoDistance(word string) int {
 	return 1
 }
 
+// Closest returns the candidates nearest to word within TypoDistance(word)
+// edits, in the candidates' order: the spellings a misspelt word may stand
+// for. None is within reach when it returns nil.
+func Closest(word string, candidates []string) []string {
+	limit := TypoDistance(word)
+	best, out := limit+1, []string(nil)
+	for _, c := range candidates {
+		switch d := Distance(word, c, limit); {
+		case d < best:
+			best, out = d, []string{c}
+		case d == best && d <= limit:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // Distance returns the Damerau–Levenshtein (optimal string alignment)
 // distance between a and b, counting runes, stopping early once it exceeds
 // max (returns max+1 then). A negative max is treated as 0.
