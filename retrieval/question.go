@@ -162,7 +162,7 @@ type analysis struct {
 
 // analyse takes a question apart.
 func (ix *Index) analyse(question string) analysis {
-	text := lexicon.Expand(question)
+	text := lexicon.OpenerTypo(lexicon.Expand(question), ix.isWord)
 	q := analysis{text: text, atype: questionType(text), opinion: opinionRe.MatchString(text)}
 	capital := capitalised(text)
 	seen := map[string]bool{}
@@ -553,6 +553,17 @@ func (ix *Index) relatedness(qv []float32, w string) float64 {
 // minVectorSim is the least GloVe cosine for a corpus word to stand in for
 // a question word at all; the fitted model weighs the rest.
 const minVectorSim = 0.5
+
+// isWord reports whether word (lowercase) is a word of English or of the
+// articles: a stop word, a WordNet word or an inflection of one, or a
+// corpus word.
+func (ix *Index) isWord(word string) bool {
+	if search.IsStop(word) || ix.lex.Has(word) || len(ix.lex.Lemmas(word)) > 0 {
+		return true
+	}
+	_, ok := ix.lookup.StemID(search.Stem(word))
+	return ok
+}
 
 // typos returns the corpus words a word not in the corpus is most likely a
 // misspelling of: one edit away for words up to seven letters, two for

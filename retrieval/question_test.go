@@ -366,3 +366,28 @@ func TestOpinionAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenerTypoTyped checks that analyse reads a misspelt question word
+// at the head as the question word, not as a content word of the
+// question: "wher" asks where, and is no term the articles lack.
+func TestOpenerTypoTyped(t *testing.T) {
+	ix := fixtureIndex(t, map[string]string{
+		"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge in Lisbon on Monday.\n",
+	})
+	for q, want := range map[string]answerType{
+		"wher was the bridge opened": typeWhere,
+		"waht was opened in lisbon":  typeOther,
+		"whn was the bridge opened":  typeWhen, // Expand's chat spelling
+		"hwo opened the bridge":      typeOther,
+	} {
+		a := ix.analyse(q)
+		if a.atype != want {
+			t.Errorf("%q: type %v, want %v", q, a.atype, want)
+		}
+		for _, term := range a.terms {
+			if strings.HasPrefix(term.word, "wh") || term.word == "waht" {
+				t.Errorf("%q: %q is read as a content word", q, term.word)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -296,4 +297,53 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// questionWords are the words a question opens with that OpenerTypo
+// corrects a slip into ("whose" and "whom" are left out: "whos" is "who
+// is", and a slip of "who" would often be as near to them).
+var questionWords = []string{"who", "what", "when", "where", "which", "why", "how"}
+
+// OpenerTypo reads a misspelt question word that opens text before an
+// auxiliary verb as that question word: "wher was the ceremony" → "where
+// was the ceremony", "waht did he say". Only a word known reports as no
+// word of English, within one edit of exactly one question word, or the
+// beginning of exactly one ("hwo" is as near to "who" as to "how" and
+// stays), and only at the head of text
+// (after opening marks): "were", "that" and "now" are words and stay as
+// typed. The text is returned unchanged otherwise.
+func OpenerTypo(text string, known func(word string) bool) string {
+	toks := tokens(text)
+	if len(toks) < 2 || strings.Trim(text[:toks[0].start], headMarks) != "" ||
+		strings.Trim(text[toks[0].end:toks[1].start], " ") != "" {
+		return text
+	}
+	raw := text[toks[0].start:toks[0].end]
+	word := strings.ToLower(raw)
+	aux := strings.NewReplacer("'", "", "’", "").Replace(strings.ToLower(text[toks[1].start:toks[1].end]))
+	if !auxiliaries[aux] || slices.Contains(questionWords, word) || known(word) {
+		return text
+	}
+	// A word cut short is the likeliest slip: "wher" is as near to "when"
+	// as to "where", and only "where" begins with it.
+	var near, cut []string
+	for _, q := range questionWords {
+		if Distance(word, q, 1) <= 1 {
+			near = append(near, q)
+			if strings.HasPrefix(q, word) {
+				cut = append(cut, q)
+			}
+		}
+	}
+	if len(cut) == 1 {
+		near = cut
+	}
+	if len(near) != 1 {
+		return text
+	}
+	q := near[0]
+	if r, _ := utf8.DecodeRuneInString(raw); unicode.IsUpper(r) {
+		q = strings.ToUpper(q[:1]) + q[1:]
+	}
+	return text[:toks[0].start] + q + text[toks[0].end:]
 }

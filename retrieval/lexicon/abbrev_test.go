@@ -106,3 +106,34 @@ func FuzzExpand(f *testing.F) {
 		}
 	})
 }
+
+func TestOpenerTypo(t *testing.T) {
+	words := map[string]bool{"were": true, "now": true, "that": true, "hoe": true}
+	known := func(w string) bool { return words[w] }
+	tests := []struct {
+		name, in, want string
+	}{
+		{"cut short", "wher was the ceremony", "where was the ceremony"},
+		{"transposed", "waht did he say", "what did he say"},
+		{"capital kept", "Waht is it?", "What is it?"},
+		{"after an opening mark", "“wher was it", "“where was it"},
+		{"near to three", "whn did he start", "whn did he start"},
+		{"before a contraction", "wy didn't he go", "why didn't he go"},
+		{"as near to two", "hwo did he win", "hwo did he win"},
+		{"a word stays", "were was the ceremony", "were was the ceremony"},
+		{"another word stays", "now is he in charge", "now is he in charge"},
+		{"no auxiliary after it", "wher the ceremony", "wher the ceremony"},
+		{"not at the head", "so wher was it", "so wher was it"},
+		{"a question word stays", "where was it", "where was it"},
+		{"too far", "wxyz was it", "wxyz was it"},
+		{"one word", "wher", "wher"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := OpenerTypo(tt.in, known); got != tt.want {
+				t.Errorf("OpenerTypo(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
