@@ -325,7 +325,7 @@ func FormatTimeline(topic string, events []retrieval.Event) []Message {
 		}
 		date := e.Date
 		if len(e.Also) > 0 {
-			date += " (also " + strings.Join(e.Also, ", ") + ")"
+			date += " (also mentions " + strings.Join(e.Also, ", ") + ")"
 		}
 		s := fmt.Sprintf("**%s** — %s", date, strings.TrimSpace(e.Text))
 		if e.Comment {

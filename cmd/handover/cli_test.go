@@ -305,12 +305,23 @@ func TestDatesAndSpeakers(t *testing.T) {
 	if code != 0 || strings.Contains(out, "1991") || strings.Contains(out, "source(s)") {
 		t.Errorf("dates without --comments:\n%s", out)
 	}
+	if !strings.Contains(out, "(also mentions 2024-09)") {
+		t.Errorf("a sentence's other date is not named as such:\n%s", out)
+	}
 	if strings.Count(out, "2024-10-01  ") != 1 {
 		t.Errorf("the handover is not one row:\n%s", out)
 	}
 	out, _, _ = runCLI(t, "", nil, "dates", "--comments")
 	if !strings.Contains(out, "1991") || !strings.Contains(out, "viewer comment") {
 		t.Errorf("dates --comments:\n%s", out)
+	}
+	// A topic only reader comments date says so, and how to see them.
+	out, _, code = runCLI(t, "", nil, "dates", "--topic", "1991")
+	if code != 0 || !strings.Contains(out, "reader comments give 2 (add --comments)") {
+		t.Errorf("dates --topic 1991: exit %d\n%s", code, out)
+	}
+	if out, _, _ = runCLI(t, "", nil, "dates", "--topic", "zanzibar"); strings.TrimSpace(out) != "No dated events match." {
+		t.Errorf("dates --topic zanzibar:\n%s", out)
 	}
 	out, _, _ = runCLI(t, "", nil, "dates", "--json")
 	var evs []eventJSON

@@ -167,9 +167,12 @@ unless --comments asks for them.`,
 				return err
 			}
 			var evs []retrieval.Event
+			left := 0 // reader comments' events left out
 			for _, ev := range lib.Timeline(topic) {
 				if !ev.Comment || comments {
 					evs = append(evs, ev)
+				} else {
+					left++
 				}
 			}
 			if asJSON {
@@ -183,7 +186,11 @@ unless --comments asks for them.`,
 				}
 				return json.NewEncoder(e.stdout).Encode(out)
 			}
-			if len(evs) == 0 {
+			switch {
+			case len(evs) == 0 && left > 0:
+				fmt.Fprintf(e.stdout, "No dated events in the articles' reporting match; reader comments give %d (add --comments).\n", left)
+				return nil
+			case len(evs) == 0:
 				fmt.Fprintln(e.stdout, "No dated events match.")
 				return nil
 			}
@@ -197,7 +204,7 @@ unless --comments asks for them.`,
 				}
 				also := ""
 				if len(ev.Also) > 0 {
-					also = " (also " + strings.Join(ev.Also, ", ") + ")"
+					also = " (also mentions " + strings.Join(ev.Also, ", ") + ")"
 				}
 				fmt.Fprintf(e.stdout, "%-10s  %s%s%s\n", ev.Date, ev.Text, label, also)
 				for _, src := range ev.Sources {
