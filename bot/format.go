@@ -102,7 +102,12 @@ func FormatAnswer(a retrieval.Answer, key string) []Message {
 	if c := a.Closest; c != nil && a.Abstained {
 		// Not an answer: the nearest the articles come, for the reader to
 		// judge, never numbered as a source.
-		text += "\n\n*" + a.ClosestLabel() + "* " + quoted(c.Text) + " — *" + c.Title + "*"
+		if c.Headline {
+			// The headline is the title: it need not be named twice.
+			text += "\n\n*" + a.ClosestLabel() + "* the headline " + quoted(c.Text)
+		} else {
+			text += "\n\n*" + a.ClosestLabel() + "* " + quoted(c.Text) + " — *" + c.Title + "*"
+		}
 	}
 	var msgs []Message
 	for _, chunk := range cutText(Split(Neutralise(text), maxContent)) {

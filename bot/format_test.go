@@ -411,6 +411,12 @@ func TestFormatAbstentionClosest(t *testing.T) {
 	if msgs[0].Content != want || len(msgs[0].Embeds) != 0 {
 		t.Errorf("unsure: content %q, %d embeds; want %q and none", msgs[0].Content, len(msgs[0].Embeds), want)
 	}
+	headline := &retrieval.Citation{Title: "Bridge news", Text: "Bridge news", Headline: true}
+	msgs = FormatAnswer(retrieval.Answer{Text: "The articles don't say, as far as I can tell.", Abstained: true, Citations: []retrieval.Citation{}, Closest: headline}, "1")
+	want = "The articles don't say, as far as I can tell.\n\n*The closest the articles come (it may not answer the question):* the headline “Bridge news”"
+	if msgs[0].Content != want {
+		t.Errorf("a headline: content %q, want %q (the title not named twice)", msgs[0].Content, want)
+	}
 	msgs = FormatAnswer(retrieval.Answer{Text: "It opened on Monday. [1]", Citations: cannedCitations[:1], Closest: closest}, "1")
 	if strings.Contains(msgs[0].Content, "closest") {
 		t.Errorf("an answer shows a closest sentence: %q", msgs[0].Content)

@@ -85,6 +85,8 @@ type Citation struct {
 	// Passage is the cited passage's ID: a sentence's ("<doc>#<n>"), or
 	// "<doc>#0" for the article's headline.
 	Passage string `json:"passage"`
+	// Headline marks the article's headline, whose text is its title.
+	Headline bool `json:"headline,omitempty"`
 }
 
 // Source describes one loaded article, for listings.

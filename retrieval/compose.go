@@ -409,7 +409,7 @@ func (ix *Index) citation(n, pos int) Citation {
 	if p.Kind == corpus.KindComment {
 		kind = string(corpus.KindComment)
 	}
-	return Citation{N: n, Doc: p.Doc, Title: m.title, Publisher: m.publisher, Date: m.date, URL: m.url, Kind: kind, Text: p.Text, Passage: p.ID}
+	return Citation{N: n, Doc: p.Doc, Title: m.title, Publisher: m.publisher, Date: m.date, URL: m.url, Kind: kind, Text: p.Text, Passage: p.ID, Headline: p.Headline}
 }
 
 // closest is the citation of the passage at pos shown when abstaining,

@@ -611,6 +611,13 @@ func TestHeadlineFacts(t *testing.T) {
 	if want := "Headline: “Mayor Vows Bridge Amid Storm” [1] The mayor vows to act amid the storm. [1]"; a.Text != want {
 		t.Errorf("answer %q, want %q", a.Text, want)
 	}
+	// Its citation, and an abstention's closest sentence, say it is one.
+	if c := ix.closest(head); !c.Headline || c.Text != "Mayor Vows Bridge Amid Storm" {
+		t.Errorf("closest %+v, want the headline marked as one", c)
+	}
+	if c := ix.closest(vows); c.Headline {
+		t.Errorf("closest %+v is marked a headline", c)
+	}
 }
 
 // TestSameFact checks which other articles' sentences are cited with an

@@ -271,7 +271,15 @@ func writeAnswer(w io.Writer, a retrieval.Answer) {
 	if c := a.Closest; c != nil {
 		// Not an answer: the nearest the articles come, for the reader to
 		// judge, never numbered as a source.
-		fmt.Fprintf(w, "\n%s\n    %s\n    — %s\n", a.ClosestLabel(), quoted(c.Text), sourceLine(c.Title, c.Publisher, c.Date, c.Kind))
+		text, source := quoted(c.Text), sourceLine(c.Title, c.Publisher, c.Date, c.Kind)
+		if c.Headline {
+			// The headline is the title: the source line need not repeat it.
+			text, source = "Headline: "+text, sourceLine("", c.Publisher, c.Date, c.Kind)
+		}
+		fmt.Fprintf(w, "\n%s\n    %s\n", a.ClosestLabel(), text)
+		if source != "" {
+			fmt.Fprintf(w, "    — %s\n", source)
+		}
 	}
 	if len(a.Citations) == 0 {
 		return
@@ -325,7 +333,6 @@ func quoted(s string) string {
 }
 
 func sourceLine(title, publisher, date, kind string) string {
-	s := title
 	var meta []string
 	if publisher != "" {
 		meta = append(meta, publisher)
@@ -333,9 +340,7 @@ func sourceLine(title, publisher, date, kind string) string {
 	if date != "" {
 		meta = append(meta, date)
 	}
-	if len(meta) > 0 {
-		s += " — " + strings.Join(meta, ", ")
-	}
+	s := strings.Join(slices.DeleteFunc([]string{title, strings.Join(meta, ", ")}, func(s string) bool { return s == "" }), " — ")
 	if kind == "comment" {
 		s += " (viewer comment)"
 	}

@@ -409,6 +409,19 @@ The closest the articles come (check whether it answers the question):
     “Rutte took over in Brussels.”
     — Rutte takes over — Reuters
 `},
+		{"a headline", retrieval.Answer{Text: "The articles don't say, as far as I can tell.", Abstained: true,
+			Closest: &retrieval.Citation{Doc: "a", Title: "Rutte takes over", Publisher: "Reuters", Date: "2024-10-01", Kind: "article", Text: "Rutte takes over", Headline: true}}, `The articles don't say, as far as I can tell.
+
+The closest the articles come (it may not answer the question):
+    Headline: “Rutte takes over”
+    — Reuters, 2024-10-01
+`},
+		{"a headline of no known publisher or date", retrieval.Answer{Text: "The articles don't say, as far as I can tell.", Abstained: true,
+			Closest: &retrieval.Citation{Doc: "a", Title: "Rutte takes over", Kind: "article", Text: "Rutte takes over", Headline: true}}, `The articles don't say, as far as I can tell.
+
+The closest the articles come (it may not answer the question):
+    Headline: “Rutte takes over”
+`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
