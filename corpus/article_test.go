@@ -358,3 +358,28 @@ func TestPronounMentionsOwnQuotes(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedOpener checks that a pronoun opening a quotation stands for
+// the one person the sentence before names, quotes or names in its own
+// quotation, never for the speaker (who says "I") nor for someone of the
+// other gender.
+func TestQuotedOpener(t *testing.T) {
+	var got []string
+	for _, m := range mentionsOf(t, "Bridge news\n\n"+
+		"Mayor Ana Costa opened the bridge on Monday. She thanked the crews.\n\n"+
+		"Minister Rui Lopes praised the work.\n\n"+
+		"“Ana has the perfect background for it,” Lopes said.\n\n"+
+		"“She has built four bridges before,” Lopes said.\n\n"+
+		"“He is proud of her,” Lopes said.\n\n"+
+		"“She deserves it,” Costa and Lopes said.\n") {
+		if m.Pronoun {
+			got = append(got, m.Sentence+" "+m.Name)
+		}
+	}
+	// x#2 is the plain opener; x#5 the quoted one; x#6 ("He") has no one
+	// left but the speaker and a woman; x#7 has only its two speakers.
+	want := []string{"x#2 Ana Costa", "x#5 Ana Costa"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
+	}
+}

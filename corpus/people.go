@@ -52,10 +52,11 @@ func mentions(articles []*Article, reg *registry, quoting map[string][]string) [
 	for _, a := range articles {
 		rs := newResolver(reg)
 		var before map[string]bool      // the people the sentence before names
+		var prevQuoted []string         // and those its quotations name
 		spans, para := []qspan(nil), -1 // the quotations of the paragraph para
 		for si, s := range a.Sentences {
 			if s.Kind != KindArticle {
-				before = nil
+				before, prevQuoted = nil, nil
 				continue
 			}
 			if s.Para != para {
@@ -84,13 +85,72 @@ func mentions(articles []*Article, reg *registry, quoting map[string][]string) [
 					out = append(out, Mention{Sentence: s.ID, Name: p.name, Surname: p.surname, Pronoun: true})
 				}
 			}
+			if name, ok := quotedOpener(a, si, rs, before, prevQuoted, quoting[s.ID]); ok && !named[name] {
+				p := reg.byKey[strings.ToLower(name)]
+				named[name] = true
+				out = append(out, Mention{Sentence: s.ID, Name: p.name, Surname: p.surname, Pronoun: true})
+			}
 			before = named
 			for _, name := range quoting[s.ID] {
 				before[name] = true
 			}
+			prevQuoted = quotedNames(a, si, reg, spans)
 			if name, ok := rs.subject(toks, ms); ok {
 				rs.setFocus(name)
 			}
+		}
+	}
+	return out
+}
+
+// quotedOpener returns the person a pronoun that opens a quotation opening
+// the sentence at si stands for: “He has served as prime minister for 14
+// years …,” Stoltenberg said. Whoever speaks says "I" of himself, so it is
+// someone the sentence before names, quotes or names in a quotation
+// (“Mark has the perfect background …,” Stoltenberg said), other than the
+// speakers quoted here and anyone the article shows to be of the other
+// gender, when that leaves exactly one.
+func quotedOpener(a *Article, si int, rs *resolver, before map[string]bool, quoted, speakers []string) (string, bool) {
+	text := a.Sentences[si].Text
+	rest := strings.TrimLeft(text, "\"“‘'")
+	if len(rest) == len(text) || len(speakers) == 0 {
+		return "", false
+	}
+	word, _, _ := strings.Cut(rest, " ")
+	g := pronounGender[strings.ToLower(word)]
+	if g == "" || word[0] < 'A' || word[0] > 'Z' {
+		return "", false
+	}
+	var cands []string
+	for name := range before {
+		cands = append(cands, name)
+	}
+	cands = append(cands, quoted...)
+	slices.Sort(cands)
+	cands = slices.DeleteFunc(slices.Compact(cands), func(n string) bool {
+		return slices.Contains(speakers, n) || rs.reg.byKey[strings.ToLower(n)] == nil || rs.gender[n] == opposite(g)
+	})
+	if len(cands) != 1 {
+		return "", false
+	}
+	return cands[0], true
+}
+
+// quotedNames returns the registered people the quotations (spans) of the
+// sentence at si name: by full name or surname, or by a first name that
+// belongs to exactly one person ("Mark has the perfect background").
+func quotedNames(a *Article, si int, reg *registry, spans []qspan) []string {
+	var out []string
+	for _, t := range tokenizeSentences(a, si, si, nil) {
+		if t.kind != tWord || !t.cap || !slices.ContainsFunc(spans, func(q qspan) bool { return q.start <= t.start && t.start < q.end }) {
+			continue
+		}
+		ps := reg.byFirst[t.lower]
+		if len(ps) != 1 {
+			ps = reg.bySurname[t.lower]
+		}
+		if len(ps) == 1 {
+			out = append(out, ps[0].name)
 		}
 	}
 	return out
