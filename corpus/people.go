@@ -140,6 +140,10 @@ func quotedOpener(a *Article, si int, rs *resolver, before map[string]bool, quot
 // sentence at si name: by full name or surname, or by a first name that
 // belongs to exactly one person ("Mark has the perfect background").
 func quotedNames(a *Article, si int, reg *registry, spans []qspan) []string {
+	s := a.Sentences[si]
+	if !slices.ContainsFunc(spans, func(q qspan) bool { return q.start < s.End && s.Start < q.end }) {
+		return nil // no quotation: the common case, at no cost
+	}
 	var out []string
 	for _, t := range tokenizeSentences(a, si, si, nil) {
 		if t.kind != tWord || !t.cap || !slices.ContainsFunc(spans, func(q qspan) bool { return q.start <= t.start && t.start < q.end }) {
