@@ -400,14 +400,15 @@ func (b *Bot) openWithin(ctx context.Context, s *discordgo.Session) error {
 
 // open connects to the gateway. If Discord refuses the Message Content
 // intent (close code 4014), it says what to enable and connects without it:
-// mentions, replies, DMs and slash commands still work.
+// mentions, replies, DMs and slash commands still work, and the listed
+// channels are dropped (classify reads the intents the session has).
 func (b *Bot) open(s *discordgo.Session) error {
 	err := s.Open()
 	if code := closeCode(err); code == closeDisallowedIntents && s.Identify.Intents&discordgo.IntentsMessageContent != 0 {
 		b.logger.Error("Discord refused the Message Content intent (gateway close code 4014). "+
 			"To answer every message in discord.channels, open https://discord.com/developers/applications, "+
 			"choose this application, go to Bot → Privileged Gateway Intents and turn on MESSAGE CONTENT INTENT, then restart. "+
-			"Carrying on without it: mentions, replies that mention the bot, DMs and slash commands still work.",
+			"Carrying on without it and without discord.channels: mentions, replies that mention the bot, DMs and slash commands still work.",
 			"channels", len(b.opts.Channels))
 		s.Identify.Intents &^= discordgo.IntentsMessageContent
 		err = s.Open()

@@ -856,6 +856,18 @@ func TestListedChannel(t *testing.T) {
 		t.Errorf("answered an unlisted channel without a mention")
 	}
 
+	// A mention is addressed to the bot, in a listed channel too: it is
+	// never chatter, so its abstention is public even without a question
+	// mark, and a bare mention gets the hint.
+	mentioned := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(10)}, Content: "<@" + discordtest.DefaultBotID + "> nothing about Rutte"})
+	if _, body := h.reply(mentioned.ID); !strings.Contains(content(body), "don't say") {
+		t.Errorf("a mention without a question mark in a listed channel got %q, want the abstention", content(body))
+	}
+	bare := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(11)}, Content: "<@" + discordtest.DefaultBotID + ">"})
+	if _, body := h.reply(bare.ID); content(body) != mentionHint {
+		t.Errorf("a bare mention in a listed channel got %q, want the hint", content(body))
+	}
+
 	// Chatter that is not a question gets no public abstention; a
 	// question the articles cannot answer still does.
 	chatter := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(4)}, Content: "nothing much, hi everyone"})
@@ -1039,18 +1051,46 @@ func TestDisallowedIntents(t *testing.T) {
 	if len(ids) != 1 || ids[0].Intents&discordgo.IntentMessageContent != 0 {
 		t.Errorf("identifies reaching Discord = %+v, want one without message content", ids)
 	}
-	// Mentions still work; a listed channel's plain messages arrive empty
-	// and are not answered.
-	sent := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(1)}, Content: "<@" + discordtest.DefaultBotID + "> who took over?"})
-	_, body := h.reply(sent.ID)
-	if !strings.Contains(content(body), "[1]") {
-		t.Errorf("mention reply = %q", content(body))
+	// Mentions in the listed channel still work, as anywhere: answered
+	// whether or not they end in a question mark, the articles' "don't
+	// say" included, and a bare mention gets the hint.
+	for i, tt := range []struct{ name, text, want string }{
+		{"question", "who took over?", "[1]"},
+		{"no question mark, abstained", "nothing about Rutte", "don't say"},
+		{"bare mention", "", "/ask"},
+	} {
+		sent := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(10 + i)}, Content: "<@" + discordtest.DefaultBotID + "> " + tt.text})
+		if _, body := h.reply(sent.ID); !strings.Contains(content(body), tt.want) {
+			t.Errorf("%s: mention %q in the listed channel got %q, want it to contain %q", tt.name, tt.text, content(body), tt.want)
+		}
 	}
+	// A listed channel's plain messages arrive empty and are not answered.
 	plain := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(2)}, Content: "who took over?"})
 	control := h.mention(user(3), "who took over?")
 	h.reply(control.ID)
 	if h.replies(plain.ID) != 0 {
 		t.Errorf("answered a message whose content Discord withheld")
+	}
+}
+
+// When Discord refuses the Message Content intent the bot carries on as if
+// no channel were listed: with respond_to_mentions off, a mention in a
+// listed channel is then not answered, where it would be with the intent.
+func TestDisallowedIntentsDropsChannels(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000301"
+	h := startBot(t, Options{Channels: []string{listed}}, nil, refuseIntents(t, discordgo.IntentMessageContent))
+	h.logs.wait(t, "MESSAGE CONTENT INTENT")
+	mentioned := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(1)}, Content: "<@" + discordtest.DefaultBotID + "> who took over?"})
+	control := h.message(discordtest.Message{DM: true, Author: discordtest.User{ID: user(2)}, Content: "who took over?"})
+	if _, body := h.reply(control.ID); !strings.Contains(content(body), "[1]") {
+		t.Fatalf("direct message got %q, want an answer", content(body))
+	}
+	if n := h.replies(mentioned.ID); n != 0 {
+		t.Errorf("%d replies in a listed channel after Discord refused Message Content, want none (respond_to_mentions is off)", n)
+	}
+	if strings.Contains(h.logs.String(), "message_id="+mentioned.ID) {
+		t.Errorf("the message in the dropped listed channel was handled:\n%s", h.logs.String())
 	}
 }
 

@@ -49,8 +49,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if botID == "" || m.Author.ID == botID {
 		return
 	}
-	kind := b.classify(m, botID)
-
+	kind := b.classify(s, m, botID)
 	if kind == "" {
 		return
 	}
@@ -61,7 +60,9 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	// chatter is a message in a listed channel that asks nothing ("lol
 	// nice"): it is answered only when the articles have something to
 	// say, and never refused aloud (too fast, too long, busy, restarting).
-	chatter := kind == kindChannel && !looksLikeQuestion(stripMention(m.Content))
+	// A message that mentions the bot is addressed to it, and is never
+	// chatter (a reply to the bot is kindReply).
+	chatter := kind == kindChannel && !mentions(m, botID) && !looksLikeQuestion(stripMention(m.Content))
 	ctx, ok := b.begin()
 	if !ok {
 		if chatter {
@@ -120,19 +121,24 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	}
 }
 
-// classify says why m is a question, or "" when it is not one.
-func (b *Bot) classify(m *discordgo.Message, botID string) string {
+// classify says why m is a question, or "" when it is not one. A mention
+// is a mention in a listed channel too: it is addressed to the bot, so it
+// is answered (an abstention or a hint included) as it would be anywhere.
+// Listed channels count only while the session reads every message's
+// text: when Discord refused the Message Content intent, the bot carries
+// on as if none were listed.
+func (b *Bot) classify(s *discordgo.Session, m *discordgo.Message, botID string) string {
 	if ref := m.ReferencedMessage; ref != nil && ref.Author != nil && ref.Author.ID == botID {
 		return kindReply
 	}
 	if m.GuildID == "" {
 		return kindDM
 	}
-	if b.channels[m.ChannelID] {
-		return kindChannel
-	}
 	if b.opts.RespondToMentions && mentions(m, botID) {
 		return kindMention
+	}
+	if b.channels[m.ChannelID] && canRead(s) {
+		return kindChannel
 	}
 	return ""
 }
