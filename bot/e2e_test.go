@@ -949,6 +949,46 @@ func TestChatterCooldown(t *testing.T) {
 	}
 }
 
+// TestChatterPending checks that chatter holds its user while it is
+// answered: more chatter from them meanwhile is refused in silence, as it
+// is once the cooldown an answer starts is running. Chatter that gets no
+// answer, or whose handler panics, lets the user go.
+func TestChatterPending(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000301"
+	h := startBot(t, Options{Channels: []string{listed}, Cooldown: 30 * time.Second}, nil, nil)
+	say := func(u, text string) discordtest.Sent {
+		return h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: u}, Content: text})
+	}
+
+	u := user(1)
+	first := say(u, "block lol")
+	<-h.ans.entered
+	second := say(u, "lol block that")
+	h.logs.wait(t, `msg="message refused" message_id=`+second.ID)
+	h.ans.release <- struct{}{}
+	if _, body := h.reply(first.ID); !strings.Contains(content(body), "[1]") {
+		t.Fatalf("chatter the articles answer got %q", content(body))
+	}
+	h.answered(first.ID)
+	third := say(u, "lol nice")
+	h.logs.wait(t, `msg="message refused" message_id=`+third.ID)
+	for what, id := range map[string]string{"chatter while earlier chatter was answered": second.ID, "chatter in the cooldown it started": third.ID} {
+		if n := h.replies(id); n != 0 {
+			t.Errorf("%d replies to %s", n, what)
+		}
+	}
+
+	v := user(2)
+	quiet := say(v, "nothing much")
+	h.logs.wait(t, "msg=answered message_id="+quiet.ID)
+	crash := say(v, "panic lol")
+	h.logs.wait(t, `msg="answer message" message_id=`+crash.ID)
+	if _, body := h.reply(say(v, "lol Rutte took over").ID); !strings.Contains(content(body), "[1]") {
+		t.Errorf("chatter after unanswered and crashed chatter got %q, want an answer", content(body))
+	}
+}
+
 func TestLooksLikeQuestion(t *testing.T) {
 	for q, want := range map[string]bool{
 		"who took over?": true, "When did Rutte start": true, "tell me about the ceremony": true,

@@ -499,14 +499,17 @@ func (b *Bot) admit(user string, tellAlways bool) error {
 
 // admitChatter admits chatter in a listed channel as admit does a
 // question, but quietly and without starting the user's cooldown: that
-// starts only if the chatter is answered (handleMessage), so chatter the
-// bot passes over in silence neither holds back the user's next message
-// nor spends the one "please wait" a cooldown gives.
+// starts only if the chatter is answered, so chatter the bot passes over
+// in silence neither holds back the user's next message nor spends the one
+// "please wait" a cooldown gives. Until then the user's further chatter is
+// refused, as it would be once the cooldown starts. On success the caller
+// must leave the gate and settle the user's cooldown.
 func (b *Bot) admitChatter(user string) error {
-	if busy, wait := b.cooldown.waiting(user); busy {
+	if ok, wait := b.cooldown.hold(user); !ok {
 		return errQuiet{err: cooldownError{wait}, chatter: true}
 	}
 	if !b.gate.enter() {
+		b.cooldown.settle(user, false)
 		return errQuiet{err: errBusy, chatter: true}
 	}
 	return nil

@@ -33,10 +33,13 @@ type cooldown struct {
 	mu     sync.Mutex
 	last   map[string]time.Time // when each user's last question was accepted
 	warned map[string]bool      // told to wait during the current cooldown
+	// pending marks users whose chatter is being answered: whether it
+	// starts a cooldown is known only once it is (settle).
+	pending map[string]bool
 }
 
 func newCooldown(d time.Duration, clock Clock) *cooldown {
-	return &cooldown{d: d, clock: clock, last: map[string]time.Time{}, warned: map[string]bool{}}
+	return &cooldown{d: d, clock: clock, last: map[string]time.Time{}, warned: map[string]bool{}, pending: map[string]bool{}}
 }
 
 // allow reports whether user may ask now, and records the question if so;
@@ -92,29 +95,39 @@ func (c *cooldown) refund(user string) {
 	delete(c.last, user)
 }
 
-// waiting reports whether user is within a cooldown, and how long is
-// left, without recording a question (see start).
-func (c *cooldown) waiting(user string) (bool, time.Duration) {
+// hold admits chatter from user, whose cooldown starts only once it is
+// answered: it is refused while user is within a cooldown, or has earlier
+// chatter still being answered (which may yet start one: wait is then the
+// whole cooldown). Admitted, user is pending until settle, which the
+// caller must always call.
+func (c *cooldown) hold(user string) (ok bool, wait time.Duration) {
 	if c.d <= 0 {
-		return false, 0
+		return true, 0
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if left := c.left(user, c.clock.Now()); left > 0 {
-		return true, left
+		return false, left
 	}
-	return false, 0
+	if c.pending[user] {
+		return false, c.d
+	}
+	c.pending[user] = true
+	return true, 0
 }
 
-// start records a question of user's now, as allow does when it admits
-// one: for chatter, whose cooldown starts only once it is answered.
-func (c *cooldown) start(user string) {
+// settle ends the pending chatter hold admitted: answered, it starts the
+// user's cooldown now, as a question does; unanswered, it leaves none.
+func (c *cooldown) settle(user string, answered bool) {
 	if c.d <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.record(user, c.clock.Now())
+	delete(c.pending, user)
+	if answered {
+		c.record(user, c.clock.Now())
+	}
 }
 
 // warn reports whether a user refused by allow should be told, true only

@@ -57,6 +57,47 @@ func TestCooldown(t *testing.T) {
 	}
 }
 
+// Chatter holds its user while it is answered, and settles into a
+// cooldown only when answered.
+func TestCooldownHold(t *testing.T) {
+	clock := newFakeClock()
+	c := newCooldown(10*time.Second, clock)
+	type step struct {
+		name     string
+		do       func() (bool, time.Duration)
+		wantOK   bool
+		wantWait time.Duration
+	}
+	hold := func() (bool, time.Duration) { return c.hold("ann") }
+	settle := func(answered bool) func() (bool, time.Duration) {
+		return func() (bool, time.Duration) { c.settle("ann", answered); return true, 0 }
+	}
+	steps := []step{
+		{"first chatter", hold, true, 0},
+		{"chatter while the first is answered", hold, false, 10 * time.Second},
+		{"a question meanwhile", func() (bool, time.Duration) { return c.allow("ann") }, true, 0},
+		{"question's cooldown runs out", func() (bool, time.Duration) { clock.advance(10 * time.Second); return true, 0 }, true, 0},
+		{"chatter still held", hold, false, 10 * time.Second},
+		{"first chatter not answered", settle(false), true, 0},
+		{"no cooldown from it", hold, true, 0},
+		{"that chatter answered", settle(true), true, 0},
+		{"cooldown from it", func() (bool, time.Duration) { clock.advance(4 * time.Second); return c.hold("ann") }, false, 6 * time.Second},
+		{"and for questions", func() (bool, time.Duration) { return c.allow("ann") }, false, 6 * time.Second},
+		{"other users are free", func() (bool, time.Duration) { return c.hold("bob") }, true, 0},
+	}
+	for _, s := range steps {
+		if ok, wait := s.do(); ok != s.wantOK || wait != s.wantWait {
+			t.Errorf("%s: got %v, %v; want %v, %v", s.name, ok, wait, s.wantOK, s.wantWait)
+		}
+	}
+	off := newCooldown(0, clock)
+	for range 3 {
+		if ok, _ := off.hold("ann"); !ok {
+			t.Fatal("a zero cooldown held chatter back")
+		}
+	}
+}
+
 func TestCooldownForgets(t *testing.T) {
 	clock := newFakeClock()
 	c := newCooldown(time.Second, clock)

@@ -190,9 +190,18 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 		}
 		return b.replyText(ctx, s, m, hint)
 	}
+	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference()}
+	settle := func() {}
 	switch {
 	case err == nil && chatter:
 		err = b.admitChatter(m.Author.ID)
+		if err == nil {
+			// Settled once answered, or however else the handler ends, a
+			// panic included: chatter that went out starts the cooldown,
+			// any other leaves none.
+			settle = sync.OnceFunc(func() { b.cooldown.settle(m.Author.ID, out.delivered) })
+			defer settle()
+		}
 	case err == nil:
 		err = b.admit(m.Author.ID, false)
 	}
@@ -216,7 +225,7 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	if kind == kindReply {
 		history = b.history(ctx, s, m.ReferencedMessage, botID, log)
 	}
-	out := &channelOutput{s: s, channelID: m.ChannelID, replyTo: m.SoftReference(), beforeSend: typing.stop}
+	out.beforeSend = typing.stop
 	defer func() {
 		// A panic while a streamed preview shows turns the preview into
 		// the apology, as an error does below; after the answer went
@@ -236,9 +245,7 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	dctx, cancel := deliveryContext(work, received, messageReplyWorth)
 	defer cancel()
 	ids, a, err := b.answer(ctx, dctx, out, q, history, m.ID, chatter, func() { release(); leave() })
-	if chatter && out.delivered {
-		b.cooldown.start(m.Author.ID)
-	}
+	settle()
 	latency := time.Since(received)
 	if err != nil {
 		b.metrics.question(a.Mode, outcomeOf(err))
