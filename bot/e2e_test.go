@@ -894,7 +894,7 @@ func TestListedChannel(t *testing.T) {
 	long := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(8)}, Content: strings.Repeat("la ", 900)})
 	talker := user(9)
 	said := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: talker}, Content: "nothing much, hi everyone"})
-	h.logs.wait(t, "msg=answered message_id="+said.ID)
+	h.logs.wait(t, `msg="chatter ignored" message_id=`+said.ID)
 	_, body = h.reply(h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: talker}, Content: "Who took over?"}).ID)
 	if !strings.Contains(content(body), "[1]") {
 		t.Errorf("the question after unanswered chatter got %q", content(body))
@@ -981,11 +981,52 @@ func TestChatterPending(t *testing.T) {
 
 	v := user(2)
 	quiet := say(v, "nothing much")
-	h.logs.wait(t, "msg=answered message_id="+quiet.ID)
+	h.logs.wait(t, `msg="chatter ignored" message_id=`+quiet.ID)
 	crash := say(v, "panic lol")
 	h.logs.wait(t, `msg="answer message" message_id=`+crash.ID)
 	if _, body := h.reply(say(v, "lol Rutte took over").ID); !strings.Contains(content(body), "[1]") {
 		t.Errorf("chatter after unanswered and crashed chatter got %q, want an answer", content(body))
+	}
+}
+
+// Chatter shows no typing indicator, answered or not, and chatter the
+// articles do not answer is counted as ignored, not as a question
+// abstained on, with no answer latency.
+func TestChatterIgnored(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000301"
+	h := startBot(t, Options{Channels: []string{listed}, Cooldown: 30 * time.Second}, nil, nil)
+	ignored := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(1)}, Content: "nothing much, hi everyone"})
+	h.logs.wait(t, `msg="chatter ignored" message_id=`+ignored.ID)
+	metrics := func() string {
+		var b strings.Builder
+		if _, err := h.metrics.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	got := metrics()
+	for _, want := range []string{`handover_questions_total{mode="extractive",outcome="chatter_ignored"} 1`, "handover_answer_seconds_count 0"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("after chatter passed over, metrics lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, `outcome="abstained"`) {
+		t.Errorf("chatter passed over counted as an abstention:\n%s", got)
+	}
+
+	answered := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(2)}, Content: "lol Rutte took over"})
+	if _, body := h.reply(answered.ID); !strings.Contains(content(body), "[1]") {
+		t.Fatalf("chatter the articles answer got %q", content(body))
+	}
+	h.answered(answered.ID)
+	if got := metrics(); !strings.Contains(got, `handover_questions_total{mode="extractive",outcome="answered"} 1`) || !strings.Contains(got, "handover_answer_seconds_count 1") {
+		t.Errorf("answered chatter is not counted as answered:\n%s", got)
+	}
+	for _, r := range h.srv.Requests() {
+		if r.Route == discordtest.RouteTyping {
+			t.Errorf("typing indicator for chatter: %s %s", r.Method, r.Path)
+		}
 	}
 }
 

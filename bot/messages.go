@@ -212,8 +212,14 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	leave := sync.OnceFunc(b.gate.leave)
 	defer leave()
 
-	typing := b.startTyping(ctx, s, m.ChannelID, log)
-	defer typing.stop()
+	// Chatter shows no typing: whether it is answered at all is known only
+	// once the answer is computed, and then it goes out at once. "Typing…"
+	// before chatter the bot then passes over reads as a reply withheld.
+	if !chatter {
+		typing := b.startTyping(ctx, s, m.ChannelID, log)
+		defer typing.stop()
+		out.beforeSend = typing.stop
+	}
 	if err := b.waitTurn(ctx); err != nil {
 		b.countRefusal(err)
 		return err
@@ -225,7 +231,6 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	if kind == kindReply {
 		history = b.history(ctx, s, m.ReferencedMessage, botID, log)
 	}
-	out.beforeSend = typing.stop
 	defer func() {
 		// A panic while a streamed preview shows turns the preview into
 		// the apology, as an error does below; after the answer went
@@ -250,6 +255,12 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	if err != nil {
 		b.metrics.question(a.Mode, outcomeOf(err))
 		return b.tellWhereAnswered(ctx, s, m, out, err)
+	}
+	if chatter && a.Abstained {
+		// Not a question, and not answered: no answer latency to count.
+		b.metrics.question(a.Mode, outcomeChatterIgnored)
+		log.Info("chatter ignored", "question_len", len(q), "mode", a.Mode, "latency", latency)
+		return nil
 	}
 	b.metrics.question(a.Mode, outcome(a))
 	b.metrics.answered(latency)

@@ -18,9 +18,12 @@ import (
 const (
 	outcomeAnswered  = "answered"  // an answer with citations
 	outcomeAbstained = "abstained" // the articles do not say
-	outcomeRejected  = "rejected"  // empty or too long
-	outcomeCooldown  = "cooldown"  // the user asked again too soon
-	outcomeBusy      = "busy"      // the queue was full, and the asker was told
+	// chatter_ignored: a message in a listed channel that asked nothing
+	// and that the articles do not answer, passed over in silence.
+	outcomeChatterIgnored = "chatter_ignored"
+	outcomeRejected       = "rejected" // empty or too long
+	outcomeCooldown       = "cooldown" // the user asked again too soon
+	outcomeBusy           = "busy"     // the queue was full, and the asker was told
 	// undelivered: an answer or a busy notice Discord never took, at the
 	// end of every retry and rate-limit wait.
 	outcomeUndelivered = "undelivered"
