@@ -147,6 +147,7 @@ type Bot struct {
 	cooldown *cooldown
 	hints    *cooldown // spaces hints to bare mentions, apart from questions
 	gate     *gate
+	typing   *typists
 	seen     *lru[string, struct{}]
 	answers  *lru[string, storedAnswer]
 	convos   *lru[string, []retrieval.Turn]
@@ -240,6 +241,7 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 		cooldown: newCooldown(opts.Cooldown, opts.Clock),
 		hints:    newCooldown(max(opts.Cooldown, minHintInterval), opts.Clock),
 		gate:     newGate(opts.MaxConcurrent, opts.QueueSize),
+		typing:   newTypists(logger, opts.Clock),
 		seen:     newLRU[string, struct{}](seenMessages),
 		answers:  newLRU[string, storedAnswer](storedAnswers),
 		convos:   newLRU[string, []retrieval.Turn](storedConvos),

@@ -212,20 +212,23 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	leave := sync.OnceFunc(b.gate.leave)
 	defer leave()
 
-	// Chatter shows no typing: whether it is answered at all is known only
-	// once the answer is computed, and then it goes out at once. "Typing…"
-	// before chatter the bot then passes over reads as a reply withheld.
-	if !chatter {
-		typing := b.startTyping(ctx, s, m.ChannelID, log)
-		defer typing.stop()
-		out.beforeSend = typing.stop
-	}
 	if err := b.waitTurn(ctx); err != nil {
 		b.countRefusal(err)
 		return err
 	}
 	release := sync.OnceFunc(b.gate.release)
 	defer release()
+	// Typing shows from the question's turn, not while it waits for one:
+	// a queue of questions typing every 8 s would spend the global rate
+	// limit their answers need. Chatter shows none: whether it is
+	// answered at all is known only once the answer is computed, and then
+	// it goes out at once; "typing…" before chatter the bot then passes
+	// over reads as a reply withheld.
+	if !chatter {
+		stopTyping := b.typing.start(work, s, m.ChannelID)
+		defer stopTyping()
+		out.beforeSend = stopTyping
+	}
 
 	var history []retrieval.Turn
 	if kind == kindReply {
@@ -385,40 +388,70 @@ func (b *Bot) replyText(ctx context.Context, s *discordgo.Session, m *discordgo.
 	return err
 }
 
-// typing shows "handover is typing…" while a question is answered.
-type typing struct {
-	once sync.Once
-	quit chan struct{}
-	done chan struct{}
+// typists shows "handover is typing…" in a channel while questions are
+// answered there: one indicator per channel, however many questions it
+// answers at once, since each posts every typingInterval and every post
+// counts against the global rate limit that answers need too.
+type typists struct {
+	logger *slog.Logger
+	clock  Clock
+
+	mu    sync.Mutex
+	loops map[string]*typingLoop // by channel ID
 }
 
-// startTyping sends the typing indicator now and every 8 seconds (it lasts
-// 10) until stop.
-func (b *Bot) startTyping(ctx context.Context, s *discordgo.Session, channelID string, log *slog.Logger) *typing {
-	t := &typing{quit: make(chan struct{}), done: make(chan struct{})}
-	ticks, stopTicker := b.clock.Ticker(typingInterval)
-	go func() {
-		defer close(t.done)
-		defer stopTicker()
-		for {
-			if err := s.ChannelTyping(channelID, discordgo.WithContext(ctx)); err != nil {
-				log.Debug("typing indicator", "err", err)
-			}
-			select {
-			case <-t.quit:
-				return
-			case <-ctx.Done():
-				return
-			case <-ticks:
-			}
+type typingLoop struct {
+	users  int // questions answered in the channel that show it
+	cancel context.CancelFunc
+}
+
+func newTypists(logger *slog.Logger, clock Clock) *typists {
+	return &typists{logger: logger, clock: clock, loops: map[string]*typingLoop{}}
+}
+
+// start shows typing in channelID, now and every typingInterval, until ctx
+// ends or every question that started it has called its stop. stop is
+// safe to call more than once, and never waits: it cancels a typing
+// request still waiting for its turn (behind the route's bucket or a 429,
+// which once held an answer back by its retry_after) rather than hold the
+// answer behind it. A request already on its way may then land just after
+// the answer, and show typing for a few seconds more: better than a late
+// answer.
+func (t *typists) start(ctx context.Context, s *discordgo.Session, channelID string) (stop func()) {
+	if ctx.Err() != nil {
+		return func() {}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l := t.loops[channelID]
+	if l == nil {
+		lctx, cancel := context.WithCancel(ctx)
+		l = &typingLoop{cancel: cancel}
+		t.loops[channelID] = l
+		ticks, stopTicker := t.clock.Ticker(typingInterval)
+		go t.loop(lctx, s, channelID, ticks, stopTicker)
+	}
+	l.users++
+	return sync.OnceFunc(func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if l.users--; l.users == 0 {
+			l.cancel()
+			delete(t.loops, channelID)
 		}
-	}()
-	return t
+	})
 }
 
-// stop ends the indicator and waits for a request in flight, so no typing
-// indicator lands after the answer. It is safe to call more than once.
-func (t *typing) stop() {
-	t.once.Do(func() { close(t.quit) })
-	<-t.done
+func (t *typists) loop(ctx context.Context, s *discordgo.Session, channelID string, ticks <-chan time.Time, stopTicker func()) {
+	defer stopTicker()
+	for {
+		if err := sendTyping(ctx, s, channelID); err != nil && ctx.Err() == nil {
+			t.logger.Debug("typing indicator", "channel_id", channelID, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticks:
+		}
+	}
 }

@@ -67,6 +67,12 @@ func editMessage(ctx context.Context, s *discordgo.Session, channelID, messageID
 	return request(ctx, s, "PATCH", discordgo.EndpointChannelMessage(channelID, messageID), e, nil)
 }
 
+// sendTyping shows the bot typing in a channel for about 10 seconds, or
+// until it sends a message there.
+func sendTyping(ctx context.Context, s *discordgo.Session, channelID string) error {
+	return request(ctx, s, "POST", discordgo.EndpointChannelTyping(channelID), nil, nil)
+}
+
 // react adds the bot's reaction to a message. emoji is a unicode emoji.
 func react(ctx context.Context, s *discordgo.Session, channelID, messageID, emoji string) error {
 	return request(ctx, s, "PUT", discordgo.EndpointMessageReaction(channelID, messageID, url.PathEscape(emoji), "@me"), nil, nil)
