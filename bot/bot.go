@@ -55,7 +55,9 @@ type Options struct {
 	// MaxConcurrent questions are answered at once (default: the CPUs
 	// Go may use, at least 2); up to QueueSize more wait (default 64 per
 	// MaxConcurrent), then new ones are turned away. A slot is held while
-	// an answer is computed, not while Discord delivers it.
+	// an answer is computed, not while Discord delivers it; messages in
+	// one channel are also turned away past maxChannelBacklog admitted and
+	// not yet delivered.
 	MaxConcurrent int
 	QueueSize     int
 	// GlobalRateLimit is the REST requests per second the bot allows
@@ -127,6 +129,17 @@ const (
 	// interactionReplyWorth leaves a margin before an interaction's token
 	// dies.
 	interactionReplyWorth = interactionTokenLife - 30*time.Second
+	// maxChannelBacklog bounds the messages in one channel that are
+	// admitted and not yet answered: queued, being answered, or waiting
+	// for the channel's message budget to deliver the answer (Discord: 5
+	// messages per 5 s per channel). At 10, the last answer of a burst
+	// goes out about 5 s after it is computed; past it, a message there is
+	// turned away as busy (⏳), as when the queue is full. Without it the
+	// queue (64 per slot) let hundreds of computed answers wait on one
+	// channel's budget, each later than the last, the last apologising
+	// after messageReplyWorth. Slash commands answer outside the channel's
+	// budget (edits of their own response), so only messages count.
+	maxChannelBacklog = 10
 	// minHintInterval spaces the "how to ask me" hints to one user.
 	minHintInterval = 30 * time.Second
 )
@@ -147,6 +160,7 @@ type Bot struct {
 	cooldown *cooldown
 	hints    *cooldown // spaces hints to bare mentions, apart from questions
 	gate     *gate
+	backlog  *backlog // messages per channel, admitted and not yet done with
 	typing   *typists
 	seen     *lru[string, struct{}]
 	answers  *lru[string, storedAnswer]
@@ -241,6 +255,7 @@ func New(logger *slog.Logger, opts Options, answerer Answerer, library Library) 
 		cooldown: newCooldown(opts.Cooldown, opts.Clock),
 		hints:    newCooldown(max(opts.Cooldown, minHintInterval), opts.Clock),
 		gate:     newGate(opts.MaxConcurrent, opts.QueueSize),
+		backlog:  newBacklog(maxChannelBacklog),
 		typing:   newTypists(logger, opts.Clock),
 		seen:     newLRU[string, struct{}](seenMessages),
 		answers:  newLRU[string, storedAnswer](storedAnswers),

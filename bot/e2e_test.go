@@ -1296,6 +1296,73 @@ func TestQueue(t *testing.T) {
 	h.webhook(queued, discordtest.RouteEditOriginal, nil)
 }
 
+// TestChannelBacklog checks that answers waiting for their channel's
+// message budget count against that channel: past maxChannelBacklog
+// messages admitted and not yet answered in one channel, the next is
+// turned away as busy, though the queue has room, while other channels
+// are answered; and that the places come back once the answers are
+// delivered, or their handlers panic.
+func TestChannelBacklog(t *testing.T) {
+	t.Parallel()
+	const busyChannel = "1230000000000000310"
+	proxy, deliver := holdRequests(t, func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/channels/"+busyChannel+"/messages")
+	})
+	h := startBot(t, Options{RespondToMentions: true, MaxConcurrent: 2}, nil, proxy)
+	t.Cleanup(deliver) // before the bot stops
+	say := func(u int, channel, text string) discordtest.Sent {
+		return h.message(discordtest.Message{ChannelID: channel, Author: discordtest.User{ID: user(u)}, Content: "<@" + discordtest.DefaultBotID + "> " + text})
+	}
+
+	var waiting []discordtest.Sent
+	for i := range maxChannelBacklog {
+		waiting = append(waiting, say(i, busyChannel, "who took over?"))
+	}
+	// Each answer is computed at once, and waits for Discord to take it.
+	for ctx := testContext(t); h.bot.backlog.waiting(busyChannel) < maxChannelBacklog || h.bot.gate.running()+h.bot.gate.queued() > 0; {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%d messages admitted in the channel, %d computing or queued; want %d, all computed", h.bot.backlog.waiting(busyChannel), h.bot.gate.running()+h.bot.gate.queued(), maxChannelBacklog)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	turnedAway := say(100, busyChannel, "who took over?")
+	h.busyReaction(turnedAway.ID)
+	elsewhere := say(101, discordtest.DefaultChannelID, "who took over?")
+	if _, body := h.reply(elsewhere.ID); !strings.Contains(content(body), "[1]") {
+		t.Errorf("a question in another channel got %q, want an answer", content(body))
+	}
+
+	deliver()
+	for _, m := range waiting {
+		h.reply(m.ID)
+		h.answered(m.ID)
+	}
+	// Handlers that panic give their places back too: were they kept, the
+	// question after them would be turned away.
+	var crashed []discordtest.Sent
+	for i := range maxChannelBacklog {
+		crashed = append(crashed, say(200+i, busyChannel, "panic"))
+	}
+	for _, m := range crashed {
+		if _, body := h.reply(m.ID); !strings.Contains(content(body), "went wrong on my side") {
+			t.Errorf("a question whose answer panicked got %q", content(body))
+		}
+	}
+	again := say(300, busyChannel, "who took over?")
+	if _, body := h.reply(again.ID); !strings.Contains(content(body), "[1]") {
+		t.Errorf("a question after the channel's answers went out got %q, want an answer", content(body))
+	}
+}
+
+// waiting is how many messages in channel are admitted and not yet done
+// with.
+func (q *backlog) waiting(channel string) int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.n[channel]
+}
+
 func TestSlowLibraryDefers(t *testing.T) {
 	t.Parallel()
 	lib := &fakeLibrary{entered: make(chan struct{}, 1), gate: make(chan struct{})}
@@ -1546,6 +1613,35 @@ func dropRequests(t *testing.T) (func(*discordtest.Server) string, func(drop fun
 		return hs.URL
 	}
 	return proxy, set
+}
+
+// holdRequests fronts srv with a proxy that holds every REST request for
+// which hold reports true until release is called, as Discord holds a bot
+// whose channel's message budget is spent. It returns the proxy for
+// startBot, and release, which may be called more than once.
+func holdRequests(t *testing.T, hold func(*http.Request) bool) (func(*discordtest.Server) string, func()) {
+	released := make(chan struct{})
+	release := sync.OnceFunc(func() { close(released) })
+	proxy := func(srv *discordtest.Server) string {
+		target, err := url.Parse(srv.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rest := httputil.NewSingleHostReverseProxy(target)
+		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if hold(r) {
+				select {
+				case <-released:
+				case <-r.Context().Done():
+					return
+				}
+			}
+			rest.ServeHTTP(w, r)
+		}))
+		t.Cleanup(hs.Close)
+		return hs.URL
+	}
+	return proxy, release
 }
 
 // Interaction tokens are credentials: errors that quote a webhook or

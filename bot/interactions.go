@@ -423,7 +423,7 @@ func withoutComments(evs []retrieval.Event, keep bool) []retrieval.Event {
 func (b *Bot) handleAsk(ctx context.Context, ic *interaction, log *slog.Logger, question string) error {
 	q, err := checkQuestion(question)
 	if err == nil {
-		err = b.admit(ic.userID(), true)
+		err = b.admit(ic.userID(), "", true)
 	}
 	if err != nil {
 		b.countRefusal(err)
@@ -478,17 +478,19 @@ func (b *Bot) countTold(err, tellErr error) {
 	b.metrics.question("", outcomeBusy)
 }
 
-// admit applies the cooldown and takes a place in the queue. On success the
-// caller must leave the gate. Interactions always tell the user (the reply
-// is private); messages tell once per cooldown (the reply is public).
-func (b *Bot) admit(user string, tellAlways bool) error {
+// admit applies the cooldown and takes a place in the queue and, for a
+// message, one in its channel's backlog (channel is "" for an
+// interaction). On success the caller must leave the gate and the
+// backlog. Interactions always tell the user (the reply is private);
+// messages tell once per cooldown (the reply is public).
+func (b *Bot) admit(user, channel string, tellAlways bool) error {
 	if ok, wait := b.cooldown.allow(user); !ok {
 		if !tellAlways && !b.cooldown.warn(user) {
 			return errQuiet{err: cooldownError{wait}}
 		}
 		return cooldownError{wait}
 	}
-	if !b.gate.enter() {
+	if !b.enter(channel) {
 		// Turned away for load, the question does not count: the user may
 		// try again as soon as there is room, not a cooldown later.
 		b.cooldown.refund(user)
@@ -497,18 +499,31 @@ func (b *Bot) admit(user string, tellAlways bool) error {
 	return nil
 }
 
+// enter takes a place in the queue and, unless channel is "", one in the
+// channel's backlog: both or neither.
+func (b *Bot) enter(channel string) bool {
+	if !b.gate.enter() {
+		return false
+	}
+	if channel != "" && !b.backlog.enter(channel) {
+		b.gate.leave()
+		return false
+	}
+	return true
+}
+
 // admitChatter admits chatter in a listed channel as admit does a
 // question, but quietly and without starting the user's cooldown: that
 // starts only if the chatter is answered, so chatter the bot passes over
 // in silence neither holds back the user's next message nor spends the one
 // "please wait" a cooldown gives. Until then the user's further chatter is
 // refused, as it would be once the cooldown starts. On success the caller
-// must leave the gate and settle the user's cooldown.
-func (b *Bot) admitChatter(user string) error {
+// must leave the gate and the backlog, and settle the user's cooldown.
+func (b *Bot) admitChatter(user, channel string) error {
 	if ok, wait := b.cooldown.hold(user); !ok {
 		return errQuiet{err: cooldownError{wait}, chatter: true}
 	}
-	if !b.gate.enter() {
+	if !b.enter(channel) {
 		b.cooldown.settle(user, false)
 		return errQuiet{err: errBusy, chatter: true}
 	}

@@ -186,3 +186,40 @@ func (g *gate) running() int { return len(g.slots) }
 
 // queued is how many questions are waiting for a slot.
 func (g *gate) queued() int { return max(0, len(g.places)-len(g.slots)) }
+
+// backlog caps, per channel, the messages admitted and not yet done with:
+// waiting for a turn, being answered, or waiting for the channel's message
+// budget to deliver the answer. The gate cannot: an answer computed gives
+// its slot and place back, so that delivering never holds up other
+// channels' answers, and then waits on Discord for as long as its channel
+// needs.
+type backlog struct {
+	limit int
+
+	mu sync.Mutex
+	n  map[string]int // by channel ID; absent at 0
+}
+
+func newBacklog(limit int) *backlog {
+	return &backlog{limit: limit, n: map[string]int{}}
+}
+
+// enter takes a place in channel's backlog without waiting; false means it
+// is full. Every successful enter must be followed by leave.
+func (q *backlog) enter(channel string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n[channel] >= q.limit {
+		return false
+	}
+	q.n[channel]++
+	return true
+}
+
+func (q *backlog) leave(channel string) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n[channel]--; q.n[channel] <= 0 {
+		delete(q.n, channel)
+	}
+}

@@ -223,8 +223,14 @@ func TestLoad(t *testing.T) {
 					}
 				}
 			}},
-		{name: "10% of REST calls answer 500 (after taking effect): 100 /ask + 100 mentions",
-			asks: n(100), mentions: n(100), channels: 1, over: time.Second,
+		// The fake applies no rate limit here, and the bot's limit is
+		// raised to match; the mentions go to ten channels, since the bot
+		// turns a channel's messages away as busy past maxChannelBacklog
+		// (100 a second in one channel is a hundred times what Discord
+		// lets a bot post there).
+		{name: "10% of REST calls answer 500 (after taking effect): 100 /ask + 100 mentions over 10 channels",
+			opts: Options{GlobalRateLimit: 1000},
+			asks: n(100), mentions: n(100), channels: 10, over: time.Second,
 			faults: []discordtest.Fault{{Rate: 0.1, Status: http.StatusInternalServerError, Message: "500: Internal Server Error", Apply: true}},
 			check: func(t *testing.T, r *loadResult) {
 				for id, n := range r.replies {

@@ -194,7 +194,7 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	settle := func() {}
 	switch {
 	case err == nil && chatter:
-		err = b.admitChatter(m.Author.ID)
+		err = b.admitChatter(m.Author.ID, m.ChannelID)
 		if err == nil {
 			// Settled once answered, or however else the handler ends, a
 			// panic included: chatter that went out starts the cooldown,
@@ -203,7 +203,7 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 			defer settle()
 		}
 	case err == nil:
-		err = b.admit(m.Author.ID, false)
+		err = b.admit(m.Author.ID, m.ChannelID, false)
 	}
 	if err != nil {
 		b.countRefusal(err)
@@ -211,6 +211,10 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	}
 	leave := sync.OnceFunc(b.gate.leave)
 	defer leave()
+	// The channel's place is held until the answer is delivered, or the
+	// handler gives up on it (an error, a panic): past the computing,
+	// which leaves the gate.
+	defer b.backlog.leave(m.ChannelID)
 
 	if err := b.waitTurn(ctx); err != nil {
 		b.countRefusal(err)
