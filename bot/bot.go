@@ -55,9 +55,9 @@ type Options struct {
 	// MaxConcurrent questions are answered at once (default: the CPUs
 	// Go may use, at least 2); up to QueueSize more wait (default 64 per
 	// MaxConcurrent), then new ones are turned away. A slot is held while
-	// an answer is computed, not while Discord delivers it; messages in
-	// one channel are also turned away past maxChannelBacklog admitted and
-	// not yet delivered.
+	// an answer is computed, not while Discord delivers it; messages are
+	// also turned away past 10 in one channel admitted and not yet
+	// delivered (maxChannelBacklog).
 	MaxConcurrent int
 	QueueSize     int
 	// GlobalRateLimit is the REST requests per second the bot allows

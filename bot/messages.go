@@ -211,9 +211,9 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	}
 	leave := sync.OnceFunc(b.gate.leave)
 	defer leave()
-	// The channel's place is held until the answer is delivered, or the
-	// handler gives up on it (an error, a panic): past the computing,
-	// which leaves the gate.
+	// The gate is left once the answer is computed; the channel's place
+	// is held until the answer is delivered or given up on (an error, a
+	// panic), however long the channel's message budget makes it wait.
 	defer b.backlog.leave(m.ChannelID)
 
 	if err := b.waitTurn(ctx); err != nil {
