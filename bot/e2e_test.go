@@ -1024,6 +1024,14 @@ func TestChatterIgnored(t *testing.T) {
 			t.Errorf("typing indicator for chatter: %s %s", r.Method, r.Path)
 		}
 	}
+	// Chatter within the cooldown its answer started is passed over too:
+	// chatter ignored, not a question refused for the cooldown.
+	again := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(2)}, Content: "lol Rutte again"})
+	h.logs.wait(t, `msg="message refused" message_id=`+again.ID)
+	got = metrics()
+	if !strings.Contains(got, `handover_questions_total{mode="none",outcome="chatter_ignored"} 1`) || strings.Contains(got, `outcome="cooldown"`) {
+		t.Errorf("chatter within a cooldown is not counted as chatter ignored:\n%s", got)
+	}
 }
 
 func TestLooksLikeQuestion(t *testing.T) {

@@ -205,9 +205,18 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	case err == nil:
 		err = b.admit(m.Author.ID, m.ChannelID, false)
 	}
-	if err != nil {
-		b.countRefusal(err)
+	// Chatter turned away (too long, too soon, busy) is passed over in
+	// silence: chatter ignored, not a question refused.
+	refused := func(err error) error {
+		if chatter {
+			b.metrics.question("", outcomeChatterIgnored)
+		} else {
+			b.countRefusal(err)
+		}
 		return err
+	}
+	if err != nil {
+		return refused(err)
 	}
 	leave := sync.OnceFunc(b.gate.leave)
 	defer leave()
@@ -217,8 +226,7 @@ func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *
 	defer b.backlog.leave(m.ChannelID)
 
 	if err := b.waitTurn(ctx); err != nil {
-		b.countRefusal(err)
-		return err
+		return refused(err)
 	}
 	release := sync.OnceFunc(b.gate.release)
 	defer release()
