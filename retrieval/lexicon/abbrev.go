@@ -104,6 +104,10 @@ var auxiliaries = map[string]bool{
 	"wouldnt": true, "couldnt": true, "shouldnt": true,
 }
 
+// noApostrophes drops apostrophes, as auxiliaries are looked up
+// ("didn't" → "didnt"). A Replacer is safe for concurrent use.
+var noApostrophes = strings.NewReplacer("'", "", "’", "")
+
 // headMarks may stand before a question's first word.
 const headMarks = " \t\n\"“'‘("
 
@@ -126,7 +130,7 @@ func questionWord(text string, toks []span, i int, head bool) string {
 	if exp == "" || word == "wen" && raw != word || !head {
 		return ""
 	}
-	aux := strings.NewReplacer("'", "", "’", "").Replace(after)
+	aux := noApostrophes.Replace(after)
 	if e, ok := abbreviations[aux]; ok {
 		aux, _, _ = strings.Cut(e, " ")
 	}
@@ -239,8 +243,10 @@ func besideHyphen(text string, t span) bool {
 // tokens splits text into words: letters, digits, apostrophes and slashes,
 // and dots between letters ("u.s" stays one token, so it is not read as
 // "u"). A time like "3:30" is one token too.
-func tokens(text string) []span {
-	var out []span
+func tokens(text string) []span { return appendTokens(nil, text) }
+
+// appendTokens appends the tokens of text (see tokens) to out.
+func appendTokens(out []span, text string) []span {
 	start := -1
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -313,14 +319,24 @@ var questionWords = []string{"who", "what", "when", "where", "which", "why", "ho
 // (after opening marks): "were", "that" and "now" are words and stay as
 // typed. The text is returned unchanged otherwise.
 func OpenerTypo(text string, known func(word string) bool) string {
-	toks := tokens(text)
-	if len(toks) < 2 || strings.Trim(text[:toks[0].start], headMarks) != "" ||
+	// Only the first two words matter, and a slip of a question word is
+	// short: the head of the text is enough, so long as the second word
+	// ends within it.
+	n := min(len(text), 48)
+	for n < len(text) && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	head := text[:n]
+	var buf [24]span // a 48-byte head holds no more tokens
+	toks := appendTokens(buf[:0], head)
+	if len(toks) < 2 || len(head) < len(text) && toks[1].end == len(head) ||
+		strings.Trim(text[:toks[0].start], headMarks) != "" ||
 		strings.Trim(text[toks[0].end:toks[1].start], " ") != "" {
 		return text
 	}
 	raw := text[toks[0].start:toks[0].end]
 	word := strings.ToLower(raw)
-	aux := strings.NewReplacer("'", "", "’", "").Replace(strings.ToLower(text[toks[1].start:toks[1].end]))
+	aux := noApostrophes.Replace(strings.ToLower(text[toks[1].start:toks[1].end]))
 	if !auxiliaries[aux] || slices.Contains(questionWords, word) || known(word) {
 		return text
 	}

@@ -127,6 +127,10 @@ func TestOpenerTypo(t *testing.T) {
 		{"a question word stays", "where was it", "where was it"},
 		{"too far", "wxyz was it", "wxyz was it"},
 		{"one word", "wher", "wher"},
+		{"a long question", "wher was the ceremony where the new secretary general took over from the old one", "where was the ceremony where the new secretary general took over from the old one"},
+		{"a long first word", "whereabouts-of-the-ceremony-and-more-words-here was it", "whereabouts-of-the-ceremony-and-more-words-here was it"},
+		{"the second word within the head", "wher                                        was it", "where                                        was it"},
+		{"the second word cut at the head", "wher                                          wasn't it", "wher                                          wasn't it"},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {

@@ -1,5 +1,7 @@
 package lexicon
 
+import "unicode/utf8"
+
 // TypoDistance is how many edits away a misspelling of word may be: one
 // for words up to seven letters, two for longer ones.
 func TypoDistance(word string) int {
@@ -36,14 +38,22 @@ func Distance(a, b string, max int) int {
 	if a == b {
 		return 0
 	}
-	ra, rb := []rune(a), []rune(b)
-	if len(ra)-len(rb) > max || len(rb)-len(ra) > max {
+	na, nb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if na-nb > max || nb-na > max {
 		return max + 1
 	}
+	// Words are short: their runes and rows fit on the stack, and the
+	// typo search calls this once per corpus word.
+	var bufA, bufB [32]rune
+	var rows [3][33]int
+	ra, rb := appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
 	// Three rows: two back for transpositions, the previous, the current.
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	var prev2, prev, cur []int
+	if n := len(rb) + 1; n <= len(rows[0]) {
+		prev2, prev, cur = rows[0][:n], rows[1][:n], rows[2][:n]
+	} else {
+		prev2, prev, cur = make([]int, n), make([]int, n), make([]int, n)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
@@ -69,4 +79,12 @@ func Distance(a, b string, max int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return min(prev[len(rb)], max+1)
+}
+
+// appendRunes appends the runes of s to dst.
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+	}
+	return dst
 }

@@ -1,6 +1,9 @@
 package lexicon
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestDistance(t *testing.T) {
 	tests := []struct {
@@ -22,6 +25,9 @@ func TestDistance(t *testing.T) {
 		{"osa not full damerau", "ca", "abc", 5, 3},
 		{"zero max", "a", "b", 0, 1},
 		{"negative max is zero", "a", "a", -1, 0},
+		{"longer than the stack rows", strings.Repeat("ab", 20) + "x", strings.Repeat("ab", 20) + "y", 2, 1},
+		{"one longer than the stack rows", strings.Repeat("a", 31), strings.Repeat("a", 33), 2, 2},
+		{"long runes", strings.Repeat("é", 40), strings.Repeat("é", 39) + "e", 2, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
