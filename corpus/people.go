@@ -51,12 +51,12 @@ func mentions(articles []*Article, reg *registry, quoting map[string][]string) [
 	var out []Mention
 	for _, a := range articles {
 		rs := newResolver(reg)
-		var before map[string]bool      // the people the sentence before names
-		var prevQuoted []string         // and those its quotations name
-		spans, para := []qspan(nil), -1 // the quotations of the paragraph para
+		var before map[string]bool          // the people the sentence before names
+		prev, prevSpans := -1, []qspan(nil) // that sentence, and its paragraph's quotations
+		spans, para := []qspan(nil), -1     // the quotations of the paragraph para
 		for si, s := range a.Sentences {
 			if s.Kind != KindArticle {
-				before, prevQuoted = nil, nil
+				before, prev = nil, -1
 				continue
 			}
 			if s.Para != para {
@@ -85,7 +85,7 @@ func mentions(articles []*Article, reg *registry, quoting map[string][]string) [
 					out = append(out, Mention{Sentence: s.ID, Name: p.name, Surname: p.surname, Pronoun: true})
 				}
 			}
-			if name, ok := quotedOpener(a, si, rs, before, prevQuoted, quoting[s.ID]); ok && !named[name] {
+			if name, ok := quotedOpener(a, si, rs, before, quoted{prev, prevSpans}, quoting[s.ID]); ok && !named[name] {
 				p := reg.byKey[strings.ToLower(name)]
 				named[name] = true
 				out = append(out, Mention{Sentence: s.ID, Name: p.name, Surname: p.surname, Pronoun: true})
@@ -94,7 +94,7 @@ func mentions(articles []*Article, reg *registry, quoting map[string][]string) [
 			for _, name := range quoting[s.ID] {
 				before[name] = true
 			}
-			prevQuoted = quotedNames(a, si, reg, spans)
+			prev, prevSpans = si, spans
 			if name, ok := rs.subject(toks, ms); ok {
 				rs.setFocus(name)
 			}
@@ -110,7 +110,7 @@ func mentions(articles []*Article, reg *registry, quoting map[string][]string) [
 // (“Mark has the perfect background …,” Stoltenberg said), other than the
 // speakers quoted here and anyone the article shows to be of the other
 // gender, when that leaves exactly one.
-func quotedOpener(a *Article, si int, rs *resolver, before map[string]bool, quoted, speakers []string) (string, bool) {
+func quotedOpener(a *Article, si int, rs *resolver, before map[string]bool, prev quoted, speakers []string) (string, bool) {
 	text := a.Sentences[si].Text
 	rest := strings.TrimLeft(text, "\"“‘'")
 	if len(rest) == len(text) || len(speakers) == 0 {
@@ -125,7 +125,9 @@ func quotedOpener(a *Article, si int, rs *resolver, before map[string]bool, quot
 	for name := range before {
 		cands = append(cands, name)
 	}
-	cands = append(cands, quoted...)
+	if prev.sentence >= 0 {
+		cands = append(cands, quotedNames(a, prev.sentence, rs.reg, prev.spans)...)
+	}
 	slices.Sort(cands)
 	cands = slices.DeleteFunc(slices.Compact(cands), func(n string) bool {
 		return slices.Contains(speakers, n) || rs.reg.byKey[strings.ToLower(n)] == nil || rs.gender[n] == opposite(g)
@@ -134,6 +136,14 @@ func quotedOpener(a *Article, si int, rs *resolver, before map[string]bool, quot
 		return "", false
 	}
 	return cands[0], true
+}
+
+// quoted is a sentence of an article and its paragraph's quotations,
+// whose names quotedNames reads only when a quotation after it opens with
+// a pronoun.
+type quoted struct {
+	sentence int // -1 for none
+	spans    []qspan
 }
 
 // quotedNames returns the registered people the quotations (spans) of the
