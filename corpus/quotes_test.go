@@ -506,6 +506,14 @@ func FuzzExtractQuotes(f *testing.F) {
 				t.Fatalf("speaker %q does not match itself", q.Speaker)
 			}
 		}
+		// The people each sentence names, pronouns read as names
+		// included, are people of a sentence of the article.
+		_, mentions := (&Corpus{Articles: []*Article{a}}).QuotesAndMentions()
+		for _, m := range mentions {
+			if m.Name == "" || !slices.ContainsFunc(a.Sentences, func(s Sentence) bool { return s.ID == m.Sentence }) {
+				t.Fatalf("mention %+v: no name or no such sentence", m)
+			}
+		}
 	})
 }
 
