@@ -478,6 +478,13 @@ func TestEndToEnd(t *testing.T) {
 				t.Errorf("timeline with comments lacks %q:\n%s", want, d)
 			}
 		}
+		// A topic only a reader comment dates says so, and how to see it.
+		sent = h.interact(discordtest.Interaction{Name: cmdDates, User: discordtest.User{ID: user(8)},
+			Options: []discordtest.CommandOption{{Name: optTopic, Value: "worst"}}})
+		_, resp = h.callback(sent)
+		if want := "I found no dated events about “worst” in the articles' reporting; reader comments give 1 (set `comments` to include them)."; resp.Data.Content != want {
+			t.Errorf("a topic only a comment dates: %q, want %q", resp.Data.Content, want)
+		}
 	})
 
 	t.Run("sources", func(t *testing.T) {
@@ -902,6 +909,19 @@ func TestListedChannel(t *testing.T) {
 		if n := h.replies(id); n != 0 {
 			t.Errorf("replied %d times to %s", n, what)
 		}
+	}
+}
+
+// TestListedChannelBareMention checks that a bare mention in a listed
+// channel gets the hint when the bot does not answer mentions elsewhere:
+// addressed to it, it is no image or sticker passed over.
+func TestListedChannelBareMention(t *testing.T) {
+	t.Parallel()
+	const listed = "1230000000000000302"
+	h := startBot(t, Options{Channels: []string{listed}}, nil, nil)
+	bare := h.message(discordtest.Message{ChannelID: listed, Author: discordtest.User{ID: user(1)}, Content: "<@" + discordtest.DefaultBotID + ">"})
+	if _, body := h.reply(bare.ID); content(body) != mentionHint {
+		t.Errorf("a bare mention in a listed channel got %q, want the hint", content(body))
 	}
 }
 

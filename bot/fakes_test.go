@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -207,12 +208,15 @@ func (l *fakeLibrary) Speakers() []string {
 	return []string{"Jens Stoltenberg", "Mark Rutte", "Volodymyr Zelensky", "Donald Trump"}
 }
 
+// Timeline gives the events whose text holds topic (any case).
 func (l *fakeLibrary) Timeline(topic string) []retrieval.Event {
-	return []retrieval.Event{
+	return slices.DeleteFunc([]retrieval.Event{
 		{Date: "2024-06-26", Precision: "day", Text: "NATO allies chose Mark Rutte as the next secretary-general.", Sources: []retrieval.Citation{cannedCitations[0]}},
 		{Date: "2024-10-01", Precision: "day", Text: "Rutte took office.", Sources: []retrieval.Citation{cannedCitations[0]}},
 		{Date: "2024-10", Precision: "month", Text: "@everyone this was the worst handover ever", Comment: true, Sources: []retrieval.Citation{cannedCitations[1]}},
-	}
+	}, func(e retrieval.Event) bool {
+		return !strings.Contains(strings.ToLower(e.Text), strings.ToLower(topic))
+	})
 }
 
 // fakeClock is a clock the test moves by hand. Its tickers tick only when

@@ -312,14 +312,19 @@ func FormatQuotes(speaker, topic string, quotes []retrieval.Quote) []Message {
 }
 
 // FormatTimeline lists dated events, optionally about topic, oldest first
-// as the library gives them.
-func FormatTimeline(topic string, events []retrieval.Event) []Message {
+// as the library gives them. commentsLeft is how many reader comments'
+// events were left out: when they are all there is, it says so, and how
+// to see them.
+func FormatTimeline(topic string, events []retrieval.Event, commentsLeft int) []Message {
 	const most = 25
 	title := "Timeline"
 	if topic != "" {
 		title += " — “" + topic + "”"
 	}
-	if len(events) == 0 {
+	switch {
+	case len(events) == 0 && commentsLeft > 0:
+		return []Message{{Content: Neutralise(fmt.Sprintf("I found no dated events%s in the articles' reporting; reader comments give %d (set `comments` to include them).", aboutTopic(topic), commentsLeft))}}
+	case len(events) == 0:
 		return []Message{{Content: Neutralise("I found no dated events" + aboutTopic(topic) + " in the articles.")}}
 	}
 	var entries []string

@@ -362,7 +362,8 @@ func (b *Bot) handleInteraction(ctx context.Context, ic *interaction, log *slog.
 			topic := strings.TrimSpace(stringOption(data.Options, optTopic))
 			comments := boolOption(data.Options, optComments)
 			return b.respondQuick(ctx, ic, func() []Message {
-				return FormatTimeline(topic, withoutComments(b.library.Timeline(topic), comments))
+				evs, left := withoutComments(b.library.Timeline(topic), comments)
+				return FormatTimeline(topic, evs, left)
 			})
 		case cmdSources:
 			return b.respondQuick(ctx, ic, func() []Message { return FormatSources(b.library.Sources()) })
@@ -402,10 +403,11 @@ func boolOption(opts []*discordgo.ApplicationCommandInteractionDataOption, name 
 }
 
 // withoutComments drops reader comments' dates unless they were asked
-// for: they are opinions, and a timeline opens with them otherwise.
-func withoutComments(evs []retrieval.Event, keep bool) []retrieval.Event {
+// for: they are opinions, and a timeline opens with them otherwise. It
+// also returns how many it dropped.
+func withoutComments(evs []retrieval.Event, keep bool) ([]retrieval.Event, int) {
 	if keep {
-		return evs
+		return evs, 0
 	}
 	var out []retrieval.Event
 	for _, e := range evs {
@@ -413,7 +415,7 @@ func withoutComments(evs []retrieval.Event, keep bool) []retrieval.Event {
 			out = append(out, e)
 		}
 	}
-	return out
+	return out, len(evs) - len(out)
 }
 
 // handleAsk answers /ask. The question is checked and the cooldown and queue

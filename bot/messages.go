@@ -175,7 +175,7 @@ const unreadReplyHint = "I can't read replies that don't mention me in this serv
 func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *discordgo.Message, kind string, chatter bool, botID string, received time.Time, log *slog.Logger) (err error) {
 	q, err := checkQuestion(m.Content)
 	if errors.Is(err, retrieval.ErrEmptyQuestion) {
-		if kind == kindChannel {
+		if kind == kindChannel && !mentions(m, botID) {
 			return nil // an image or sticker in a listed channel is not a question
 		}
 		// Hints are public: one per user per interval, however often they

@@ -18,8 +18,9 @@ import (
 const (
 	outcomeAnswered  = "answered"  // an answer with citations
 	outcomeAbstained = "abstained" // the articles do not say
-	// chatter_ignored: a message in a listed channel that asked nothing
-	// and that the articles do not answer, passed over in silence.
+	// chatter_ignored: a message in a listed channel that asked nothing,
+	// passed over in silence: the articles do not answer it, or it came
+	// too soon, too long, unreadable or while the bot was busy.
 	outcomeChatterIgnored = "chatter_ignored"
 	outcomeRejected       = "rejected" // empty or too long
 	outcomeCooldown       = "cooldown" // the user asked again too soon

@@ -97,6 +97,12 @@ func (e *Engine) trace(ctx context.Context, req Request) (trace, error) {
 	if err != nil {
 		return tr, err
 	}
+	for _, turn := range req.History {
+		// A follow-up reads the question before it: it must be one.
+		if _, err := CheckQuestion(turn.Question); err != nil {
+			return tr, fmt.Errorf("the conversation's earlier question: %w", err)
+		}
+	}
 	if e.opts.LLM == nil || req.NoLLM {
 		// The offline answerer matches English words; a question in
 		// another language would only ever get an abstention.

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -34,5 +35,20 @@ func TestCheckQuestion(t *testing.T) {
 				t.Errorf("CheckQuestion(%q) = %q, %v; want %q, %v", tt.q, got, err, tt.want, tt.err)
 			}
 		})
+	}
+}
+
+// TestAnswerChecksHistory checks that a follow-up's earlier question is
+// checked as the question is: it is analysed too.
+func TestAnswerChecksHistory(t *testing.T) {
+	e := fixtureEngine(t, map[string]string{"a.txt": "Bridge news\n\nMayor Ana Costa opened the bridge on Monday.\n"})
+	for _, prev := range []string{strings.Repeat("\x80", 60), "who\x00?", strings.Repeat("é", MaxQuestionLen+1)} {
+		_, err := e.Answer(context.Background(), Request{Question: "and when?", History: []Turn{{Question: prev, Answer: "x"}}})
+		if err == nil || !strings.Contains(err.Error(), "earlier question") {
+			t.Errorf("history %q: err %v, want the earlier question refused", prev, err)
+		}
+	}
+	if _, err := e.Answer(context.Background(), Request{Question: "and when?", History: []Turn{{Question: "who opened the bridge?", Answer: "x"}}}); err != nil {
+		t.Errorf("a valid history: %v", err)
 	}
 }

@@ -313,9 +313,10 @@ var questionWords = []string{"who", "what", "when", "where", "which", "why", "ho
 // OpenerTypo reads a misspelt question word that opens text before an
 // auxiliary verb as that question word: "wher was the ceremony" → "where
 // was the ceremony", "waht did he say". Only a word known reports as no
-// word of English, within one edit of exactly one question word, or the
-// beginning of exactly one ("hwo" is as near to "who" as to "how" and
-// stays), and only at the head of text
+// word of English, within one edit of the one question word it begins, or
+// of exactly one when it begins none ("hwo" is as near to "who" as to
+// "how", and "whe" begins "when" and "where": both stay), and only at the
+// head of text
 // (after opening marks): "were", "that" and "now" are words and stay as
 // typed. The text is returned unchanged otherwise.
 func OpenerTypo(text string, known func(word string) bool) string {
@@ -323,7 +324,7 @@ func OpenerTypo(text string, known func(word string) bool) string {
 	// short: the head of the text is enough, so long as the second word
 	// ends within it.
 	n := min(len(text), 48)
-	for n < len(text) && !utf8.RuneStart(text[n]) {
+	for n > 0 && n < len(text) && !utf8.RuneStart(text[n]) {
 		n--
 	}
 	head := text[:n]
@@ -341,17 +342,21 @@ func OpenerTypo(text string, known func(word string) bool) string {
 		return text
 	}
 	// A word cut short is the likeliest slip: "wher" is as near to "when"
-	// as to "where", and only "where" begins with it.
+	// as to "where", and only "where" begins with it. A beginning of two
+	// ("whe": when, where) stays, whatever is near it.
 	var near, cut []string
 	for _, q := range questionWords {
 		if Distance(word, q, 1) <= 1 {
 			near = append(near, q)
-			if strings.HasPrefix(q, word) {
-				cut = append(cut, q)
-			}
+		}
+		if strings.HasPrefix(q, word) {
+			cut = append(cut, q)
 		}
 	}
-	if len(cut) == 1 {
+	switch {
+	case len(cut) > 1:
+		return text
+	case len(cut) == 1 && slices.Contains(near, cut[0]):
 		near = cut
 	}
 	if len(near) != 1 {

@@ -107,6 +107,27 @@ func FuzzExpand(f *testing.F) {
 	})
 }
 
+func FuzzOpenerTypo(f *testing.F) {
+	for _, s := range []string{"wher was it", "“Waht did he say", "whe was it", strings.Repeat("\x80", 60), "w" + strings.Repeat(" ", 46) + "wasn't"} {
+		f.Add(s)
+	}
+	known := func(w string) bool { return w == "were" }
+	f.Fuzz(func(t *testing.T, s string) {
+		got := OpenerTypo(s, known)
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Errorf("OpenerTypo(%q) = %q: invalid UTF-8", s, got)
+		}
+		if again := OpenerTypo(got, known); again != got {
+			// A question word is never corrected again.
+			t.Errorf("OpenerTypo not idempotent: %q → %q → %q", s, got, again)
+		}
+		if got != s && (len(got) < len(s)-1 || len(got) > len(s)+1) {
+			// Only the first word changes, by one edit of a short word.
+			t.Errorf("OpenerTypo(%q) = %q: more than the first word changed", s, got)
+		}
+	})
+}
+
 func TestOpenerTypo(t *testing.T) {
 	words := map[string]bool{"were": true, "now": true, "that": true, "hoe": true}
 	known := func(w string) bool { return words[w] }
@@ -120,6 +141,9 @@ func TestOpenerTypo(t *testing.T) {
 		{"near to three", "whn did he start", "whn did he start"},
 		{"before a contraction", "wy didn't he go", "why didn't he go"},
 		{"as near to two", "hwo did he win", "hwo did he win"},
+		{"the beginning of two", "whe was the ceremony", "whe was the ceremony"},
+		{"the beginning of one, near to others", "wha did he say", "what did he say"},
+		{"invalid UTF-8", strings.Repeat("\x80", 60), strings.Repeat("\x80", 60)},
 		{"a word stays", "were was the ceremony", "were was the ceremony"},
 		{"another word stays", "now is he in charge", "now is he in charge"},
 		{"no auxiliary after it", "wher the ceremony", "wher the ceremony"},
