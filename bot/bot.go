@@ -332,7 +332,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.logger.Info("shut down before connecting to discord")
 		return nil
 	}
-	b.limiter.bind(nil)
+	b.limiter.unbind()
 	botID, appID := selfIDs(s)
 	b.logger.Info("connected to discord", "bot_id", botID, "shard", b.opts.ShardID, "shards", b.opts.ShardCount,
 		"message_content", s.Identify.Intents&discordgo.IntentsMessageContent != 0)

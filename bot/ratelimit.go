@@ -141,12 +141,18 @@ func exemption(method, p string) globalExemption {
 	return notExempt
 }
 
-// bind makes ctx the base context of every request from now on; nil
-// leaves each request to its own context.
+// bind makes ctx the base context of every request until unbind.
 func (l *limiter) bind(ctx context.Context) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.base = ctx
+}
+
+// unbind leaves each request to its own context again.
+func (l *limiter) unbind() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.base = nil
 }
 
 // requestContext is ctx, also cancelled when the base context ends.

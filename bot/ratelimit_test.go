@@ -33,10 +33,9 @@ func TestRouteKey(t *testing.T) {
 // scriptedDiscord answers each request with the next status scripted for
 // its path (200 once the script runs out) and announces every request.
 type scriptedDiscord struct {
-	mu      sync.Mutex
-	script  map[string][]scripted
-	seen    chan string // "METHOD path status"
-	release chan struct{}
+	mu     sync.Mutex
+	script map[string][]scripted
+	seen   chan string // "METHOD path status"
 }
 
 type scripted struct {

@@ -310,15 +310,14 @@ func isNumber(s string) bool {
 // is", and a slip of "who" would often be as near to them).
 var questionWords = []string{"who", "what", "when", "where", "which", "why", "how"}
 
-// OpenerTypo reads a misspelt question word that opens text before an
-// auxiliary verb as that question word: "wher was the ceremony" → "where
-// was the ceremony", "waht did he say". Only a word known reports as no
-// word of English, within one edit of the one question word it begins, or
-// of exactly one when it begins none ("hwo" is as near to "who" as to
-// "how", and "whe" begins "when" and "where": both stay), and only at the
-// head of text
-// (after opening marks): "were", "that" and "now" are words and stay as
-// typed. The text is returned unchanged otherwise.
+// OpenerTypo reads a misspelt question word that opens text, before
+// another word, as that question word: "wher was the ceremony" → "where
+// was the ceremony", "waht country is he from". Only a word known reports
+// as no word of English, within one edit of the one question word it
+// begins, or of exactly one when it begins none ("hwo" is as near to "who"
+// as to "how", and "whe" begins "when" and "where": both stay), and only
+// at the head of text (after opening marks): "were", "that" and "now" are
+// words and stay as typed. The text is returned unchanged otherwise.
 func OpenerTypo(text string, known func(word string) bool) string {
 	// Only the first two words matter, and a slip of a question word is
 	// short: the head of the text is enough, so long as the second word
@@ -337,8 +336,7 @@ func OpenerTypo(text string, known func(word string) bool) string {
 	}
 	raw := text[toks[0].start:toks[0].end]
 	word := strings.ToLower(raw)
-	aux := noApostrophes.Replace(strings.ToLower(text[toks[1].start:toks[1].end]))
-	if !auxiliaries[aux] || slices.Contains(questionWords, word) || known(word) {
+	if slices.Contains(questionWords, word) || known(word) {
 		return text
 	}
 	// A word cut short is the likeliest slip: "wher" is as near to "when"
