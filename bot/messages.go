@@ -60,9 +60,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	// chatter is a message in a listed channel that asks nothing ("lol
 	// nice"): it is answered only when the articles have something to
 	// say, and never refused aloud (too fast, too long, busy, restarting).
-	// A message that mentions the bot is addressed to it, and is never
-	// chatter (a reply to the bot is kindReply).
-	chatter := kind == kindChannel && !mentions(m, botID) && !looksLikeQuestion(stripMention(m.Content))
+	chatter := kind == kindChannel && !looksLikeQuestion(stripMention(m.Content))
 	ctx, ok := b.begin()
 	if !ok {
 		if chatter {
@@ -122,11 +120,12 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 }
 
 // classify says why m is a question, or "" when it is not one. A mention
-// is a mention in a listed channel too: it is addressed to the bot, so it
-// is answered (an abstention or a hint included) as it would be anywhere.
-// Listed channels count only while the session reads every message's
-// text: when Discord refused the Message Content intent, the bot carries
-// on as if none were listed.
+// in a listed channel is a mention, whether or not mentions are answered
+// elsewhere: it is addressed to the bot, so it is never chatter and is
+// answered (an abstention or a hint included) as a mention is. Listed
+// channels count only while the session reads every message's text: when
+// Discord refused the Message Content intent, the bot carries on as if
+// none were listed.
 func (b *Bot) classify(s *discordgo.Session, m *discordgo.Message, botID string) string {
 	if ref := m.ReferencedMessage; ref != nil && ref.Author != nil && ref.Author.ID == botID {
 		return kindReply
@@ -134,10 +133,11 @@ func (b *Bot) classify(s *discordgo.Session, m *discordgo.Message, botID string)
 	if m.GuildID == "" {
 		return kindDM
 	}
-	if b.opts.RespondToMentions && mentions(m, botID) {
+	listed := b.channels[m.ChannelID] && canRead(s)
+	switch {
+	case mentions(m, botID) && (b.opts.RespondToMentions || listed):
 		return kindMention
-	}
-	if b.channels[m.ChannelID] && canRead(s) {
+	case listed:
 		return kindChannel
 	}
 	return ""
@@ -175,7 +175,7 @@ const unreadReplyHint = "I can't read replies that don't mention me in this serv
 func (b *Bot) handleMessage(ctx, work context.Context, s *discordgo.Session, m *discordgo.Message, kind string, chatter bool, botID string, received time.Time, log *slog.Logger) (err error) {
 	q, err := checkQuestion(m.Content)
 	if errors.Is(err, retrieval.ErrEmptyQuestion) {
-		if kind == kindChannel && !mentions(m, botID) {
+		if kind == kindChannel {
 			return nil // an image or sticker in a listed channel is not a question
 		}
 		// Hints are public: one per user per interval, however often they

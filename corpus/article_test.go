@@ -319,18 +319,13 @@ func TestMentions(t *testing.T) {
 // does not open it, does not, and neither does one after a sentence about
 // someone unnamed ("The pilot landed").
 func TestPronounMentions(t *testing.T) {
-	var got []string
-	for _, m := range mentionsOf(t, "Bridge news\n\n"+
+	got := pronounsOf(t, "Bridge news\n\n"+
 		"Mayor Ana Costa opened the bridge on Monday.\n\n"+
 		"She thanked the engineers. Deputy mayor Rui Duarte spoke next.\n\n"+
 		"He said it was done. He smiled. The pilot landed. He said it was fast.\n\n"+
 		"Then she left. Her car was waiting for Ana Costa.\n\n"+
 		"Minister Rui Lopes came too.\n\n“Rui Lopes must pay for it,” Ana Costa said. She added a word.\n\n"+
-		"Rui Lopes spoke at last. He sat down.\n\n“The bridge is strong,” she said. She thanked the crews.\n") {
-		if m.Pronoun {
-			got = append(got, m.Sentence+" "+m.Name)
-		}
-	}
+		"Rui Lopes spoke at last. He sat down.\n\n“The bridge is strong,” she said. She thanked the crews.\n")
 	want := []string{"x#2 Ana Costa", "x#4 Rui Duarte", "x#5 Rui Duarte", "x#12 Ana Costa", "x#14 Rui Lopes", "x#16 Ana Costa"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
@@ -364,22 +359,30 @@ func TestPronounMentionsOwnQuotes(t *testing.T) {
 // quotation, never for the speaker (who says "I") nor for someone of the
 // other gender.
 func TestQuotedOpener(t *testing.T) {
-	var got []string
-	for _, m := range mentionsOf(t, "Bridge news\n\n"+
+	got := pronounsOf(t, "Bridge news\n\n"+
 		"Mayor Ana Costa opened the bridge on Monday. She thanked the crews.\n\n"+
 		"Minister Rui Lopes praised the work.\n\n"+
 		"“Ana has the perfect background for it,” Lopes said.\n\n"+
 		"“She has built four bridges before,” Lopes said.\n\n"+
 		"“He is proud of her,” Lopes said.\n\n"+
-		"“She deserves it,” Costa and Lopes said.\n") {
-		if m.Pronoun {
-			got = append(got, m.Sentence+" "+m.Name)
-		}
-	}
+		"“She deserves it,” Costa and Lopes said.\n")
 	// x#2 is the plain opener; x#5 the quoted one; x#6 ("He") has no one
 	// left but the speaker and a woman; x#7 has only its two speakers.
 	want := []string{"x#2 Ana Costa", "x#5 Ana Costa"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pronoun mentions mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// pronounsOf lists, as "<sentence> <name>", the mentions of text that are
+// pronouns read as the people they stand for.
+func pronounsOf(t *testing.T, text string) []string {
+	t.Helper()
+	var got []string
+	for _, m := range mentionsOf(t, text) {
+		if m.Pronoun {
+			got = append(got, m.Sentence+" "+m.Name)
+		}
+	}
+	return got
 }
