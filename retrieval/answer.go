@@ -74,12 +74,14 @@ func (a Answer) ClosestLabel() string {
 type Citation struct {
 	// N is 0, and left out of JSON, for an abstention's closest
 	// sentence, which is never numbered as a source.
-	N         int    `json:"n,omitempty"`
-	Doc       string `json:"doc"`
-	Title     string `json:"title"`
-	Publisher string `json:"publisher"`
-	Date      string `json:"date"`
-	URL       string `json:"url,omitempty"` // where the article was published, when known
+	N     int    `json:"n,omitempty"`
+	Doc   string `json:"doc"`
+	Title string `json:"title"`
+	// Publisher, Date (ISO) and URL are left out of JSON when the article
+	// does not give them.
+	Publisher string `json:"publisher,omitempty"`
+	Date      string `json:"date,omitempty"`
+	URL       string `json:"url,omitempty"`
 	Kind      string `json:"kind"`
 	Text      string `json:"text"`
 	// Passage is the cited passage's ID: a sentence's ("<doc>#<n>"), or
@@ -93,8 +95,8 @@ type Citation struct {
 type Source struct {
 	Doc       string `json:"doc"`
 	Title     string `json:"title"`
-	Publisher string `json:"publisher"`
-	Date      string `json:"date"`
+	Publisher string `json:"publisher,omitempty"` // left out, as Date and URL, when unknown
+	Date      string `json:"date,omitempty"`
 	URL       string `json:"url,omitempty"`
 	Passages  int    `json:"passages"`
 	Comments  int    `json:"comments"`

@@ -240,6 +240,11 @@ func TestCorpusDir(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &a); err != nil || a.Abstained || len(a.Citations) == 0 || a.Citations[0].Doc != "extra" {
 		t.Errorf("answer from extra article = %+v (%v)", a, err)
 	}
+	// The article gives no publisher or date: JSON leaves them out
+	// rather than printing empty strings.
+	if strings.Contains(out, `"publisher"`) || strings.Contains(out, `"date"`) {
+		t.Errorf("empty publisher or date printed: %s", out)
+	}
 	if _, errOut, code := runCLI(t, "", nil, "sources", "--corpus", filepath.Join(dir, "missing")); code != 2 || !strings.Contains(errOut, "missing") {
 		t.Errorf("missing corpus dir: exit %d, %q", code, errOut)
 	}
