@@ -131,6 +131,12 @@ func TestConfigProblems(t *testing.T) {
 		{name: "top level a list", file: "- server\n- log\n", want: "line 1: the file: must be a section of keys, got a list"},
 		{name: "server.addr without a port", file: "server:\n  addr: localhost\n", want: `server.addr: "localhost" is not host:port`},
 		{name: "HANDOVER_SERVER_ADDR without a port", env: map[string]string{"HANDOVER_SERVER_ADDR": "0.0.0.0"}, want: `HANDOVER_SERVER_ADDR: "0.0.0.0" is not host:port`},
+		{name: "a second document", file: "log:\n  level: info\n---\nllm:\n  base_url: http://127.0.0.1:1/v1\n", want: "line 3: a second YAML document begins: the file must hold one document"},
+		{name: "a third document after an empty one", file: "log:\n  level: info\n---\n---\nserver:\n  addr: x\n", want: "line 4: a second YAML document begins: the file must hold one document"},
+		{name: "a short channel ID", file: "discord:\n  channels: [\"123456789012345678\", \"1\"]\n", want: `discord.channels[1]: "1" is not a Discord ID (5 to 20 digits`},
+		// A variable's list skips blank items, so no index is shown: the
+		// quoted value names the item.
+		{name: "HANDOVER_DISCORD_CHANNELS with a bad item", env: map[string]string{"HANDOVER_DISCORD_CHANNELS": "123456789012345678,,abc"}, want: `HANDOVER_DISCORD_CHANNELS: "abc" is not a Discord ID (5 to 20 digits`},
 	}
 	dir := t.TempDir()
 	for i, tt := range tests {
@@ -143,6 +149,60 @@ func TestConfigProblems(t *testing.T) {
 				t.Errorf("file %q, env %v: exit %d, stderr %q; want exit 2 and %q", tt.file, tt.env, code, errOut, tt.want)
 			}
 		})
+	}
+}
+
+// TestConfigOneDocument: a file that is one document, or one closed by an
+// empty one, loads.
+func TestConfigOneDocument(t *testing.T) {
+	dir := t.TempDir()
+	for i, file := range []string{"log:\n  level: debug\n", "---\nlog:\n  level: debug\n...\n", "log:\n  level: debug\n---\n"} {
+		cfg, err := loadConfig(writeFile(t, dir, fmt.Sprintf("c%d.yaml", i), file), func(string) string { return "" })
+		if err != nil || cfg.Log.Level != "debug" {
+			t.Errorf("file %q: level %q, %v; want debug and no error", file, cfg.Log.Level, err)
+		}
+	}
+}
+
+// TestBaseURLQuery: a base URL with a query or fragment is a config error
+// naming the key: clients append their paths to it as a string. The query
+// may hold a key, so it is never shown.
+func TestBaseURLQuery(t *testing.T) {
+	tests := []struct {
+		name, key, url string
+	}{
+		{"api version", "llm.base_url", "http://127.0.0.1:18101/v1?api-version=2024-01-01"},
+		{"key in query", "llm.base_url", "http://127.0.0.1:18101/v1?key=secret"},
+		{"key in fragment", "embeddings.base_url", "https://api.example/v1#secret"},
+		{"empty query", "embeddings.base_url", "https://api.example/v1?secret="},
+	}
+	dir := t.TempDir()
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			section, _, _ := strings.Cut(tt.key, ".")
+			file := fmt.Sprintf("%s:\n  base_url: %q\n  model: m\n", section, tt.url)
+			_, errOut, code := runCLI(t, "", nil, "sources", "--config", writeFile(t, dir, fmt.Sprintf("c%d.yaml", i), file))
+			want := tt.key + ": must not hold a query (?...) or fragment (#...)"
+			if code != 2 || !strings.Contains(errOut, want) || strings.Contains(errOut, "secret") || strings.Contains(errOut, "2024-01-01") {
+				t.Errorf("%s %q: exit %d, stderr %q; want exit 2 and %q without the query", tt.key, tt.url, code, errOut, want)
+			}
+		})
+	}
+	for _, ok := range []string{"http://127.0.0.1:18101/v1", "https://api.example/v1/"} {
+		env := map[string]string{"HANDOVER_LLM_BASE_URL": ok, "HANDOVER_LLM_MODEL": "m"}
+		if _, err := loadConfig("", func(k string) string { return env[k] }); err != nil {
+			t.Errorf("base_url %q: %v", ok, err)
+		}
+	}
+}
+
+// TestLogWordsAnyCase: log.level and log.format are read in any case, and
+// the logger gets them in lower case.
+func TestLogWordsAnyCase(t *testing.T) {
+	env := map[string]string{"HANDOVER_LOG_LEVEL": "DEBUG", "HANDOVER_LOG_FORMAT": "JSON"}
+	cfg, err := loadConfig("", func(k string) string { return env[k] })
+	if err != nil || cfg.Log.Level != "debug" || cfg.Log.Format != "json" {
+		t.Errorf("level DEBUG, format JSON: got %+v, %v; want debug, json", cfg.Log, err)
 	}
 }
 

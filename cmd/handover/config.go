@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -128,6 +130,8 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 	if len(problems) > 0 {
 		return cfg, fmt.Errorf("%s:\n  %s", where, strings.Join(problems, "\n  "))
 	}
+	// Validation accepts either case, as the words are read.
+	cfg.Log.Level, cfg.Log.Format = strings.ToLower(cfg.Log.Level), strings.ToLower(cfg.Log.Format)
 	return cfg, nil
 }
 
@@ -143,9 +147,26 @@ func readConfigFile(path string) (root *yaml.Node, where string, err error) {
 	if err != nil {
 		return nil, where, fmt.Errorf("read config: %w", err)
 	}
+	// yaml.Unmarshal reads the first document alone: a second one, after
+	// "---", would be ignored without a word, with every key it sets.
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, where, fmt.Errorf("%s: not YAML: %s", where, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	for {
+		// An empty document (a "---" closing the file) sets nothing.
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, where, fmt.Errorf("%s: not YAML: %s", where, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		if len(next.Content) > 0 && next.Content[0].Tag != "!!null" {
+			return nil, where, fmt.Errorf("%s: line %d: a second YAML document begins: the file must hold one document (remove the ---, or merge the documents)", where, next.Line)
+		}
 	}
 	if len(doc.Content) == 0 {
 		return nil, where, nil
@@ -199,12 +220,12 @@ func fromEnv(problem string, getenv func(string) string) string {
 	if !ok || strings.ContainsAny(key, " ") {
 		return problem
 	}
-	base, index, _ := strings.Cut(key, "[")
+	base, _, _ := strings.Cut(key, "[")
 	if name := envName(base); getenv(name) != "" {
-		if index != "" {
-			index = "[" + index
-		}
-		return name + index + ": " + rest
+		// No list index: a variable's list skips blank items, so the index
+		// would not count what the user wrote; the quoted value names the
+		// item.
+		return name + ": " + rest
 	}
 	return problem
 }
@@ -390,9 +411,16 @@ func (c config) validate() error {
 			return
 		}
 		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 			// Never the value itself: it may carry a key.
 			bad("%s: %s is not an http(s) URL", key, bot.RedactURL(v))
+		case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(v, "#"):
+			// Clients append their paths to the base URL as a string, so
+			// "/v1?api-version=x" would become "/v1?api-version=x/chat/completions",
+			// and the query (which may hold a key) would be logged with it.
+			// Neither it nor the fragment is shown.
+			bad("%s: must not hold a query (?...) or fragment (#...): give the base URL alone, e.g. %s://%s%s", key, u.Scheme, u.Host, u.EscapedPath())
 		}
 	}
 	checkURL("embeddings.base_url", c.Embeddings.BaseURL)
@@ -430,7 +458,7 @@ func (c config) validate() error {
 			if i > 0 {
 				key = fmt.Sprintf("discord.channels[%d]", i-1)
 			}
-			bad("%s: %q is not a Discord ID (digits only)", key, ch)
+			bad("%s: %q is not a Discord ID (%d to %d digits, e.g. 123456789012345678)", key, ch, minSnowflake, maxSnowflake)
 		}
 	}
 	if c.Discord.Cooldown < 0 {
@@ -459,7 +487,7 @@ func (c config) validate() error {
 	default:
 		bad("log.level: must be debug, info, warn or error, got %q", c.Log.Level)
 	}
-	switch c.Log.Format {
+	switch strings.ToLower(c.Log.Format) {
 	case "text", "json":
 	default:
 		bad("log.format: must be text or json, got %q", c.Log.Format)
@@ -467,8 +495,12 @@ func (c config) validate() error {
 	return errors.Join(errs...)
 }
 
+// The lengths of a Discord ID (a snowflake) accepted: real ones have 17
+// to 20 digits; shorter ones serve tests and fakes.
+const minSnowflake, maxSnowflake = 5, 20
+
 func isSnowflake(s string) bool {
-	if len(s) < 5 || len(s) > 20 {
+	if len(s) < minSnowflake || len(s) > maxSnowflake {
 		return false
 	}
 	for _, r := range s {
