@@ -52,6 +52,30 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
+// TestUsageErrors: a call that cannot work is a usage error, exit 2, with
+// a message saying what would: a shell completion cannot be written for,
+// none at all, a timeout no probe could meet.
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"completion for an unknown shell", []string{"completion", "tcsh"}, `completion: no script for shell "tcsh"; the shells are bash, fish, powershell, zsh`},
+		{"completion without a shell", []string{"completion"}, "completion needs a shell"},
+		{"healthcheck with a zero timeout", []string{"healthcheck", "--addr", "127.0.0.1:1", "--timeout", "0s"}, "healthcheck: --timeout must be positive, e.g. 3s, got 0s"},
+		{"healthcheck with a negative timeout", []string{"healthcheck", "--addr", "127.0.0.1:1", "--timeout", "-1s"}, "healthcheck: --timeout must be positive, e.g. 3s, got -1s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, "", nil, tt.args...)
+			if code != 2 || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, no output and %q", tt.args, code, out, errOut, tt.want)
+			}
+		})
+	}
+}
+
 func TestGlobalFlagsAnywhere(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "extra.md", "# Luxembourg hosts summit\n\nThe 2031 summit of the alliance will be held in Luxembourg City, officials said.\n")

@@ -27,6 +27,11 @@ loopback.`,
 		Example: "  handover healthcheck\n  handover healthcheck --addr 127.0.0.1:9090",
 		Args:    noArgs("healthcheck takes no arguments; use --addr"),
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			if timeout <= 0 {
+				// No probe could answer in time: that is a mistake in
+				// the call, not an unhealthy bot.
+				return usagef("healthcheck: --timeout must be positive, e.g. 3s, got %s", timeout)
+			}
 			if addr == "" {
 				a, err := loadServerAddr(c.config, e.getenv)
 				if err != nil {

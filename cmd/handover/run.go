@@ -154,7 +154,34 @@ each answer comes from, on the command line and as a Discord bot.`,
 		e.serveCommand(&c),
 		e.healthcheckCommand(&c),
 	)
+	completionShells(root)
 	return root
+}
+
+// completionShells makes cobra's completion command fail, as a usage
+// error, without a shell or with one it cannot write for: having no Run of
+// its own, it printed its help and exited 0, which a script installing
+// "handover completion tcsh" would take for success.
+func completionShells(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, cmd := range root.Commands() {
+		if cmd.Name() != "completion" {
+			continue
+		}
+		var shells []string
+		for _, sub := range cmd.Commands() {
+			shells = append(shells, sub.Name())
+		}
+		list := strings.Join(shells, ", ")
+		cmd.Use = "completion SHELL"
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("completion needs a shell: handover completion SHELL, one of %s", list)
+			}
+			return usagef("completion: no script for shell %q; the shells are %s", args[0], list)
+		}
+	}
 }
 
 // runE adapts a subcommand's function so that its errors are told apart
