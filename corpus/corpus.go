@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -53,11 +55,17 @@ func (c *Corpus) Sentence(id string) (Sentence, bool) {
 
 // Load parses the .txt and .md files of each file system, subfolders
 // included, in order, sorted by path within each. A file that cannot be
-// used is skipped with a warning on logger that names it; see LoadWith.
+// used is skipped with a warning on logger that names it, and one loaded
+// with something left out is named too; see LoadWith.
 func Load(logger *slog.Logger, fsyss ...fs.FS) (*Corpus, error) {
-	return LoadWith(LoadOptions{Warn: func(file string, err error) {
-		logger.Warn("skipping article", "file", file, "err", err)
-	}}, fsyss...)
+	return LoadWith(LoadOptions{
+		Warn: func(file string, err error) {
+			logger.Warn("skipping article", "file", file, "err", err)
+		},
+		Note: func(file string, err error) {
+			logger.Warn("article loaded with changes", "file", file, "err", err)
+		},
+	}, fsyss...)
 }
 
 // LoadOptions configure LoadWith.
@@ -66,6 +74,11 @@ type LoadOptions struct {
 	// system, and about a file system that holds no article (file "."). Nil
 	// discards warnings.
 	Warn func(file string, err error)
+	// Note is told, once per file and problem, about a file that loads
+	// but not all as written: metadata keys that are not read
+	// (ErrUnknownKeys) or control characters removed (ErrControlChars),
+	// in an article or in sources.yaml. Nil discards notes.
+	Note func(file string, err error)
 }
 
 // Reasons a file or folder is skipped, given to LoadOptions.Warn.
@@ -92,18 +105,26 @@ const maxLinkHops = 8
 // matter (title, date, publisher, url), and a sources.yaml at the root may
 // give the same per file. A file that cannot be used (not UTF-8, binary,
 // empty, over 5 MB, bad front matter, an ID already loaded) is skipped
-// with a warning that names it; the rest load. LoadWith fails only when a
-// file system cannot be listed.
+// with a warning that names it; the rest load. A file loads, with a note
+// that names it, when its metadata has keys that are not read (they are
+// ignored) or its text holds control characters (they are removed).
+// LoadWith fails only when a file system cannot be listed.
 func LoadWith(opts LoadOptions, fsyss ...fs.FS) (*Corpus, error) {
-	warn := opts.Warn
+	warn, note := opts.Warn, opts.Note
 	if warn == nil {
 		warn = func(string, error) {}
 	}
+	if note == nil {
+		note = func(string, error) {}
+	}
 	c := &Corpus{byID: map[string]*Article{}}
 	for _, fsys := range fsyss {
-		sidecar, err := readSidecar(fsys)
+		sidecar, notes, err := readSidecar(fsys)
 		if err != nil {
 			warn(sidecarName, err)
+		}
+		for _, n := range notes {
+			note(sidecarName, n)
 		}
 		before := len(c.Articles)
 		err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
@@ -137,7 +158,7 @@ func LoadWith(opts LoadOptions, fsyss ...fs.FS) (*Corpus, error) {
 					return nil
 				}
 			}
-			a, err := readArticle(fsys, name, sidecar[name])
+			a, notes, err := readArticle(fsys, name, sidecar[name])
 			if err != nil {
 				warn(name, err)
 				return nil
@@ -145,6 +166,9 @@ func LoadWith(opts LoadOptions, fsyss ...fs.FS) (*Corpus, error) {
 			if c.byID[a.ID] != nil {
 				warn(name, ErrDuplicate)
 				return nil
+			}
+			for _, n := range notes {
+				note(name, n)
 			}
 			c.byID[a.ID] = a
 			c.Articles = append(c.Articles, a)
@@ -204,54 +228,84 @@ func checkLink(fsys fs.FS, name string) error {
 	return nil
 }
 
-func readSidecar(fsys fs.FS) (map[string]Meta, error) {
+// readSidecar reads fsys's sources.yaml, if any, and returns notes for
+// what it left out: control characters, and keys Meta does not read, for
+// every entry at once.
+func readSidecar(fsys fs.FS) (map[string]Meta, []error, error) {
 	data, err := fs.ReadFile(fsys, sidecarName)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, nil, ErrNotText
+	}
+	data, controls := stripControls(data)
 	var raw map[string]yaml.Node
 	if err := yaml.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFrontMatter, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrFrontMatter, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	out := map[string]Meta{}
-	for name, node := range raw {
-		b, err := yaml.Marshal(&node)
-		if err != nil {
-			return nil, err
-		}
+	var ignored []string
+	for _, name := range slices.Sorted(maps.Keys(raw)) {
+		node := raw[name]
 		var m Meta
-		if err := decodeMeta(b, &m); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		unknown, err := decodeMetaNode(&node, &m)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if len(unknown) > 0 {
+			ignored = append(ignored, name+": "+quoteKeys(unknown))
+		}
+		controls += m.stripControls()
 		out[name] = m
 	}
-	return out, nil
+	var notes []error
+	if controls > 0 {
+		notes = append(notes, controlNote(controls))
+	}
+	if len(ignored) > 0 {
+		notes = append(notes, unknownKeysNote(strings.Join(ignored, "; ")))
+	}
+	return out, notes, nil
 }
 
-func readArticle(fsys fs.FS, name string, side Meta) (*Article, error) {
+// readArticle reads and parses one file, and returns notes for what it
+// left out: keys its front matter has that Meta does not read, and
+// control characters.
+func readArticle(fsys fs.FS, name string, side Meta) (*Article, []error, error) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if info.Size() > MaxFileSize {
-		return nil, ErrTooLarge
+		return nil, nil, ErrTooLarge
 	}
 	if info.Size() == 0 {
-		return nil, ErrEmpty
+		return nil, nil, ErrEmpty
 	}
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
-		return nil, ErrNotText
+		return nil, nil, ErrNotText
 	}
-	meta, body, err := splitFrontMatter(data)
+	// Before the front matter is cut, as YAML refuses most control
+	// characters; its escapes ("\e") are stripped from the values below.
+	data, controls := stripControls(data)
+	meta, unknown, body, err := splitFrontMatter(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var notes []error
+	if controls += meta.stripControls(); controls > 0 {
+		notes = append(notes, controlNote(controls))
+	}
+	if len(unknown) > 0 {
+		notes = append(notes, unknownKeysNote(quoteKeys(unknown)))
 	}
 	// A title given in front matter or in sources.yaml (front matter
 	// wins) is the title: Parse takes the first line as the title, so it
@@ -266,11 +320,11 @@ func readArticle(fsys fs.FS, name string, side Meta) (*Article, error) {
 	id := strings.TrimSuffix(name, path.Ext(name))
 	a, err := Parse(id, body)
 	if err != nil {
-		return nil, errors.Unwrap(err)
+		return nil, nil, errors.Unwrap(err)
 	}
 	side.apply(a)
 	meta.apply(a)
-	return a, nil
+	return a, notes, nil
 }
 
 // anchorYear is the year most of the dated articles were published in: a

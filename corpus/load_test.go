@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode"
+	"unicode/utf8"
 )
 
 // warnings collects what LoadWith skips, by file.
@@ -199,7 +201,7 @@ func TestLoadFrontMatterAndSidecar(t *testing.T) {
 	fsys := fstest.MapFS{
 		"plain.txt":    {Data: []byte("---\npublisher: Gazette\nurl: https://example.org/p\n---\nPlain title\n\nThe mayor opened the library on Friday.\n")},
 		"side.txt":     {Data: []byte("Side title\n\nThe school reopened after the floods.\n")},
-		"bad.md":       {Data: []byte("---\ntitel: typo\n---\nBody text here.\n")},
+		"bad.md":       {Data: []byte("---\ntitle: [a, b]\n---\nBody text here.\n")},
 		"titled.txt":   {Data: []byte("Rutte took over on Tuesday.\n\nHe said it was an honour.\n")},
 		"sources.yaml": {Data: []byte("side.txt:\n  url: https://example.org/side\n  date: \"2030-05-06\"\ntitled.txt:\n  title: Handover day\n")},
 	}
@@ -224,6 +226,198 @@ func TestLoadFrontMatterAndSidecar(t *testing.T) {
 	if !errors.Is(w["bad.md"], ErrFrontMatter) {
 		t.Errorf("bad front matter warning = %v", w["bad.md"])
 	}
+}
+
+// notes collects what LoadWith notes about files it loads, by file.
+type notes map[string][]error
+
+// opts records skipped files in w and notes in n.
+func (n notes) opts(w warnings) LoadOptions {
+	return LoadOptions{
+		Warn: func(file string, err error) { w[file] = err },
+		Note: func(file string, err error) { n[file] = append(n[file], err) },
+	}
+}
+
+// TestLoadUnknownMetaKeys: a metadata key Meta does not read (what other
+// tools write: author, tags) is ignored with one note for the file naming
+// the keys and the keys that are read; the article and its other metadata
+// load, and no Go type shows in the note.
+func TestLoadUnknownMetaKeys(t *testing.T) {
+	const read = "(the keys read are title, date, publisher, url)"
+	tests := []struct {
+		name    string
+		files   fstest.MapFS
+		id      string // the article checked
+		want    Meta   // its metadata
+		noted   string // the file noted
+		inNote  []string
+		notNote []string
+	}{
+		{
+			name:   "front matter author",
+			files:  fstest.MapFS{"a.md": {Data: []byte("---\ntitle: Handover day\nauthor: Bob\npublisher: Gazette\n---\nRutte took over on Tuesday.\n")}},
+			id:     "a",
+			want:   Meta{Title: "Handover day", Publisher: "Gazette"},
+			noted:  "a.md",
+			inNote: []string{`unknown metadata keys ignored: "author" ` + read},
+		},
+		{
+			name:   "front matter tags and a misspelt key",
+			files:  fstest.MapFS{"a.txt": {Data: []byte("---\ntags: [nato, rutte]\ntitel: typo\ndate: 2024-10-01\n---\nHandover day\n\nRutte took over on Tuesday.\n")}},
+			id:     "a",
+			want:   Meta{Title: "Handover day", Date: "2024-10-01"},
+			noted:  "a.txt",
+			inNote: []string{`"tags", "titel" ` + read},
+		},
+		{
+			name: "sources.yaml",
+			files: fstest.MapFS{
+				"a.txt":        {Data: []byte("Handover day\n\nRutte took over on Tuesday.\n")},
+				"b.txt":        {Data: []byte("Summit\n\nThe summit was held in Vilnius.\n")},
+				"sources.yaml": {Data: []byte("a.txt:\n  author: Bob\n  publisher: Gazette\n  tags: [x]\nb.txt:\n  url: https://example.org/b\n")},
+			},
+			id:      "a",
+			want:    Meta{Title: "Handover day", Publisher: "Gazette"},
+			noted:   "sources.yaml",
+			inNote:  []string{`a.txt: "author", "tags" ` + read},
+			notNote: []string{"b.txt"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, n := warnings{}, notes{}
+			c, err := LoadWith(n.opts(w), tt.files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(w) > 0 {
+				t.Errorf("skipped: %v; want every file loaded", w)
+			}
+			a := c.Article(tt.id)
+			if a == nil {
+				t.Fatalf("article %s not loaded; loaded %v", tt.id, ids(c))
+			}
+			got := Meta{Title: a.Title, Date: a.Date, Publisher: a.Publisher, URL: a.URL}
+			if got != tt.want {
+				t.Errorf("%s metadata = %+v, want %+v", tt.id, got, tt.want)
+			}
+			if b := c.Article("b"); b != nil && tt.noted == "sources.yaml" && b.URL != "https://example.org/b" {
+				t.Errorf("another entry of sources.yaml lost its url: %+v", b)
+			}
+			if len(n) != 1 || len(n[tt.noted]) != 1 {
+				t.Fatalf("notes = %v, want one, for %s", n, tt.noted)
+			}
+			note := n[tt.noted][0]
+			if !errors.Is(note, ErrUnknownKeys) {
+				t.Errorf("note %v is not ErrUnknownKeys", note)
+			}
+			for _, want := range tt.inNote {
+				if !strings.Contains(note.Error(), want) {
+					t.Errorf("note %q lacks %q", note, want)
+				}
+			}
+			for _, bad := range append(tt.notNote, "corpus.", "not found in type") {
+				if strings.Contains(note.Error(), bad) {
+					t.Errorf("note %q holds %q", note, bad)
+				}
+			}
+		})
+	}
+}
+
+// TestLoadControlChars: control characters in a file (terminal escape
+// sequences in its title and text, in its front matter, in sources.yaml)
+// are removed with one note per file, and the article loads.
+func TestLoadControlChars(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.txt":        {Data: []byte("Rutte takes over\x1b]0;pwned\a at NATO\n\nMark Rutte\x1b[2J took over\x07 on Tuesday.\vHe said\x7f it\u0085was an honour\u009b31m.\n")},
+		"b.md":         {Data: []byte("---\npublisher: \"Gazette\\e[31m\"\n---\n# Summit\x1b[0m\n\nThe summit was held in Vilnius.\n")},
+		"c.txt":        {Data: []byte("Harbour\n\nThe harbour reopened on Friday.\n")},
+		"sources.yaml": {Data: []byte("c.txt:\n  title: \"Harbour\\e]8;;https://evil.example\\e\\\\ reopens\"\n")},
+	}
+	w, n := warnings{}, notes{}
+	c, err := LoadWith(n.opts(w), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w) > 0 {
+		t.Errorf("skipped: %v; want every file loaded", w)
+	}
+	want := map[string]struct{ title, publisher, text string }{
+		"a": {"Rutte takes over at NATO", "", "Mark Rutte took over on Tuesday.\nHe said it was an honour."},
+		"b": {"Summit", "Gazette", "The summit was held in Vilnius."},
+		"c": {"Harbour reopens", "", "The harbour reopened on Friday."},
+	}
+	for id, want := range want {
+		a := c.Article(id)
+		if a == nil {
+			t.Errorf("article %s not loaded", id)
+			continue
+		}
+		if a.Title != want.title || a.Publisher != want.publisher || allText(a) != want.text {
+			t.Errorf("%s: title %q, publisher %q, text %q; want %q, %q, %q", id, a.Title, a.Publisher, allText(a), want.title, want.publisher, want.text)
+		}
+	}
+	for _, file := range []string{"a.txt", "b.md", "sources.yaml"} {
+		if len(n[file]) != 1 || !errors.Is(n[file][0], ErrControlChars) {
+			t.Errorf("notes for %s = %v, want one ErrControlChars", file, n[file])
+		}
+	}
+	if len(n["c.txt"]) > 0 {
+		t.Errorf("c.txt noted: %v", n["c.txt"])
+	}
+}
+
+// TestStripControls: escape sequences go whole, whitespace controls become
+// a space, other controls go, and text without any is returned as it is.
+func TestStripControls(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		n              int
+	}{
+		{"clean", "Rutte took over.\n\tIndented\r\n", "Rutte took over.\n\tIndented\r\n", 0},
+		{"window title (OSC, BEL)", "a\x1b]0;pwned\ab", "ab", 1},
+		{"window title (OSC, ST)", "a\x1b]0;pwned\x1b\\b", "ab", 1},
+		{"clear screen (CSI)", "a\x1b[2Jb", "ab", 1},
+		{"colour", "\x1b[1;31mred\x1b[0m", "red", 2},
+		{"C1 CSI", "a\u009b2Jb", "ab", 1},
+		{"charset (ESC ( B)", "a\x1b(Bb", "ab", 1},
+		{"reset (ESC c)", "a\x1bcb", "ab", 1},
+		{"unterminated OSC ends at the line", "a\x1b]0;x\nnext", "a\nnext", 1},
+		{"lone ESC at the end", "a\x1b", "a", 1},
+		{"vertical tab, form feed, NEL", "a\vb\fc\u0085d", "a b c d", 3},
+		{"bell, backspace, DEL, C1", "a\x07b\x08c\x7fd\u0080e", "abcde", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, n := stripControls([]byte(tt.in))
+			if string(got) != tt.want || n != tt.n {
+				t.Errorf("stripControls(%q) = %q, %d; want %q, %d", tt.in, got, n, tt.want, tt.n)
+			}
+		})
+	}
+}
+
+func FuzzStripControls(f *testing.F) {
+	f.Add([]byte("a\x1b]0;pwned\ab\x1b[2J\u009b1m\v"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !utf8.Valid(b) {
+			t.Skip("LoadWith refuses a file that is not UTF-8 before it strips controls")
+		}
+		got, n := stripControls(b)
+		for _, r := range string(got) {
+			if unicode.IsControl(r) && !keptControl(r) {
+				t.Fatalf("stripControls(%q) = %q keeps %U", b, got, r)
+			}
+		}
+		if n == 0 && string(got) != string(b) {
+			t.Fatalf("stripControls(%q) = %q with no change counted", b, got)
+		}
+		if again, m := stripControls(got); m != 0 || string(again) != string(got) {
+			t.Fatalf("stripControls(%q) = %q, and again %q (%d)", b, got, again, m)
+		}
+	})
 }
 
 // TestMetaURL: only an absolute http(s) address is kept as an article's
@@ -261,8 +455,8 @@ func TestMetaURL(t *testing.T) {
 			}
 		})
 	}
-	m, body, err := splitFrontMatter([]byte("---\n---\nBody.\n"))
-	if err != nil || m != (Meta{}) || string(body) != "Body.\n" {
+	m, unknown, body, err := splitFrontMatter([]byte("---\n---\nBody.\n"))
+	if err != nil || m != (Meta{}) || unknown != nil || string(body) != "Body.\n" {
 		t.Errorf("empty front matter: %+v, %q, %v", m, body, err)
 	}
 }
@@ -275,7 +469,7 @@ func FuzzMarkdownText(f *testing.F) {
 		if strings.Contains(s, "\n\n\n") {
 			t.Errorf("markdownText(%q) has an empty paragraph: %q", b, s)
 		}
-		_, _, _ = splitFrontMatter(b)
+		_, _, _, _ = splitFrontMatter(b)
 	})
 }
 

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,16 +28,48 @@ type Meta struct {
 	URL       string `yaml:"url"`
 }
 
-// ErrFrontMatter is returned for front matter that is not valid YAML
-// with the keys Meta knows.
+// ErrFrontMatter is returned for front matter (or a sources.yaml entry)
+// that is not valid YAML, not key: value pairs, or gives a known key a
+// value it cannot take.
 var ErrFrontMatter = errors.New("bad front matter")
 
-// splitFrontMatter cuts a leading "---" YAML block from data.
-func splitFrontMatter(data []byte) (Meta, []byte, error) {
+// ErrUnknownKeys is noted for metadata keys Meta does not read: they are
+// ignored, and the article keeps the rest.
+var ErrUnknownKeys = errors.New("unknown metadata keys ignored")
+
+// metaKeys lists the keys Meta reads, in its order.
+func metaKeys() []string {
+	t := reflect.TypeFor[Meta]()
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// unknownKeysNote is the note for keys that were ignored, each entry
+// already quoted.
+func unknownKeysNote(keys string) error {
+	return fmt.Errorf("%w: %s (the keys read are %s)", ErrUnknownKeys, keys, strings.Join(metaKeys(), ", "))
+}
+
+// quoteKeys quotes keys for a note: "author", "tags".
+func quoteKeys(keys []string) string {
+	q := make([]string, len(keys))
+	for i, k := range keys {
+		q[i] = strconv.Quote(k)
+	}
+	return strings.Join(q, ", ")
+}
+
+// splitFrontMatter cuts a leading "---" YAML block from data, and returns
+// its keys that Meta does not read.
+func splitFrontMatter(data []byte) (Meta, []string, []byte, error) {
 	var m Meta
 	body := bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !bytes.HasPrefix(body, []byte("---\n")) && !bytes.HasPrefix(body, []byte("---\r\n")) {
-		return m, data, nil
+		return m, nil, data, nil
 	}
 	rest := body[bytes.IndexByte(body, '\n')+1:]
 	end := -1
@@ -51,10 +85,11 @@ func splitFrontMatter(data []byte) (Meta, []byte, error) {
 		off += len(line) + 1
 	}
 	if end < 0 {
-		return m, data, nil // a thematic break, not front matter
+		return m, nil, data, nil // a thematic break, not front matter
 	}
-	if err := decodeMeta(rest[:end], &m); err != nil {
-		return m, nil, err
+	unknown, err := decodeMeta(rest[:end], &m)
+	if err != nil {
+		return m, nil, nil, err
 	}
 	after := rest[end:]
 	if i := bytes.IndexByte(after, '\n'); i >= 0 {
@@ -62,19 +97,49 @@ func splitFrontMatter(data []byte) (Meta, []byte, error) {
 	} else {
 		after = nil
 	}
-	return m, after, nil
+	return m, unknown, after, nil
 }
 
-func decodeMeta(data []byte, m *Meta) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(m); err != nil && !errors.Is(err, io.EOF) { // empty front matter is no metadata
-		return fmt.Errorf("%w: %v", ErrFrontMatter, err)
+// decodeMeta decodes front matter into m, and returns the keys it holds
+// that Meta does not read.
+func decodeMeta(data []byte, m *Meta) ([]string, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFrontMatter, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil // empty front matter is no metadata
+	}
+	return decodeMetaNode(doc.Content[0], m)
+}
+
+// decodeMetaNode decodes a mapping of metadata keys into m. Keys Meta does
+// not read (author, tags: what other tools write) are returned, not
+// errors: one of them must not cost the article, or the other keys.
+func decodeMetaNode(n *yaml.Node, m *Meta) ([]string, error) {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%w: line %d: must be key: value pairs (%s)", ErrFrontMatter, n.Line, strings.Join(metaKeys(), ", "))
+	}
+	known := metaKeys()
+	var unknown []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; !slices.Contains(known, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if err := n.Decode(m); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFrontMatter, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if m.Date != "" {
 		d, ok := metaDate(m.Date)
 		if !ok {
-			return fmt.Errorf("%w: date %q is not YYYY-MM-DD", ErrFrontMatter, m.Date)
+			return nil, fmt.Errorf("%w: date %q is not YYYY-MM-DD", ErrFrontMatter, m.Date)
 		}
 		m.Date = d
 	}
@@ -84,7 +149,7 @@ func decodeMeta(data []byte, m *Meta) error {
 		// its other metadata.
 		m.URL = ""
 	}
-	return nil
+	return unknown, nil
 }
 
 // webURL reports an absolute http or https URL with a host.
@@ -101,6 +166,19 @@ func metaDate(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// stripControls removes control characters from m's values, where YAML
+// escapes ("\e[31m") put them past the file's own check, and returns how
+// many places changed.
+func (m *Meta) stripControls() int {
+	total := 0
+	for _, f := range []*string{&m.Title, &m.Date, &m.Publisher, &m.URL} {
+		if clean, n := stripControls([]byte(*f)); n > 0 {
+			*f, total = strings.TrimSpace(string(clean)), total+n
+		}
+	}
+	return total
 }
 
 // apply sets the article's fields that m gives.

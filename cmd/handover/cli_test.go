@@ -384,6 +384,33 @@ func TestCorpusWarningsAndLinks(t *testing.T) {
 	}
 }
 
+// TestCorpusNotes: an article whose front matter has a key handover does
+// not read, or whose text holds terminal escape sequences, is listed, with
+// a warning that names it and what was left out, and no escape reaches
+// the output.
+func TestCorpusNotes(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "author.md", "---\ntitle: Luxembourg hosts summit\nauthor: Bob\npublisher: Gazette\n---\nThe 2031 summit of the alliance will be held in Luxembourg City, officials said.\n")
+	writeFile(t, dir, "escapes.txt", "Harbour\x1b]0;pwned\a reopens\n\nThe harbour\x1b[2J reopened on Friday, officials said.\n")
+	out, errOut, code := runCLI(t, "", nil, "sources", "--corpus", dir)
+	if code != 0 || !strings.Contains(out, "Luxembourg hosts summit\n  Gazette;") || !strings.Contains(out, "Harbour reopens") || strings.ContainsAny(out, "\x1b\a") {
+		t.Errorf("sources: exit %d, stdout %q", code, out)
+	}
+	for _, want := range []string{
+		"warning: " + filepath.ToSlash(filepath.Join(dir, "author.md")) + `: unknown metadata keys ignored: "author" (the keys read are title, date, publisher, url)`,
+		"warning: " + filepath.ToSlash(filepath.Join(dir, "escapes.txt")) + ": control characters removed",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	for _, bad := range []string{"skipped", "corpus.Meta", "not found in type", "\x1b"} {
+		if strings.Contains(errOut, bad) {
+			t.Errorf("stderr holds %q:\n%s", bad, errOut)
+		}
+	}
+}
+
 func TestDatesAndSpeakers(t *testing.T) {
 	out, _, code := runCLI(t, "", nil, "dates")
 	if code != 0 || strings.Contains(out, "1991") || strings.Contains(out, "source(s)") {

@@ -238,12 +238,20 @@ func (e env) loadCorpus(c common, level slog.Level) (config, *slog.Logger, *corp
 		}
 		fmt.Fprintf(e.stderr, "warning: %s skipped: %v\n", filepath.ToSlash(filepath.Join(cfg.Corpus.Dir, file)), err)
 	}
+	// A file loaded with something left out (metadata keys not read,
+	// control characters) is named without "skipped": it is there.
+	note := func(file string, err error) {
+		fmt.Fprintf(e.stderr, "warning: %s: %v\n", filepath.ToSlash(filepath.Join(cfg.Corpus.Dir, file)), err)
+	}
 	if cfg.Log.Format == "json" {
 		warn = func(file string, err error) {
 			logger.Warn("article skipped", "file", filepath.ToSlash(filepath.Join(cfg.Corpus.Dir, file)), "err", err)
 		}
+		note = func(file string, err error) {
+			logger.Warn("article loaded with changes", "file", filepath.ToSlash(filepath.Join(cfg.Corpus.Dir, file)), "err", err)
+		}
 	}
-	corp, err := corpus.LoadWith(corpus.LoadOptions{Warn: warn}, fsyss...)
+	corp, err := corpus.LoadWith(corpus.LoadOptions{Warn: warn, Note: note}, fsyss...)
 	if err != nil {
 		return cfg, nil, nil, err
 	}
