@@ -90,25 +90,40 @@ func questionError(q string, err error) error {
 	return err
 }
 
-// isTerminal reports whether r is an interactive terminal, where waiting
-// for lines would look like a hang.
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// terminal is a reader or writer that knows whether it is an interactive
+// terminal: a test's fake stands in for one.
+type terminal interface{ IsTerminal() bool }
+
+// isTerminal reports whether f, the program's stdin or stdout, is an
+// interactive terminal: where waiting for lines would look like a hang,
+// and where a streamed answer can be read as it comes.
+func isTerminal(f any) bool {
+	if t, ok := f.(terminal); ok {
+		return t.IsTerminal()
+	}
+	file, ok := f.(*os.File)
 	if !ok {
 		return false
 	}
-	info, err := f.Stat()
+	info, err := file.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 func (e env) askOne(ctx context.Context, eng *retrieval.Engine, question string, asJSON, noLLM bool) error {
 	req := retrieval.Request{Question: question, NoLLM: noLLM}
-	if asJSON {
+	if asJSON || !isTerminal(e.stdout) {
+		// Only a person at a terminal gains from seeing the model's text
+		// as it comes; a file or a pipe gets the checked answer alone,
+		// never a fragment of one the model did not finish.
 		a, err := eng.Answer(ctx, req)
 		if err != nil {
 			return err
 		}
-		return json.NewEncoder(e.stdout).Encode(a)
+		if asJSON {
+			return json.NewEncoder(e.stdout).Encode(a)
+		}
+		writeAnswer(e.stdout, a)
+		return nil
 	}
 	streamed := ""
 	req.OnPartial = func(text string) {
@@ -126,11 +141,26 @@ func (e env) askOne(ctx context.Context, eng *retrieval.Engine, question string,
 			fmt.Fprint(e.stdout, "\n")
 			a.Text = ""
 		} else {
-			fmt.Fprint(e.stdout, "\n\n(checked answer)\n")
+			fmt.Fprintf(e.stdout, "\n\n(%s)\n", restatedLabel(a))
 		}
 	}
 	writeAnswer(e.stdout, a)
 	return nil
+}
+
+// restatedLabel heads the answer printed under a streamed one that it
+// differs from: the reader has already seen the model's text and must be
+// told which of the two to trust.
+func restatedLabel(a retrieval.Answer) string {
+	switch {
+	case a.Mode != retrieval.ModeLLM:
+		// The stream broke off or the reply could not be used: what
+		// follows is the extractive answer, whatever the fragment said.
+		return "the model's answer could not be used; answer from the articles"
+	case a.Unverified:
+		return "the model's answer, which cites none of the articles"
+	}
+	return "checked answer"
 }
 
 // maxLineBytes is the longest line read whole: a question of

@@ -486,3 +486,123 @@ func TestAskAbstentionShowsClosest(t *testing.T) {
 		t.Errorf("JSON unsure %v, answer %q; human output:\n%s", a.Unsure, a.Answer, human)
 	}
 }
+
+// ttyBuffer is stdout as a terminal: ask streams a model's answer to it.
+type ttyBuffer struct{ bytes.Buffer }
+
+func (*ttyBuffer) IsTerminal() bool { return true }
+
+// streamServer is an OpenAI-compatible server that streams the chunks it
+// is given as the model's answer, then a finish reason unless cut.
+func streamServer(t *testing.T, chunks []string, cut bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !bytes.Contains(body, []byte(`"stream":true`)) {
+			if cut {
+				// A whole reply cut off: the connection closes unanswered.
+				conn, _, err := http.NewResponseController(w).Hijack()
+				if err == nil {
+					conn.Close()
+				}
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"id":"x","object":"chat.completion","model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":`+
+				fmt.Sprintf("%q", strings.Join(chunks, ""))+`}}]}`)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, c := range chunks {
+			fmt.Fprintf(w, "data: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":%q}}]}\n\n", c)
+		}
+		if cut {
+			return // the connection ends mid-answer
+		}
+		io.WriteString(w, "data: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestAskStreaming: ask streams the model's answer only to a terminal.
+// Piped, a stream cut mid-answer leaves no fragment: only the answer from
+// the articles. At a terminal the fragment stays, and the answer under it
+// is labelled for what it is: not "checked answer" when the model's could
+// not be used, and "checked answer" when the model's was checked (a
+// citation of a passage it was not given dropped).
+func TestAskStreaming(t *testing.T) {
+	const q = "Who succeeded Stoltenberg?"
+	tests := []struct {
+		name     string
+		tty      bool
+		chunks   []string
+		cut      bool
+		want     []string
+		dontWant []string
+	}{
+		{
+			name:     "cut stream, piped",
+			chunks:   []string{"Xyzzy Plugh took ", "over in"},
+			cut:      true,
+			want:     []string{"Rutte", "The language model was unavailable"},
+			dontWant: []string{"Xyzzy", "checked answer", "could not be used"},
+		},
+		{
+			name:     "cut stream, terminal",
+			tty:      true,
+			chunks:   []string{"Xyzzy Plugh took ", "over in"},
+			cut:      true,
+			want:     []string{"Xyzzy Plugh took over in\n\n(the model's answer could not be used; answer from the articles)\n", "Rutte"},
+			dontWant: []string{"checked answer"},
+		},
+		{
+			name:     "bad citation, piped",
+			chunks:   []string{"Mark Rutte took over ", "in Brussels [1][99]."},
+			want:     []string{"Mark Rutte took over in Brussels [1].\n"},
+			dontWant: []string{"[99]", "checked answer"},
+		},
+		{
+			name:   "bad citation, terminal",
+			tty:    true,
+			chunks: []string{"Mark Rutte took over ", "in Brussels [1][99]."},
+			want:   []string{"Mark Rutte took over in Brussels [1][99].\n\n(checked answer)\nMark Rutte took over in Brussels [1].\n"},
+		},
+		{
+			name:     "whole stream, terminal",
+			tty:      true,
+			chunks:   []string{"Mark Rutte took over ", "in Brussels [1]."},
+			want:     []string{"Mark Rutte took over in Brussels [1].\n\nSources:\n[1] "},
+			dontWant: []string{"checked answer", "could not be used"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := streamServer(t, tt.chunks, tt.cut)
+			cfg := writeFile(t, t.TempDir(), "llm.yaml", "llm:\n  base_url: "+srv.URL+"/v1\n  model: m\n  timeout: 5s\n  max_retries: 0\n")
+			var out interface {
+				io.Writer
+				String() string
+			} = &bytes.Buffer{}
+			if tt.tty {
+				out = &ttyBuffer{}
+			}
+			var errb bytes.Buffer
+			err := run(context.Background(), []string{"ask", "--config", cfg, q}, func(string) string { return "" }, strings.NewReader(""), out, &errb)
+			if err != nil {
+				t.Fatalf("ask %q: %v\n%s", q, err, errb.String())
+			}
+			got := out.String()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.dontWant {
+				if strings.Contains(got, w) {
+					t.Errorf("stdout holds %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
