@@ -229,8 +229,9 @@ func checkLink(fsys fs.FS, name string) error {
 }
 
 // readSidecar reads fsys's sources.yaml, if any, and returns notes for
-// what it left out: control characters, and keys Meta does not read, for
-// every entry at once.
+// what it left out: control characters, keys Meta does not read (for
+// every entry at once) and each entry whose metadata cannot be used (a
+// date that is no date), which is left out alone.
 func readSidecar(fsys fs.FS) (map[string]Meta, []error, error) {
 	data, err := fs.ReadFile(fsys, sidecarName)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -249,12 +250,16 @@ func readSidecar(fsys fs.FS) (map[string]Meta, []error, error) {
 	}
 	out := map[string]Meta{}
 	var ignored []string
+	var notes []error
 	for _, name := range slices.Sorted(maps.Keys(raw)) {
 		node := raw[name]
 		var m Meta
 		unknown, err := decodeMetaNode(&node, &m)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
+			// One entry's mistake costs that entry's metadata, not
+			// every entry's: the file loads without it.
+			notes = append(notes, fmt.Errorf("%s: %w (its metadata is ignored)", name, err))
+			continue
 		}
 		if len(unknown) > 0 {
 			ignored = append(ignored, name+": "+quoteKeys(unknown))
@@ -262,7 +267,6 @@ func readSidecar(fsys fs.FS) (map[string]Meta, []error, error) {
 		controls += m.stripControls()
 		out[name] = m
 	}
-	var notes []error
 	if controls > 0 {
 		notes = append(notes, controlNote(controls))
 	}

@@ -284,6 +284,30 @@ func TestLoadUnknownMetaKeys(t *testing.T) {
 			notNote: []string{"b.txt"},
 		},
 	}
+	t.Run("a bad sources.yaml entry", func(t *testing.T) {
+		files := fstest.MapFS{
+			"a.txt":        {Data: []byte("Handover day\n\nRutte took over on Tuesday.\n")},
+			"b.txt":        {Data: []byte("Summit\n\nThe summit was held in Vilnius.\n")},
+			"sources.yaml": {Data: []byte("a.txt:\n  date: next week\n  publisher: Gazette\nb.txt:\n  url: https://example.org/b\n")},
+		}
+		w, n := warnings{}, notes{}
+		c, err := LoadWith(n.opts(w), files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(w) > 0 {
+			t.Errorf("skipped: %v; want every file loaded", w)
+		}
+		if b := c.Article("b"); b == nil || b.URL != "https://example.org/b" {
+			t.Errorf("the good entry lost its url: %+v", b)
+		}
+		if a := c.Article("a"); a == nil || a.Publisher != "" || a.Date != "" {
+			t.Errorf("the bad entry's metadata was read, or its file lost: %+v", a)
+		}
+		if len(n[sidecarName]) != 1 || !errors.Is(n[sidecarName][0], ErrFrontMatter) || !strings.Contains(n[sidecarName][0].Error(), "a.txt") {
+			t.Errorf("notes = %v, want one naming a.txt", n)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w, n := warnings{}, notes{}
