@@ -141,6 +141,13 @@ type analysis struct {
 	// the corpus, its publishers nor WordNet know: a name the articles do
 	// not mention. Such a question is not answered (confidenceOf).
 	unknownName bool
+	// unknownTopic is set when the question has words other than names
+	// and the corpus has nothing for any of them but GloVe neighbours
+	// ("what did rutte say about climate change?"): whatever the best
+	// sentence, it is not about what is asked. Not for questions about
+	// readers' opinions, whose words say where to look. Such a question
+	// is not answered (confidenceOf).
+	unknownTopic bool
 	// identity is set when the question asks who someone is or what they
 	// do: names, and no other words but identityWords.
 	identity bool
@@ -166,9 +173,10 @@ func (ix *Index) analyse(question string) analysis {
 	q := analysis{text: text, atype: questionType(text), opinion: opinionRe.MatchString(text)}
 	capital := capitalised(text)
 	seen := map[string]bool{}
-	var total, unmatched float64
+	var total, unmatched, content, contentUnmatched float64
 	toks := search.Tokenize(text)
 	q.toks = toks
+	inColloc := ix.collocated(toks)
 	for _, t := range toks {
 		q.speech = q.speech || speechWords[t.Word] // "say" is a stop word too
 		if search.IsStop(t.Word) || seen[t.Word] || frameWords[t.Word] || q.opinion && opinionWords[t.Word] {
@@ -190,6 +198,12 @@ func (ix *Index) analyse(question string) analysis {
 		for _, a := range qt.alts {
 			strong = strong || a.ch != chVector
 		}
+		if !qt.name {
+			content += qt.weight
+			if !strong || slices.Contains(inColloc, t.Word) && !literalMatch(qt.alts) {
+				contentUnmatched += qt.weight
+			}
+		}
 		if !strong {
 			unmatched += qt.weight
 			if capital[t.Word] && !ix.lex.Has(t.Word) && !ix.publishers[t.Word] {
@@ -206,6 +220,14 @@ func (ix *Index) analyse(question string) analysis {
 	if total > 0 {
 		q.unmatched = unmatched / total
 	}
+	// Added in session 24: CV at 20 repeats 1.344/1.343/1.343/1.343/
+	// 1.344/1.332 → 1.349/1.348/1.348/1.348/1.348/1.336 (ranking
+	// penalties 0.01 … 3), higher at every penalty, the model's weights
+	// unchanged. Without the collocations it was level (1.345 at the
+	// best penalty); with them also taken from the ranking's stand-ins,
+	// 1.349 but the refit's threshold rose and "Who is the new NATO
+	// secretary-general?" abstained.
+	q.unknownTopic = !q.opinion && content > 0 && contentUnmatched == content
 	if id, ok := ix.describedPerson(q); ok {
 		// The question asks about them as if it named them. (Weighting
 		// the name at half or twice its IDF left the cross-validated
@@ -222,6 +244,32 @@ func (ix *Index) analyse(question string) analysis {
 	ix.markSayer(&q)
 	q.counted = ix.countedNoun(q)
 	return q
+}
+
+// collocated returns the question words that make up, two by two, a
+// WordNet collocation ("climate change", "prime minister", "news agency"):
+// the pair means what neither word means alone, so that a WordNet
+// relative of one of them says nothing of whether the articles know the
+// pair ("change" stands for "increase", "climate change" does not; see
+// literalMatch). Stop words are in none ("take over" is read as before).
+func (ix *Index) collocated(toks []search.Token) []string {
+	var words []string
+	for i := 0; i+1 < len(toks); i++ {
+		a, b := toks[i].Word, toks[i+1].Word
+		if !search.IsStop(a) && !search.IsStop(b) && ix.lex.Has(a+" "+b) {
+			words = append(words, a, b)
+		}
+	}
+	return words
+}
+
+// literalMatch reports whether one of alts is the word itself, a near
+// spelling or a description: a stand-in other than a WordNet relative or
+// a GloVe neighbour.
+func literalMatch(alts []alt) bool {
+	return slices.ContainsFunc(alts, func(a alt) bool {
+		return a.ch != chWordNet && a.ch != chBroader && a.ch != chPart && a.ch != chVector
+	})
 }
 
 // countedNoun returns the index in q.terms of the noun a "how many"

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"sync"
@@ -392,5 +393,45 @@ func TestOpenerTypoTyped(t *testing.T) {
 	// As near to "how" as to "who", "hwo" is left as typed.
 	if a := ix.analyse("hwo did he open the bridge"); !strings.HasPrefix(a.text, "hwo ") {
 		t.Errorf("%q read as %q", "hwo did he open the bridge", a.text)
+	}
+}
+
+// TestUnknownTopic checks that a question none of whose words but names
+// the articles have anything for (GloVe neighbours aside) is off their
+// topics and not answered, and that a word of a WordNet collocation counts
+// as known only through itself: "change" stands for "increase", "climate
+// change" does not.
+func TestUnknownTopic(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "Council news\n\nMayor Ana Costa said the council would increase spending on the bridge.\n\nThe bridge took fourteen years to build.\n",
+	}
+	ix := fixtureIndex(t, files)
+	tests := []struct {
+		name string
+		q    string
+		want bool
+	}{
+		{"a collocation the articles never mention", "what did Costa say about climate change?", true},
+		{"the same word alone, through WordNet", "did Costa say spending would change?", false},
+		{"a word only GloVe relates", "what did Costa say about tennis?", true},
+		{"a topic they mention", "what did Costa say about the bridge?", false},
+		{"names only", "who is Ana Costa?", false},
+		{"what readers think", "do the comments like the mayor?", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ix.analyse(tt.q).unknownTopic; got != tt.want {
+				t.Errorf("unknownTopic = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	e := fixtureEngine(t, files)
+	a, err := e.Answer(context.Background(), Request{Question: "What did Costa say about climate change?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Confidence 0: no closest sentence is offered either.
+	if !a.Abstained || a.Closest != nil {
+		t.Errorf("off-topic question answered or given a closest sentence: %+v", a)
 	}
 }

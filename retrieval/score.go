@@ -268,9 +268,11 @@ func (m *model) confidence(q analysis, ranked []candidate) float64 {
 // (Both checks left the cross-validated figure as it was; reading soft
 // coverage in place of exact coverage, deleted in session 21, too.)
 func confidenceOf(w [nAnswerFeatures]float64, q analysis, ranked []candidate, a answerVec) float64 {
-	if q.unknownName {
+	if q.unknownName || q.unknownTopic {
 		// "What did Scholz say about the handover?": whatever the best
-		// sentence, it is not about Scholz.
+		// sentence, it is not about Scholz. Likewise "what did Rutte say
+		// about climate change?", when the articles have nothing for
+		// any word of it but the names.
 		return 0
 	}
 	if q.identity && len(ranked) > 0 && ranked[0].x[fIntro] == 1 && ranked[0].x[fNameMiss] == 0 {
