@@ -73,6 +73,11 @@ func Neutralise(s string) string {
 	return massMentionRE.ReplaceAllString(s, "@\u200b$1")
 }
 
+// noteUnverified is said of an unverified answer that has no note of its
+// own. Its sources are the passages retrieved for the question, not
+// passages the model cited: it cited none.
+const noteUnverified = "The model's answer cites none of the articles, so it could not be checked; the sources below are the passages retrieved for the question."
+
 // FormatAnswer lays out an answer: its notes first (the model was
 // unavailable, the answer is unchecked), then its text with the [n]
 // markers, split across messages at paragraph or sentence boundaries when
@@ -89,15 +94,17 @@ func FormatAnswer(a retrieval.Answer, key string) []Message {
 	if text == "" {
 		text = "I couldn't find an answer to that in the articles I have."
 	}
-	var notes []string
+	// retrieval's note says why an answer is unverified; the bot's own
+	// sentence is only for an unverified answer that came without one.
+	note := strings.TrimSpace(a.Note)
 	if a.Unverified {
-		notes = append(notes, "⚠️ The model's answer could not be checked against the articles; the sources below are what it was given.")
+		if note == "" {
+			note = noteUnverified
+		}
+		note = "⚠️ " + note
 	}
-	if note := strings.TrimSpace(a.Note); note != "" {
-		notes = append(notes, note)
-	}
-	if len(notes) > 0 {
-		text = "*" + strings.Join(notes, " ") + "*\n\n" + text
+	if note != "" {
+		text = "*" + note + "*\n\n" + text
 	}
 	if c := a.Closest; c != nil && a.Abstained {
 		// Not an answer: the nearest the articles come, for the reader to
@@ -238,15 +245,13 @@ func moreSources(n int) string {
 // written, before its citations are checked.
 const draftLabel = "\n\n*✍️ writing… (a draft: sources are checked when it's done)*"
 
-// partialMarkerRE matches citation markers in a preview, with the space
-// before them, and a marker still being written at the very end.
-var partialMarkerRE = regexp.MustCompile(`\s*\[[0-9]{1,3}\]|\s*\[[0-9]{0,3}$`)
-
 // FormatPartial is a streamed answer so far: its text, cut to one message,
-// labelled as a draft. Its [n] markers are left out: they are unchecked
-// until the answer is done, and the final check may drop some.
+// labelled as a draft. Its citation markers are left out, in every form
+// retrieval reads them, a marker still being written included: they are
+// unchecked until the answer is done, and the final check may drop or
+// renumber them.
 func FormatPartial(text string) Message {
-	text = partialMarkerRE.ReplaceAllString(text, "")
+	text = retrieval.StripMarkers(text)
 	text = Neutralise(strings.TrimSpace(text))
 	room := maxContent - utf8.RuneCountInString(draftLabel)
 	if chunks := Split(text, room); len(chunks) > 0 {

@@ -80,9 +80,7 @@ func TestFormatGolden(t *testing.T) {
 			Text: "Rutte took office on 1 October 2024 [1].", Mode: retrieval.ModeExtractive, Citations: cannedCitations[:1],
 			Note: "The model was unavailable, so this answer quotes the articles directly.",
 		}, "4")},
-		{"answer_unverified", FormatAnswer(retrieval.Answer{
-			Text: "Rutte is the new chief.", Mode: retrieval.ModeLLM, Citations: cannedCitations, Unverified: true,
-		}, "5")},
+		{"answer_unverified", FormatAnswer(unverifiedAnswer("Rutte is the new chief.", cannedCitations), "5")},
 		{"partial", []Message{FormatPartial("Mark Rutte took over @everyone")}},
 		{"citations", FormatCitations(cannedCitations)},
 		// Numbered per article: one header per number, its sentences under
@@ -308,30 +306,68 @@ func longText(n int) string {
 	return b.String()
 }
 
+// retrievalUnverifiedNote is the note retrieval gives an unverified
+// answer (retrieval's noteUnverified).
+const retrievalUnverifiedNote = "The model cited none of the passages it was given: this answer is unchecked, and the sources below are the retrieved evidence."
+
+// unverifiedAnswer is a model's answer that cited nothing, as retrieval
+// returns it: flagged, with its note and the retrieved evidence.
+func unverifiedAnswer(text string, cites []retrieval.Citation) retrieval.Answer {
+	return retrieval.Answer{Text: text, Mode: retrieval.ModeLLM, Citations: cites, Unverified: true, Note: retrievalUnverifiedNote}
+}
+
+// An unverified answer carries one warning: retrieval's note when it has
+// one, else the bot's own sentence; an answer with a note that is not
+// unverified shows the note without the warning sign.
+func TestFormatAnswerUnverifiedNote(t *testing.T) {
+	const unavailable = "The language model was unavailable, so this answer quotes the articles directly."
+	tests := []struct {
+		name string
+		a    retrieval.Answer
+		want string // the first paragraph
+	}{
+		{"as retrieval returns it", unverifiedAnswer("Rutte took over.", cannedCitations),
+			"*⚠️ " + retrievalUnverifiedNote + "*"},
+		{"without a note", retrieval.Answer{Text: "Rutte took over.", Mode: retrieval.ModeLLM, Unverified: true, Citations: cannedCitations},
+			"*⚠️ " + noteUnverified + "*"},
+		{"a note, not unverified", retrieval.Answer{Text: "Rutte took over [1].", Mode: retrieval.ModeExtractive, Note: unavailable, Citations: cannedCitations},
+			"*" + unavailable + "*"},
+		{"neither", retrieval.Answer{Text: "Rutte took over [1].", Citations: cannedCitations}, "Rutte took over [1]."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := FormatAnswer(tt.a, "k")[0].Content
+			if first, _, _ := strings.Cut(got, "\n\n"); first != tt.want {
+				t.Errorf("FormatAnswer(%+v) begins %q, want %q", tt.a, first, tt.want)
+			}
+			if n := strings.Count(got, "⚠️"); n > 1 {
+				t.Errorf("FormatAnswer(%+v) warns %d times:\n%s", tt.a, n, got)
+			}
+		})
+	}
+}
+
 // However long the answer, its notes and its sources embed survive the
 // cut to maxMessages, and every limit holds.
 func TestFormatAnswerKeepsNotesAndSources(t *testing.T) {
-	const note = "The model was unavailable, so this answer quotes the articles directly."
 	tests := []struct {
 		name     string
 		a        retrieval.Answer
 		wantCut  bool
 		wantMore bool // the sources list says some did not fit
 	}{
-		{"11000 characters", retrieval.Answer{Text: longText(11000), Unverified: true, Note: note, Citations: cannedCitations}, true, false},
-		{"11000 characters, 40 long sources", retrieval.Answer{Text: longText(11000), Unverified: true, Note: note, Citations: hugeAnswer("q").Citations}, true, true},
-		{"one enormous word", retrieval.Answer{Text: strings.Repeat("x", 11000), Unverified: true, Note: note, Citations: cannedCitations}, true, false},
-		{"short", retrieval.Answer{Text: "Rutte took office [1].", Unverified: true, Note: note, Citations: cannedCitations}, false, false},
+		{"11000 characters", unverifiedAnswer(longText(11000), cannedCitations), true, false},
+		{"11000 characters, 40 long sources", unverifiedAnswer(longText(11000), hugeAnswer("q").Citations), true, true},
+		{"one enormous word", unverifiedAnswer(strings.Repeat("x", 11000), cannedCitations), true, false},
+		{"short", unverifiedAnswer("Rutte took office [1].", cannedCitations), false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			msgs := FormatAnswer(tt.a, "7")
 			checkLimits(t, msgs)
 			first, last := msgs[0], msgs[len(msgs)-1]
-			for _, want := range []string{"could not be checked against the articles", note} {
-				if !strings.Contains(first.Content, want) {
-					t.Errorf("first message lacks %q:\n%s", want, first.Content)
-				}
+			if want := "*⚠️ " + retrievalUnverifiedNote + "*"; !strings.HasPrefix(first.Content, want) {
+				t.Errorf("first message does not begin with %q:\n%s", want, first.Content)
 			}
 			if len(last.Embeds) != 1 || last.Embeds[0].Title != "Sources" || !strings.Contains(last.Embeds[0].Description, "**[1]**") {
 				t.Errorf("last message's embeds = %+v, want the sources", last.Embeds)
@@ -363,8 +399,8 @@ func FuzzFormatAnswer(f *testing.F) {
 		if len(cites) > 0 && len(msgs[len(msgs)-1].Embeds) != 1 {
 			t.Errorf("the sources embed is not on the last message")
 		}
-		if unverified && !strings.Contains(msgs[0].Content, "could not be checked") {
-			t.Errorf("the unverified warning is not in the first message")
+		if unverified && !strings.HasPrefix(msgs[0].Content, "*⚠️") {
+			t.Errorf("the unverified warning does not lead the first message: %q", msgs[0].Content)
 		}
 	})
 }
@@ -378,6 +414,17 @@ func TestFormatPartial(t *testing.T) {
 		{"Rutte took over [1", "Rutte took over"},
 		{"Rutte took over [", "Rutte took over"},
 		{"Spending [2%] rose", "Spending [2%] rose"},
+		// Every marker retrieval reads, as it reads them.
+		{"Rutte took over [3, 99].", "Rutte took over."},
+		{"Rutte took over [1-3].", "Rutte took over."},
+		{"Rutte took over [1; 2]", "Rutte took over"},
+		{"Rutte took over 【1】 and [Passage 2].", "Rutte took over and."},
+		{"Rutte took over [1, 2", "Rutte took over"},
+		{"Rutte took over [1–", "Rutte took over"},
+		{"Rutte took over [Passage 1", "Rutte took over"},
+		{"Rutte took over [^", "Rutte took over"},
+		{"Rutte took over 【2", "Rutte took over"},
+		{"Rutte took over [see", "Rutte took over [see"},
 		{"@everyone [1]", "@\u200beveryone"},
 	}
 	for _, tt := range tests {

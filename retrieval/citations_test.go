@@ -41,6 +41,15 @@ func TestCheckCitations(t *testing.T) {
 		{"markdown link", "see [1](https://example.com)", 3, "see [1](https://example.com)", []int{1}},
 		{"multibyte around", "Rütte – „ja“ [2]…", 3, "Rütte – „ja“ [1]…", []int{2}},
 		{"empty", "", 3, "", nil},
+		// Other styles are read as [..] and renumbered like it.
+		{"CJK brackets", "A 【2】. B 【1, 3】.", 3, "A [1]. B [2][3].", []int{2, 1, 3}},
+		{"full-width brackets", "A ［3］.", 3, "A [1].", []int{3}},
+		{"passage label", "A [Passage 2]. B [passages 1-2].", 3, "A [1]. B [2][1].", []int{2, 1}},
+		{"passage label in parentheses", "A (Passage 3; 1).", 3, "A [1][2].", []int{3, 1}},
+		{"footnote", "A [^2].", 3, "A [1].", []int{2}},
+		{"other style out of range removed", "A 【9】 (Passage 7). B [^1].", 3, "A. B [1].", []int{1}},
+		{"not markers in other styles", "(Passage one) [^a] 【】 (passage 1", 3, "(Passage one) [^a] 【】 (passage 1", nil},
+		{"removal completes a footnote", "A [^[9]1].", 1, "A [1].", []int{1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,11 +92,42 @@ func TestVisibleText(t *testing.T) {
 		{"<think>hmm [3]</think>\n\nRutte [1].", "Rutte [1]."},
 		{"<think>still thinking", ""},
 		{"Rutte [1]. <think>more", "Rutte [1]."},
+		// The opening tag was in the prompt (R1 distills, QwQ).
+		{"Okay, [4] says it.\n</think>\n\nRutte [1].", "Rutte [1]."},
+		{"hmm</think>Rutte [1]. <think>more</think> Yes.", "Rutte [1].  Yes."},
+		// Terminal escapes and control characters.
+		{"\x1b]0;title\x07\x1b[2J\x1b[31mRutte\x1b[0m [1].", "Rutte [1]."},
+		{"Rut\x00te\r [1]\x7f.\u0085\u009b", "Rutte [1]."},
+		{"Rutte\n\ttook over.", "Rutte\n\ttook over."},
 	}
 	for _, tt := range tests {
 		if got := visibleText(tt.in); got != tt.want {
 			t.Errorf("visibleText(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestStripMarkers(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"single", "Rutte took over [1].", "Rutte took over."},
+		{"list", "Rutte took over [3, 99].", "Rutte took over."},
+		{"range", "Rutte took over [1-3].", "Rutte took over."},
+		{"semicolons", "Rutte took over [1; 2]", "Rutte took over"},
+		{"other styles", "A 【1】 B (Passage 2) C [^3].", "A B C."},
+		{"unfinished", "Rutte took over [1, 2", "Rutte took over"},
+		{"unfinished range", "Rutte took over [1–", "Rutte took over"},
+		{"unfinished bracket", "Rutte took over [", "Rutte took over"},
+		{"unfinished label", "Rutte took over [Pass", "Rutte took over"},
+		{"unfinished CJK", "Rutte took over 【1", "Rutte took over"},
+		{"not a marker", "Spending [2%] rose", "Spending [2%] rose"},
+		{"not a marker at the end", "see [above", "see [above"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := StripMarkers(tt.in); got != tt.want {
+				t.Errorf("StripMarkers(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -97,6 +137,7 @@ func FuzzCitations(f *testing.F) {
 		"[1-4][2–3] [4-2] [1;2] [ 3 ]",
 		"[[9]1] [1, [2] [12345] [1",
 		"@everyone <@123> [0]",
+		"A 【2】 ［1, 3］ [Passage 2] (passages 1-2) [^3] [^[9]1] 【[^1]】",
 		"",
 	} {
 		f.Add(s, 3)

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -34,6 +35,8 @@ const (
 	noteUnavailable = "The language model was unavailable, so this answer quotes the articles directly."
 	noteUnverified  = "The model cited none of the passages it was given: this answer is unchecked, and the sources below are the retrieved evidence."
 	noteUncited     = "The model's answer cited none of the passages, and nothing else supports it, so it is not shown."
+	noteTruncated   = "The model's answer was cut short at its length limit; what it said before that is shown."
+	noteMisquoted   = "The model's answer quoted words the articles do not contain, so this answer quotes the articles directly."
 )
 
 // LLMConfig configures the model.
@@ -51,7 +54,7 @@ type LLMConfig struct {
 	// MaxTokens bounds the answer's length; zero means the server default.
 	MaxTokens int
 	// Temperature is sent as given, 0 included; nil leaves it to the
-	// server.
+	// server. Reasoning models (OpenAI's o-series, gpt-5) take only 1.
 	Temperature *float32
 	// MaxRetries is how many times a 429, a 5xx or a failed connection is
 	// retried within Timeout.
@@ -96,7 +99,21 @@ func keyState(key string) string {
 
 func redactURL(s string) string {
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
+	if err != nil {
+		// Unparsable, perhaps because of what the password holds ("%t",
+		// "{"): everything between the scheme and the last "@" may be a
+		// credential.
+		at := strings.LastIndex(s, "@")
+		if at < 0 {
+			return s
+		}
+		start := 0
+		if i := strings.Index(s, "://"); i >= 0 && i < at {
+			start = i + len("://")
+		}
+		return s[:start] + "xxxxx" + s[at:]
+	}
+	if u.User == nil {
 		return s
 	}
 	return u.Redacted()
@@ -140,6 +157,12 @@ func NewLLM(logger *slog.Logger, cfg LLMConfig) (*LLM, error) {
 	if t := cfg.Temperature; t != nil && (*t < 0 || *t > 2) {
 		errs = append(errs, fmt.Errorf("temperature %g is outside 0..2", *t))
 	}
+	// OpenAI rejects every request to a reasoning model that sets another
+	// temperature; better to hear it at start than on every question.
+	badReasoningTemp := cfg.Temperature != nil && *cfg.Temperature != 1 && reasoningModel(cfg.Model)
+	if badReasoningTemp {
+		errs = append(errs, fmt.Errorf("temperature %g: model %s is a reasoning model, which takes only the default temperature 1; leave temperature unset", *cfg.Temperature, cfg.Model))
+	}
 	l := &LLM{
 		logger:      logger,
 		model:       cfg.Model,
@@ -155,7 +178,11 @@ func NewLLM(logger *slog.Logger, cfg LLMConfig) (*LLM, error) {
 	}
 	// go-openai rejects some parameters for its reasoning models before
 	// sending anything; better to hear it now than on every question.
-	if err := openai.NewReasoningValidator().Validate(l.request(prompt{})); err != nil {
+	check := l.request(prompt{})
+	if badReasoningTemp {
+		check.Temperature = 0 // reported above, more plainly
+	}
+	if err := openai.NewReasoningValidator().Validate(check); err != nil {
 		errs = append(errs, fmt.Errorf("model %s: %w", cfg.Model, err))
 	}
 	if len(errs) > 0 {
@@ -167,7 +194,10 @@ func NewLLM(logger *slog.Logger, cfg LLMConfig) (*LLM, error) {
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
-	oc.HTTPClient = llmDoer{client: hc, zeroTemperature: cfg.Temperature != nil && *cfg.Temperature == 0}
+	// A reasoning model never gets "temperature": 0, whatever slipped past
+	// the checks above: the API rejects it.
+	zero := cfg.Temperature != nil && *cfg.Temperature == 0 && !reasoningModel(cfg.Model)
+	oc.HTTPClient = llmDoer{client: hc, zeroTemperature: zero}
 	l.client = openai.NewClientWithConfig(oc)
 	return l, nil
 }
@@ -278,6 +308,12 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// thinkHold is how much of a streamed reply with no "</think>" is held
+// back before previews start: the reasoning of R1-style models runs to
+// thousands of characters, and an answer that has not ended it within
+// this much is taken for an answer.
+const thinkHold = 2048
+
 // completion is a model's whole answer.
 type completion struct {
 	text             string
@@ -354,6 +390,11 @@ func (l *LLM) stream(ctx context.Context, req openai.ChatCompletionRequest, onPa
 	var c completion
 	var b strings.Builder
 	shown := ""
+	// A reply may be reasoning with no opening tag (see visibleText), and
+	// nothing shows that but a "</think>" to come. So nothing is shown
+	// until one has come, and then only what follows it, or until
+	// thinkHold bytes have come without one. A short answer from a model
+	// that does not reason is therefore shown only when it is done.
 	for {
 		chunk, err := s.Recv()
 		if errors.Is(err, io.EOF) {
@@ -374,7 +415,11 @@ func (l *LLM) stream(ctx context.Context, req openai.ChatCompletionRequest, onPa
 				c.finish = string(ch.FinishReason)
 			}
 		}
-		if v := visibleText(b.String()); v != shown && v != "" {
+		raw := b.String()
+		if len(raw) < thinkHold && !strings.Contains(raw, "</think>") {
+			continue
+		}
+		if v := visibleText(raw); v != shown && v != "" {
 			shown = v
 			onPartial(v)
 		}
@@ -394,7 +439,9 @@ func usable(c completion) error {
 	case c.finish == string(openai.FinishReasonContentFilter):
 		return errors.New("the reply was withheld by the server's content filter")
 	case visibleText(c.text) == "":
-		return errEmptyAnswer
+		// The finish reason says why: "length" when a reasoning model
+		// spent every token on its reasoning.
+		return fmt.Errorf("%w (finish reason %q)", errEmptyAnswer, c.finish)
 	}
 	return nil
 }
@@ -407,6 +454,11 @@ func retryable(ctx context.Context, err error) bool {
 	}
 	var apiErr *openai.APIError
 	if errors.As(err, &apiErr) {
+		// OpenAI sends 429 insufficient_quota when billing is exhausted:
+		// no wait clears it.
+		if apiErr.Type == "insufficient_quota" || apiErr.Code == "insufficient_quota" {
+			return false
+		}
 		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
 	}
 	var reqErr *openai.RequestError
@@ -490,12 +542,80 @@ func (e *Engine) answerLLM(ctx context.Context, req Request, positions []int, fa
 		l.logger.Warn("llm unavailable", append(attrs, "outcome", "failed", "err", l.scrub(err))...)
 		return unavailable(fallback)
 	}
-	a, outcome := e.index.checkAnswer(c.text, p.passages, fallback)
-	if c.finish == string(openai.FinishReasonLength) {
+	text := visibleText(c.text)
+	truncated := c.finish == string(openai.FinishReasonLength)
+	if truncated {
+		// Cut off at max_tokens: its last sentence is unfinished, and may
+		// say the opposite of what it was going to.
+		text = completeSentences(normaliseMarkers(text))
+		if text == "" {
+			err := errors.New(`the reply was cut at the length limit (finish reason "length") before its first sentence ended`)
+			l.logger.Warn("llm unavailable", append(attrs, "outcome", "failed", "err", err)...)
+			return unavailable(fallback)
+		}
+	}
+	a, outcome := e.index.checkAnswer(text, p.passages, fallback)
+	if truncated {
 		outcome += ", truncated"
+		if a.Mode == ModeLLM && !a.Abstained {
+			a.Note = strings.TrimSpace(a.Note + " " + noteTruncated)
+		}
 	}
 	l.logger.Info("llm answer", append(attrs, "outcome", outcome)...)
 	return a
+}
+
+// sentenceClosers may follow a sentence's final mark and belong to it.
+const sentenceClosers = `"')’”»`
+
+// completeSentences is text up to the end of its last complete sentence,
+// "" when it has none. A sentence is complete at a full stop, question or
+// exclamation mark or ellipsis, with any closing quotes and the citation
+// markers after it, followed by a blank or the end; or at a line break,
+// which ends list items and paragraphs written without a full stop.
+func completeSentences(text string) string {
+	cut := 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if r == '\n' {
+			cut = i - size
+			continue
+		}
+		if !strings.ContainsRune(".!?…", r) {
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !strings.ContainsRune(sentenceClosers, r) {
+				break
+			}
+			j += size
+		}
+		for {
+			k := j
+			for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
+				k++
+			}
+			if k == len(text) || text[k] != '[' {
+				break
+			}
+			_, end, ok := scanMarker(text, k)
+			if !ok {
+				break
+			}
+			j = end
+		}
+		if j == len(text) {
+			cut = j
+			break
+		}
+		if r, _ := utf8.DecodeRuneInString(text[j:]); unicode.IsSpace(r) {
+			cut = j
+		}
+	}
+	return strings.TrimSpace(text[:cut])
 }
 
 // unavailable is the extractive fallback, noted as such.
@@ -506,12 +626,13 @@ func unavailable(fallback Answer) Answer {
 	return a
 }
 
-// checkAnswer turns a model's text into an Answer: an abstention, a cited
-// answer whose sources are exactly the passages it cites, or an uncited
-// one flagged Unverified with the extractive evidence as its sources.
-// passages are the positions numbered [1]..[n] in the prompt.
-func (ix *Index) checkAnswer(raw string, passages []int, fallback Answer) (Answer, string) {
-	text := visibleText(raw)
+// checkAnswer turns a model's visible text into an Answer: an abstention,
+// a cited answer whose sources are exactly the passages it cites, or an
+// uncited one flagged Unverified with the extractive evidence as its
+// sources; or, when it quotes words the passages do not hold, the
+// extractive answer. passages are the positions numbered [1]..[n] in the
+// prompt.
+func (ix *Index) checkAnswer(text string, passages []int, fallback Answer) (Answer, string) {
 	abstain := Answer{Question: fallback.Question, Text: dontSay, Abstained: true, Mode: ModeLLM, Citations: []Citation{}}
 	if isDontSay(text, false) {
 		return abstain, "abstained"
@@ -527,6 +648,9 @@ func (ix *Index) checkAnswer(raw string, passages []int, fallback Answer) (Answe
 			a.Note = noteUncited
 			return a, "uncited, abstained"
 		}
+		if !ix.quotesFound(out, passages) {
+			return misquoted(fallback), "unverified, misquoted"
+		}
 		return Answer{
 			Question:   fallback.Question,
 			Text:       out,
@@ -536,9 +660,77 @@ func (ix *Index) checkAnswer(raw string, passages []int, fallback Answer) (Answe
 			Unverified: true,
 		}, "unverified"
 	}
+	if !ix.quotesFound(out, passages) {
+		return misquoted(fallback), "misquoted"
+	}
 	a := Answer{Question: fallback.Question, Text: out, Mode: ModeLLM, Citations: make([]Citation, 0, len(cited))}
 	for i, n := range cited {
 		a.Citations = append(a.Citations, ix.citation(i+1, passages[n-1]))
 	}
 	return a, "answered"
+}
+
+// misquoted is the extractive fallback for a model answer that quoted
+// words the passages do not hold: a made-up quotation is the claim a
+// reader is most likely to repeat as fact.
+func misquoted(fallback Answer) Answer {
+	a := fallback
+	a.Mode = ModeExtractive
+	a.Note = strings.TrimSpace(a.Note + " " + noteMisquoted)
+	return a
+}
+
+// minQuoteWords is the shortest quotation checked: shorter ones are as
+// often a term in scare quotes ("the "grey zone"") as words put in
+// someone's mouth.
+const minQuoteWords = 4
+
+var (
+	// quoteRe matches a quotation in curly or straight double quotes.
+	quoteRe = regexp.MustCompile(`“([^”]*)”|"([^"]*)"`)
+	// ellipsisRe matches where a quotation leaves words out.
+	ellipsisRe = regexp.MustCompile(`\[(?:…|\.\.\.)\]|…|\.\.\.`)
+	// quoteNorm makes quote marks and apostrophes one of each.
+	quoteNorm = strings.NewReplacer("’", "'", "‘", "'", "‛", "'", "`", "'", "´", "'",
+		"“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`)
+)
+
+// normQuote is s as quotations are compared: one kind of quote mark and
+// apostrophe, lower case, single spaces, no punctuation at either end
+// (a quotation's closing comma often becomes a full stop).
+func normQuote(s string) string {
+	s = strings.Join(strings.Fields(strings.ToLower(quoteNorm.Replace(s))), " ")
+	return strings.Trim(s, ` .,;:!?"'-–—`)
+}
+
+// quotesFound reports whether every quotation of minQuoteWords words or
+// more in text appears in the passages the model was given, or in their
+// articles' titles, which the prompt shows too. The passages are searched
+// together, in prompt order, so a quotation over consecutive sentences
+// is found; a quotation is not matched to the passages its sentence
+// cites, which would miss one cited a sentence later. An ellipsis splits
+// a quotation into parts, each of which must be found.
+func (ix *Index) quotesFound(text string, passages []int) bool {
+	// Normalised text holds no line breaks, so none is matched across one.
+	var hay, titles strings.Builder
+	for _, pos := range passages {
+		p := ix.passages[pos]
+		hay.WriteString(normQuote(p.Text))
+		hay.WriteString(" ")
+		titles.WriteString("\n")
+		titles.WriteString(normQuote(ix.docs[p.Doc].title))
+	}
+	h := hay.String() + titles.String()
+	for _, m := range quoteRe.FindAllStringSubmatch(text, -1) {
+		q := StripMarkers(m[1] + m[2])
+		if len(strings.Fields(q)) < minQuoteWords {
+			continue
+		}
+		for _, part := range ellipsisRe.Split(q, -1) {
+			if part = normQuote(part); part != "" && !strings.Contains(h, part) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -153,6 +153,27 @@ func replyText(text string) llmReply {
 	}
 }
 
+// replyFinish is replyText with another finish reason, such as "length"
+// for a reply cut off at max_tokens.
+func replyFinish(text, finish string) llmReply {
+	return func(w http.ResponseWriter, r *http.Request, c fakeCall) {
+		if !c.stream {
+			writeFakeJSON(w, map[string]any{
+				"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "fake",
+				"choices": []any{map[string]any{"index": 0, "finish_reason": finish,
+					"message": map[string]any{"role": "assistant", "content": text}}},
+			})
+			return
+		}
+		sse := startSSE(w)
+		for _, part := range sseChunks(text) {
+			sse(sseDelta(part, ""))
+		}
+		sse(sseDelta("", finish))
+		sse("[DONE]")
+	}
+}
+
 // sseChunks splits text into pieces of about three words, spaces kept.
 func sseChunks(text string) []string {
 	var out []string
@@ -348,20 +369,9 @@ func TestLLMAnswers(t *testing.T) {
 					t.Errorf("citation %d = %+v, want N %d and the text of prompt passage [%d] %q", i, c, i+1, orig, passages[orig])
 				}
 			}
-			if stream {
-				if len(partials) < 2 {
-					t.Fatalf("got %d partial texts, want several", len(partials))
-				}
-				for i := 1; i < len(partials); i++ {
-					if !strings.HasPrefix(partials[i], partials[i-1]) || partials[i] == partials[i-1] {
-						t.Errorf("partial %d %q does not extend %q", i, partials[i], partials[i-1])
-					}
-				}
-				if last := partials[len(partials)-1]; !strings.HasPrefix(last, "Mark Rutte took over") || !strings.HasSuffix(last, "[3, 99].") {
-					t.Errorf("last partial = %q, want the whole model text", last)
-				}
-			} else if len(partials) != 0 {
-				t.Errorf("got partials without OnPartial: %q", partials)
+			// A reply this short is not previewed (TestLLMPreviews).
+			if len(partials) != 0 {
+				t.Errorf("got partials %q", partials)
 			}
 			if !strings.Contains(tl.logs.String(), "outcome=answered") || !strings.Contains(tl.logs.String(), "completion_tokens=40") {
 				t.Errorf("log lacks outcome or tokens:\n%s", tl.logs)
@@ -398,6 +408,9 @@ func TestLLMFailuresFallBack(t *testing.T) {
 			retries: 2, wantAttempts: 3, wantWaits: []time.Duration{retryBase, 2 * retryBase}},
 		{name: "5xx with no retries", replies: []llmReply{replyStatus(500, nil, `{"error":{"message":"boom"}}`), replyText(text)},
 			retries: 0, wantAttempts: 1},
+		{name: "429 insufficient_quota is not retried", replies: []llmReply{replyStatus(429, map[string]string{"Retry-After": "0"},
+			`{"error":{"message":"You exceeded your current quota, please check your plan and billing details.","type":"insufficient_quota","code":"insufficient_quota"}}`), replyText(text)},
+			retries: 3, wantAttempts: 1},
 		{name: "400 is not retried", replies: []llmReply{replyStatus(400, nil, `{"error":{"message":"bad request"}}`), replyText(text)},
 			retries: 2, wantAttempts: 1},
 		{name: "invalid JSON", replies: []llmReply{replyInvalidJSON}, retries: 2, wantAttempts: 1},
@@ -462,7 +475,8 @@ func TestLLMTimeout(t *testing.T) {
 	}{
 		{"no reply", replyHang, false},
 		{"no reply streamed", replyHang, true},
-		{"stream stalls", replyHangAfter("Rutte took office on 1 October [1]."), true},
+		// After "</think>" a reply is previewed at once (TestLLMPreviews).
+		{"stream stalls", replyHangAfter("</think> Rutte took office on 1 October [1]."), true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeOpenAI(t, tt.reply)
@@ -553,6 +567,17 @@ func TestLLMCitationChecks(t *testing.T) {
 			wantText: "@everyone Rutte took over [1]. Ask <@123> @here.", wantCites: 1, wantMode: ModeLLM},
 		{name: "reasoning removed", model: "<think>The passages say [1] is right.</think>\nRutte took over [2].",
 			wantText: "Rutte took over [1].", wantCites: 1, wantMode: ModeLLM},
+		// R1 distills and QwQ: the opening tag was in the prompt.
+		{name: "reasoning without its opening tag removed", model: "Okay, the user asks when. Passage [4] says something but maybe [2] is better.\n</think>\n\nRutte took over on 1 October [1].",
+			wantText: "Rutte took over on 1 October [1].", wantCites: 1, wantMode: ModeLLM},
+		{name: "full-width brackets", model: "Rutte took over on 1 October 【2】, succeeding Stoltenberg ［1, 3］.",
+			wantText: "Rutte took over on 1 October [1], succeeding Stoltenberg [2][3].", wantCites: 3, wantMode: ModeLLM},
+		{name: "passage labels", model: "Rutte took over on 1 October [Passage 1] (Passage 2).",
+			wantText: "Rutte took over on 1 October [1] [2].", wantCites: 2, wantMode: ModeLLM},
+		{name: "footnotes", model: "Rutte took over on 1 October [^1-2].",
+			wantText: "Rutte took over on 1 October [1][2].", wantCites: 2, wantMode: ModeLLM},
+		{name: "unverified keeps no number in another style", model: "Rutte took over on 1 October [Passage 142] 【99】.",
+			wantText: "Rutte took over on 1 October.", wantCites: -1, wantUnverify: true, wantMode: ModeLLM, wantNote: noteUnverified},
 	}
 	for _, tt := range tests {
 		for _, stream := range []bool{false, true} {
@@ -666,6 +691,22 @@ func TestLLMKeyNeverShown(t *testing.T) {
 			}
 		}
 	})
+	// A URL that does not parse, because of what its password holds, is
+	// shown without the password too.
+	for _, u := range []string{"http://bob:s3cr%t@localhost:11434/v1", "http://bob:s3cr{t@localhost:11434/v1", "http://bob:s3cret@local host/v1"} {
+		t.Run("unparsable "+u, func(t *testing.T) {
+			cfg := LLMConfig{BaseURL: u, Model: "m"}
+			_, err := NewLLM(slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+			if err == nil {
+				t.Fatalf("NewLLM accepted base URL %q", u)
+			}
+			for what, s := range map[string]string{"String": cfg.String(), "NewLLM error": err.Error()} {
+				if strings.Contains(s, "s3cr") || !strings.Contains(s, "localhost") && !strings.Contains(s, "local host") {
+					t.Errorf("%s shows the password or not the host: %s", what, s)
+				}
+			}
+		})
+	}
 }
 
 func TestLLMTemperature(t *testing.T) {
@@ -706,16 +747,30 @@ func TestLLMTemperature(t *testing.T) {
 			})
 		}
 	}
-	t.Run("reasoning model", func(t *testing.T) {
-		f := newFakeOpenAI(t, replyText("Rutte [1]."))
-		tl := newLLMFixture(t, base, f, LLMConfig{Model: "o3-mini", MaxTokens: 300})
-		tl.answer(t, Request{Question: llmQuestion})
-		body := f.recorded()[0].body
-		if string(body["max_completion_tokens"]) != "300" || body["max_tokens"] != nil {
-			t.Errorf("reasoning model got max_tokens %s, max_completion_tokens %s; want only max_completion_tokens 300",
-				body["max_tokens"], body["max_completion_tokens"])
-		}
-	})
+	// A reasoning model takes only temperature 1 (NewLLM rejects others):
+	// unset is left out, never sent as 0.
+	for _, tt := range []struct {
+		name string
+		temp *float32
+		want string
+	}{
+		{name: "unset", temp: nil, want: ""},
+		{name: "1", temp: f32(1), want: "1"},
+	} {
+		t.Run("reasoning model/"+tt.name, func(t *testing.T) {
+			f := newFakeOpenAI(t, replyText("Rutte [1]."))
+			tl := newLLMFixture(t, base, f, LLMConfig{Model: "o3-mini", MaxTokens: 300, Temperature: tt.temp})
+			tl.answer(t, Request{Question: llmQuestion})
+			body := f.recorded()[0].body
+			if string(body["max_completion_tokens"]) != "300" || body["max_tokens"] != nil {
+				t.Errorf("reasoning model got max_tokens %s, max_completion_tokens %s; want only max_completion_tokens 300",
+					body["max_tokens"], body["max_completion_tokens"])
+			}
+			if raw, ok := body["temperature"]; string(raw) != tt.want || ok != (tt.want != "") {
+				t.Errorf("reasoning model got temperature %q (present %v), want %q", raw, ok, tt.want)
+			}
+		})
+	}
 }
 
 func TestNewLLM(t *testing.T) {
@@ -733,6 +788,13 @@ func TestNewLLM(t *testing.T) {
 		{name: "ftp", cfg: LLMConfig{BaseURL: "ftp://example.com/v1", Model: "m"}, wantErr: []string{"base URL"}},
 		{name: "reasoning model with max tokens", cfg: LLMConfig{BaseURL: "https://api.openai.com/v1", Model: "o1", MaxTokens: 100, Temperature: f32(0.5)},
 			wantErr: []string{"model o1"}},
+		// OpenAI's reasoning models reject any temperature but 1 on every
+		// request; 0 would pass go-openai's own check.
+		{name: "o-series with temperature 0", cfg: LLMConfig{BaseURL: "https://api.openai.com/v1", Model: "o3-mini", Temperature: f32(0)},
+			wantErr: []string{"temperature 0: model o3-mini is a reasoning model"}},
+		{name: "gpt-5 with temperature 0.2", cfg: LLMConfig{BaseURL: "https://api.openai.com/v1", Model: "gpt-5-mini", Temperature: f32(0.2)},
+			wantErr: []string{"temperature 0.2: model gpt-5-mini is a reasoning model"}},
+		{name: "reasoning model with temperature 1", cfg: LLMConfig{BaseURL: "https://api.openai.com/v1", Model: "o3-mini", Temperature: f32(1)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -925,4 +987,190 @@ func unavailableNote(extractive string) string {
 		return noteUnavailable
 	}
 	return noteUnavailable + " " + extractive
+}
+
+// TestLLMPreviews checks when a streamed reply is previewed. A reply may
+// be reasoning whose opening tag was in the prompt, so nothing is shown
+// until "</think>" comes, and then only what follows it, or until
+// thinkHold bytes came without one; each preview extends the last.
+func TestLLMPreviews(t *testing.T) {
+	base := shippedEngine(t)
+	const answer = "Rutte took over on 1 October [1]."
+	long := strings.Repeat("Mark Rutte took over from Jens Stoltenberg on 1 October 2024 [1]. ", thinkHold/60)
+	tests := []struct {
+		name      string
+		model     string
+		want      bool   // any preview at all
+		wantFirst string // the start of every preview
+		never     string // in no preview
+	}{
+		{name: "short answer is shown only when done", model: answer},
+		{name: "reasoning without its opening tag", model: "Okay, the user asks when. Passage [4] says something.\n</think>\n\n" + answer,
+			want: true, wantFirst: "Rutte", never: "Okay"},
+		{name: "reasoning in tags", model: "<think>Okay, the user asks when.</think>" + answer,
+			want: true, wantFirst: "Rutte", never: "Okay"},
+		{name: "long answer", model: long + answer, want: true, wantFirst: "Mark Rutte took over"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeOpenAI(t, replyText(tt.model))
+			tl := newLLMFixture(t, base, f, LLMConfig{})
+			var partials []string
+			a := tl.answer(t, Request{Question: llmQuestion, OnPartial: func(s string) { partials = append(partials, s) }})
+			if a.Mode != ModeLLM || strings.Contains(a.Text, "Okay") {
+				t.Errorf("answer %q (mode %s), want the model's without its reasoning", a.Text, a.Mode)
+			}
+			if got := len(partials) > 0; got != tt.want {
+				t.Fatalf("previews shown %v, want %v: %q", got, tt.want, partials)
+			}
+			for i, p := range partials {
+				if !strings.HasPrefix(p, tt.wantFirst) || tt.never != "" && strings.Contains(p, tt.never) {
+					t.Errorf("preview %d = %q, want it to start %q and hold no %q", i, p, tt.wantFirst, tt.never)
+				}
+				if i > 0 && (!strings.HasPrefix(p, partials[i-1]) || p == partials[i-1]) {
+					t.Errorf("preview %d %q does not extend %q", i, p, partials[i-1])
+				}
+			}
+		})
+	}
+}
+
+// TestLLMLengthLimit checks an answer cut off at max_tokens (finish reason
+// "length"): it is shown to its last complete sentence, with a note; with
+// no complete sentence, the extractive answer is, and the log says why.
+func TestLLMLengthLimit(t *testing.T) {
+	base := shippedEngine(t)
+	tests := []struct {
+		name     string
+		model    string
+		wantText string // "": the extractive fallback
+	}{
+		{name: "cut after a sentence", model: "Rutte took over on 1 October [1]. Stoltenberg said he was not",
+			wantText: "Rutte took over on 1 October [1]."},
+		{name: "markers after the full stop belong to it", model: "Rutte took over on 1 October. [1][2] Stoltenberg said",
+			wantText: "Rutte took over on 1 October. [1][2]"},
+		{name: "markers in another style too", model: "Rutte took over on 1 October. 【2】 Stoltenberg said",
+			wantText: "Rutte took over on 1 October. [1]"},
+		{name: "no complete sentence", model: "Rutte took over on 1 October [1], and Stoltenberg said he was not"},
+		{name: "all reasoning", model: "<think>The user asks when. Passage 1 says"},
+	}
+	for _, tt := range tests {
+		for _, stream := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/stream=%v", tt.name, stream), func(t *testing.T) {
+				f := newFakeOpenAI(t, replyFinish(tt.model, "length"))
+				tl := newLLMFixture(t, base, f, LLMConfig{MaxTokens: 20})
+				req := Request{Question: llmQuestion}
+				if stream {
+					req.OnPartial = func(string) {}
+				}
+				got := tl.answer(t, req)
+				if tt.wantText != "" {
+					if got.Text != tt.wantText || got.Mode != ModeLLM || got.Note != noteTruncated {
+						t.Errorf("model said %q\ngot text %q mode %s note %q\nwant %q, llm, %q", tt.model, got.Text, got.Mode, got.Note, tt.wantText, noteTruncated)
+					}
+					if !strings.Contains(tl.logs.String(), "outcome=\"answered, truncated\"") {
+						t.Errorf("log lacks the outcome:\n%s", tl.logs)
+					}
+					return
+				}
+				want := tl.fallback(t, llmQuestion)
+				want.Note = unavailableNote(want.Note)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("model said %q; answer (-want +got):\n%s", tt.model, diff)
+				}
+				if !strings.Contains(tl.logs.String(), "length") {
+					t.Errorf("log does not say the reply hit the length limit:\n%s", tl.logs)
+				}
+			})
+		}
+	}
+}
+
+func TestCompleteSentences(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"whole", "Rutte took over [1].", "Rutte took over [1]."},
+		{"cut mid-sentence", "Rutte took over. He said he", "Rutte took over."},
+		{"markers after the stop", "Rutte took over. [1] [2] He said", "Rutte took over. [1] [2]"},
+		{"closing quote", `He said "no." Then he`, `He said "no."`},
+		{"curly quote and bracket", "(He said “no.”) Then", "(He said “no.”)"},
+		{"question and ellipsis", "Why? Because… and", "Why? Because…"},
+		{"decimal is no end", "It rose 3.5 percent", ""},
+		{"marker cut", "Rutte took over. He said [1", "Rutte took over."},
+		{"line break ends a list item", "- Rutte took over [1]\n- Stoltenberg left", "- Rutte took over [1]"},
+		{"nothing complete", "Rutte took over on", ""},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := completeSentences(tt.in); got != tt.want {
+				t.Errorf("completeSentences(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLLMQuotations checks that a quotation the model writes must be in
+// the passages it was given, its quote marks, apostrophes, case and
+// spacing aside and its ellipses leaving words out; one that is not puts
+// the extractive answer in its place.
+func TestLLMQuotations(t *testing.T) {
+	base := shippedEngine(t)
+	tests := []struct {
+		name      string
+		model     string
+		wantModel bool
+	}{
+		{name: "made up", model: `Rutte said "I will pull the Netherlands out of NATO tomorrow" [1].`},
+		{name: "made up, uncited", model: `Rutte said "I will pull the Netherlands out of NATO tomorrow."`},
+		{name: "in the passage", model: `Reuters wrote that “Mark Rutte will officially take office as NATO Secretary General” [1].`, wantModel: true},
+		{name: "case, spacing and punctuation aside", model: `Reuters: "on tuesday,  october 1, mark rutte will officially take office." [1]`, wantModel: true},
+		{name: "ellipsis", model: `Reuters wrote "Mark Rutte will officially take office ... replacing Jens Stoltenberg" [1].`, wantModel: true},
+		{name: "ellipsis joining a made-up part", model: `Reuters wrote "Mark Rutte will officially take office … to end the alliance" [1].`},
+		{name: "short scare quotes are not checked", model: `Rutte took over in a "smooth handover" [1].`, wantModel: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeOpenAI(t, replyText(tt.model))
+			tl := newLLMFixture(t, base, f, LLMConfig{})
+			got := tl.answer(t, Request{Question: llmQuestion})
+			if tt.wantModel {
+				if got.Mode != ModeLLM || got.Note != "" {
+					t.Errorf("model said %q; got mode %s note %q text %q, want the model's answer", tt.model, got.Mode, got.Note, got.Text)
+				}
+				return
+			}
+			want := tl.fallback(t, llmQuestion)
+			want.Note = strings.TrimSpace(noteMisquoted + " " + want.Note) // the model's note first, as unavailableNote
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("model said %q; answer (-want +got):\n%s", tt.model, diff)
+			}
+			if !strings.Contains(tl.logs.String(), "misquoted") {
+				t.Errorf("log lacks the outcome:\n%s", tl.logs)
+			}
+		})
+	}
+}
+
+// TestLLMControlCharacters checks that terminal escapes and other control
+// characters a model writes reach neither the answer nor a preview: the
+// CLI prints both as they are.
+func TestLLMControlCharacters(t *testing.T) {
+	base := shippedEngine(t)
+	// Long enough to be previewed (TestLLMPreviews).
+	model := "\x1b]0;owned\x07\x1b[2JRutte took over\r [1].\x7f\u009b " + strings.Repeat("Mark Rutte took over from Jens Stoltenberg [1]. ", thinkHold/45)
+	f := newFakeOpenAI(t, replyText(model))
+	tl := newLLMFixture(t, base, f, LLMConfig{})
+	var partials []string
+	a := tl.answer(t, Request{Question: llmQuestion, OnPartial: func(s string) { partials = append(partials, s) }})
+	if len(partials) == 0 {
+		t.Fatal("no previews")
+	}
+	for _, s := range append(partials, a.Text) {
+		if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 && r != '\n' && r != '\t' || r >= 0x7f && r <= 0x9f }); i >= 0 {
+			t.Fatalf("control character %q in %q", s[i], s)
+		}
+	}
+	if !strings.HasPrefix(a.Text, "Rutte took over [1].") {
+		t.Errorf("answer %q, want it to start with the model's text without the escapes", a.Text)
+	}
 }

@@ -132,7 +132,7 @@ func (ix *Index) buildPrompt(question string, history []Turn, positions []int) (
 		prev := history[n-1]
 		// The earlier answer's [n] markers number other passages; left in,
 		// they would invite the model to cite them.
-		d.Previous = &Turn{Question: fence(prev.Question), Answer: fence(stripMarkers(prev.Answer))}
+		d.Previous = &Turn{Question: fence(prev.Question), Answer: fence(StripMarkers(prev.Answer))}
 	}
 	var sys, user strings.Builder
 	if err := promptTemplate.ExecuteTemplate(&sys, "system", d); err != nil {
@@ -163,10 +163,4 @@ func fence(s string) string {
 		s = delimiterRe.ReplaceAllString(s, "")
 	}
 	return s
-}
-
-// stripMarkers removes citation markers from text.
-func stripMarkers(text string) string {
-	out, _ := checkCitations(text, 0)
-	return out
 }

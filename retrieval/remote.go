@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/handover/handover/corpus"
 	"github.com/handover/handover/retrieval/search"
 	chromem "github.com/philippgille/chromem-go"
 	openai "github.com/sashabaranov/go-openai"
@@ -23,7 +24,8 @@ type RemoteConfig struct {
 	BaseURL string // including /v1
 	Model   string
 	APIKey  string // from OPENAI_API_KEY; empty for local servers
-	// Timeout bounds every API call; go-openai's client has none.
+	// Timeout bounds every batch, its retries included; go-openai's client
+	// has none.
 	Timeout time.Duration
 	// Path is a folder where the embedded collection is kept between runs,
 	// keyed by model and content hash; empty keeps it in memory.
@@ -33,6 +35,11 @@ type RemoteConfig struct {
 
 // remoteBatch is how many passages go in one embeddings request.
 const remoteBatch = 64
+
+// remoteRetries is how many times a batch is retried after a 429, a 5xx
+// or a failed connection, within its timeout: one busy moment at start
+// should not leave the process without API embeddings.
+const remoteRetries = 3
 
 // remote is a second vector space from an API model. It widens the
 // candidate pool; the local embedder still scores, so ranking stays
@@ -64,9 +71,12 @@ func (ix *Index) AttachRemote(ctx context.Context, logger *slog.Logger, cfg Remo
 	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient != nil {
-		oc.HTTPClient = cfg.HTTPClient
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
 	}
+	// llmDoer keeps Retry-After for the retry loop, as for chat.
+	oc.HTTPClient = llmDoer{client: hc}
 	r := &remote{logger: logger, client: openai.NewClientWithConfig(oc), cfg: cfg, now: time.Now}
 
 	var db *chromem.DB
@@ -109,12 +119,24 @@ func (ix *Index) collectionName(model string) string {
 	return "passages-" + hex.EncodeToString(h.Sum(nil))[:24]
 }
 
+// fill embeds the passages coll does not hold yet: the collection is
+// stored batch by batch, so a start after a failed fill sends only what
+// is missing.
 func (r *remote) fill(ctx context.Context, coll *chromem.Collection, ix *Index) error {
-	for start := 0; start < len(ix.passages); start += remoteBatch {
-		end := min(start+remoteBatch, len(ix.passages))
+	var missing []corpus.Passage
+	for _, p := range ix.passages {
+		if _, err := coll.GetByID(ctx, p.ID); err != nil {
+			missing = append(missing, p)
+		}
+	}
+	if held := len(ix.passages) - len(missing); held > 0 {
+		r.logger.Info("embeddings partly loaded from store", "model", r.cfg.Model, "passages", held, "missing", len(missing))
+	}
+	for start := 0; start < len(missing); start += remoteBatch {
+		end := min(start+remoteBatch, len(missing))
 		texts := make([]string, 0, end-start)
 		ids := make([]string, 0, end-start)
-		for _, p := range ix.passages[start:end] {
+		for _, p := range missing[start:end] {
 			texts = append(texts, p.Text)
 			ids = append(ids, p.ID)
 		}
@@ -138,12 +160,31 @@ func (r *remote) embed(ctx context.Context, text string) ([]float32, error) {
 	return vecs[0], nil
 }
 
+// embedBatch embeds texts in one request, retried as chat is (see
+// retryable and retryDelay) within the timeout.
 func (r *remote) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
-	resp, err := r.client.CreateEmbeddings(ctx, openai.EmbeddingRequest{Input: texts, Model: openai.EmbeddingModel(r.cfg.Model)})
-	if err != nil {
-		return nil, fmt.Errorf("embed %d texts with %s: %w", len(texts), r.cfg.Model, scrubKey(err, r.cfg.APIKey))
+	var resp openai.EmbeddingResponse
+	for attempt := 0; ; attempt++ {
+		info := &attemptInfo{}
+		var err error
+		resp, err = r.client.CreateEmbeddings(context.WithValue(ctx, attemptKey{}, info),
+			openai.EmbeddingRequest{Input: texts, Model: openai.EmbeddingModel(r.cfg.Model)})
+		if err == nil {
+			break
+		}
+		err = fmt.Errorf("embed %d texts with %s: %w", len(texts), r.cfg.Model, scrubKey(err, r.cfg.APIKey))
+		if attempt >= remoteRetries || !retryable(ctx, err) {
+			return nil, err
+		}
+		d := retryDelay(attempt, info.retryAfter, time.Now())
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			return nil, fmt.Errorf("%w (a retry in %s would miss the timeout)", err, d.Round(time.Millisecond))
+		}
+		if serr := sleepContext(ctx, d); serr != nil {
+			return nil, fmt.Errorf("%w (wait to retry: %w)", err, serr)
+		}
 	}
 	if len(resp.Data) != len(texts) {
 		return nil, fmt.Errorf("embed %d texts with %s: got %d embeddings", len(texts), r.cfg.Model, len(resp.Data))

@@ -215,3 +215,72 @@ func TestScrubKey(t *testing.T) {
 		t.Errorf("scrubKey kept an OpenAI-style key: %q", got)
 	}
 }
+
+// TestRemoteEmbeddingsRetry checks that a 429 while filling is retried as
+// chat's are, honouring Retry-After, so one busy moment at start does not
+// leave the process without API embeddings.
+func TestRemoteEmbeddingsRetry(t *testing.T) {
+	fake := &fakeEmbeddings{}
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, `{"error":{"message":"Rate limit reached","type":"requests"}}`, http.StatusTooManyRequests)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	_, ix := shippedIndex(t)
+	cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "fake-embed", Timeout: 5 * time.Second}
+	if err := ix.AttachRemote(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg); err != nil {
+		t.Fatalf("AttachRemote after one 429 with Retry-After: 0: %v", err)
+	}
+	batches := int32((len(ix.passages) + remoteBatch - 1) / remoteBatch)
+	if got := calls.Load(); got != batches+1 {
+		t.Errorf("made %d calls, want %d batches and one retry", got, batches)
+	}
+	if ix.remote == nil || ix.remote.coll.Count() != len(ix.passages) {
+		t.Errorf("remote embeddings not attached in full")
+	}
+}
+
+// TestRemoteEmbeddingsResumeFill checks that a start after a fill that
+// failed part-way embeds only the passages the store lacks.
+func TestRemoteEmbeddingsResumeFill(t *testing.T) {
+	fake := &fakeEmbeddings{}
+	var calls atomic.Int32
+	failSecond := atomic.Bool{}
+	failSecond.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 2 && failSecond.Load() {
+			// A 400 is not retried: the first fill stops after one batch.
+			http.Error(w, `{"error":{"message":"bad batch","type":"invalid_request_error"}}`, http.StatusBadRequest)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	cfg := RemoteConfig{BaseURL: srv.URL + "/v1", Model: "fake-embed", Timeout: 5 * time.Second, Path: t.TempDir()}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	_, ix := shippedIndex(t)
+	batches := int32((len(ix.passages) + remoteBatch - 1) / remoteBatch)
+	if batches < 2 {
+		t.Fatalf("the shipped corpus fills in %d batch; the test needs two", batches)
+	}
+	if err := ix.AttachRemote(context.Background(), logger, cfg); err == nil {
+		t.Fatal("AttachRemote succeeded though a batch failed")
+	}
+	failSecond.Store(false)
+	before := calls.Load()
+	_, ix2 := shippedIndex(t)
+	if err := ix2.AttachRemote(context.Background(), logger, cfg); err != nil {
+		t.Fatalf("AttachRemote again: %v", err)
+	}
+	if got := calls.Load() - before; got != batches-1 {
+		t.Errorf("second start made %d calls, want %d: the first batch was stored", got, batches-1)
+	}
+	if n := ix2.remote.coll.Count(); n != len(ix2.passages) {
+		t.Errorf("collection holds %d passages, want %d", n, len(ix2.passages))
+	}
+}

@@ -354,6 +354,21 @@ func TestBadURLSecrets(t *testing.T) {
 	}
 }
 
+// TestLLMConfigRejectedAtStart: what retrieval.NewLLM rejects (here a
+// temperature a reasoning model would refuse on every request) stops the
+// program at start, as a config error does: exit 2, saying which setting.
+func TestLLMConfigRejectedAtStart(t *testing.T) {
+	env := map[string]string{
+		"HANDOVER_LLM_BASE_URL":    "https://api.openai.com/v1",
+		"HANDOVER_LLM_MODEL":       "o3-mini",
+		"HANDOVER_LLM_TEMPERATURE": "0",
+	}
+	_, errOut, code := runCLI(t, "", env, "ask", "who succeeded Stoltenberg?")
+	if want := "temperature 0: model o3-mini is a reasoning model"; code != 2 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, want)
+	}
+}
+
 func TestCorpusWarningsAndLinks(t *testing.T) {
 	outside := t.TempDir()
 	writeFile(t, outside, "passwd.txt", "root:x:0:0:root:/root:/bin/bash\n\nThe secret word is swordfish.\n")

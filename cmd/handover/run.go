@@ -305,7 +305,9 @@ func (e env) load(ctx context.Context, c common, level slog.Level) (*setup, erro
 			MaxRetries:  cfg.LLM.MaxRetries,
 		})
 		if err != nil {
-			return nil, err
+			// NewLLM checks only the configuration, so its error is a
+			// config error: exit 2, as validate's are.
+			return nil, usageError{err}
 		}
 		opts.LLM = llm
 	}
