@@ -320,14 +320,21 @@ func visibleText(s string) string {
 	// The chat templates of DeepSeek-R1 distills and QwQ end the prompt
 	// with "<think>\n", so the reply starts with the reasoning and holds
 	// only the closing tag: everything up to it is reasoning.
-	if end := strings.Index(s, "</think>"); end >= 0 && !strings.Contains(s[:end], "<think>") {
-		s = s[end+len("</think>"):]
+	if bareThink(s) {
+		s = s[strings.Index(s, "</think>")+len("</think>"):]
 	}
 	s = thinkRe.ReplaceAllString(s, "")
 	if i := strings.Index(s, "<think>"); i >= 0 {
 		s = s[:i]
 	}
 	return strings.TrimSpace(stripControls(s))
+}
+
+// bareThink reports whether s, a model's reply, closes its reasoning
+// with "</think>" without having opened it with "<think>".
+func bareThink(s string) bool {
+	end := strings.Index(s, "</think>")
+	return end >= 0 && !strings.Contains(s[:end], "<think>")
 }
 
 // escapeRe matches the terminal escape sequences a model could be led to

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -133,6 +134,10 @@ type LLM struct {
 	// sleep waits between attempts; tests replace it to record the waits
 	// instead of taking them.
 	sleep func(ctx context.Context, d time.Duration) error
+	// bareThink is set once a reply of this model has opened with its
+	// reasoning and no "<think>" (see visibleText): from then on its
+	// streamed previews wait for the "</think>" (see stream).
+	bareThink atomic.Bool
 }
 
 // NewLLM returns a client for the model cfg describes. It checks the
@@ -309,9 +314,10 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 }
 
 // thinkHold is how much of a streamed reply with no "</think>" is held
-// back before previews start: the reasoning of R1-style models runs to
-// thousands of characters, and an answer that has not ended it within
-// this much is taken for an answer.
+// back before previews start, once the model has shown that it reasons
+// without an opening tag: the reasoning of R1-style models runs to
+// thousands of characters, and a reply that has not ended it within this
+// much is taken for an answer.
 const thinkHold = 2048
 
 // completion is a model's whole answer.
@@ -347,6 +353,9 @@ func (l *LLM) complete(ctx context.Context, p prompt, onPartial func(string)) (c
 			c, err = l.once(actx, req)
 		}
 		c.attempts = attempt + 1
+		if bareThink(c.text) {
+			l.bareThink.Store(true)
+		}
 		if err == nil {
 			return c, nil
 		}
@@ -391,10 +400,14 @@ func (l *LLM) stream(ctx context.Context, req openai.ChatCompletionRequest, onPa
 	var b strings.Builder
 	shown := ""
 	// A reply may be reasoning with no opening tag (see visibleText), and
-	// nothing shows that but a "</think>" to come. So nothing is shown
-	// until one has come, and then only what follows it, or until
-	// thinkHold bytes have come without one. A short answer from a model
-	// that does not reason is therefore shown only when it is done.
+	// nothing shows that but a "</think>" to come. A model is taken not to
+	// reason so until one of its replies does: then that reply's previews
+	// stop (the reader saw reasoning; the answer replaces it), and the
+	// model's later replies are previewed only after their "</think>", or
+	// after thinkHold bytes without one. Holding every reply back would
+	// show most answers, which are short, only when done.
+	hold := l.bareThink.Load()
+	stopped := false
 	for {
 		chunk, err := s.Recv()
 		if errors.Is(err, io.EOF) {
@@ -416,7 +429,12 @@ func (l *LLM) stream(ctx context.Context, req openai.ChatCompletionRequest, onPa
 			}
 		}
 		raw := b.String()
-		if len(raw) < thinkHold && !strings.Contains(raw, "</think>") {
+		if stopped || hold && len(raw) < thinkHold && !strings.Contains(raw, "</think>") {
+			continue
+		}
+		if !hold && bareThink(raw) {
+			l.bareThink.Store(true)
+			stopped = true
 			continue
 		}
 		if v := visibleText(raw); v != shown && v != "" {

@@ -369,9 +369,20 @@ func TestLLMAnswers(t *testing.T) {
 					t.Errorf("citation %d = %+v, want N %d and the text of prompt passage [%d] %q", i, c, i+1, orig, passages[orig])
 				}
 			}
-			// A reply this short is not previewed (TestLLMPreviews).
-			if len(partials) != 0 {
-				t.Errorf("got partials %q", partials)
+			if stream {
+				if len(partials) < 2 {
+					t.Fatalf("got %d partial texts, want several", len(partials))
+				}
+				for i := 1; i < len(partials); i++ {
+					if !strings.HasPrefix(partials[i], partials[i-1]) || partials[i] == partials[i-1] {
+						t.Errorf("partial %d %q does not extend %q", i, partials[i], partials[i-1])
+					}
+				}
+				if last := partials[len(partials)-1]; !strings.HasPrefix(last, "Mark Rutte took over") || !strings.HasSuffix(last, "[3, 99].") {
+					t.Errorf("last partial = %q, want the whole model text", last)
+				}
+			} else if len(partials) != 0 {
+				t.Errorf("got partials without OnPartial: %q", partials)
 			}
 			if !strings.Contains(tl.logs.String(), "outcome=answered") || !strings.Contains(tl.logs.String(), "completion_tokens=40") {
 				t.Errorf("log lacks outcome or tokens:\n%s", tl.logs)
@@ -475,8 +486,7 @@ func TestLLMTimeout(t *testing.T) {
 	}{
 		{"no reply", replyHang, false},
 		{"no reply streamed", replyHang, true},
-		// After "</think>" a reply is previewed at once (TestLLMPreviews).
-		{"stream stalls", replyHangAfter("</think> Rutte took office on 1 October [1]."), true},
+		{"stream stalls", replyHangAfter("Rutte took office on 1 October [1]."), true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeOpenAI(t, tt.reply)
@@ -990,33 +1000,59 @@ func unavailableNote(extractive string) string {
 }
 
 // TestLLMPreviews checks when a streamed reply is previewed. A reply may
-// be reasoning whose opening tag was in the prompt, so nothing is shown
-// until "</think>" comes, and then only what follows it, or until
-// thinkHold bytes came without one; each preview extends the last.
+// be reasoning whose opening tag was in the prompt: once a model has
+// replied so, its replies are previewed only after "</think>", or after
+// thinkHold bytes without one; until then, at once. Each preview extends
+// the last.
 func TestLLMPreviews(t *testing.T) {
 	base := shippedEngine(t)
 	const answer = "Rutte took over on 1 October [1]."
+	const reasoning = "Okay, the user asks when. Passage [4] says something.\n</think>\n\n"
 	long := strings.Repeat("Mark Rutte took over from Jens Stoltenberg on 1 October 2024 [1]. ", thinkHold/60)
 	tests := []struct {
-		name      string
-		model     string
+		name string
+		// replies are the model's replies to as many questions asked
+		// in turn on one client; the previews of the last are checked.
+		replies   []string
 		want      bool   // any preview at all
 		wantFirst string // the start of every preview
 		never     string // in no preview
 	}{
-		{name: "short answer is shown only when done", model: answer},
-		{name: "reasoning without its opening tag", model: "Okay, the user asks when. Passage [4] says something.\n</think>\n\n" + answer,
+		{name: "a short answer is previewed", replies: []string{answer}, want: true, wantFirst: "Rutte"},
+		{name: "reasoning in tags is never previewed", replies: []string{"<think>Okay, the user asks when.</think>" + answer},
 			want: true, wantFirst: "Rutte", never: "Okay"},
-		{name: "reasoning in tags", model: "<think>Okay, the user asks when.</think>" + answer,
+		// The first reply that reasons without an opening tag is seen
+		// as an answer until its "</think>"; its previews stop there.
+		{name: "reasoning without its opening tag, first time", replies: []string{reasoning + answer},
+			want: true, wantFirst: "Okay", never: "Rutte"},
+		{name: "the same model's next reply waits for its </think>", replies: []string{reasoning + answer, reasoning + answer},
 			want: true, wantFirst: "Rutte", never: "Okay"},
-		{name: "long answer", model: long + answer, want: true, wantFirst: "Mark Rutte took over"},
+		{name: "known for it, even unstreamed", replies: []string{"", reasoning + answer}, want: true, wantFirst: "Rutte", never: "Okay"},
+		{name: "known for it, a long answer with no </think> is previewed", replies: []string{reasoning + answer, long + answer},
+			want: true, wantFirst: "Mark Rutte took over"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeOpenAI(t, replyText(tt.model))
+			var replies []llmReply
+			for _, r := range tt.replies {
+				if r == "" {
+					r = reasoning + answer
+				}
+				replies = append(replies, replyText(r))
+			}
+			f := newFakeOpenAI(t, replies...)
 			tl := newLLMFixture(t, base, f, LLMConfig{})
 			var partials []string
-			a := tl.answer(t, Request{Question: llmQuestion, OnPartial: func(s string) { partials = append(partials, s) }})
+			var a Answer
+			for i, r := range tt.replies {
+				partials = nil
+				req := Request{Question: llmQuestion}
+				if r != "" || i == len(tt.replies)-1 {
+					// "" asks without streaming.
+					req.OnPartial = func(s string) { partials = append(partials, s) }
+				}
+				a = tl.answer(t, req)
+			}
 			if a.Mode != ModeLLM || strings.Contains(a.Text, "Okay") {
 				t.Errorf("answer %q (mode %s), want the model's without its reasoning", a.Text, a.Mode)
 			}
