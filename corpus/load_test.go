@@ -158,6 +158,10 @@ Residents listed three worries:
 <div>raw html</div>
 
 See <https://example.org/more> for the full plan.
+
+The vote was ~~unanimous~~ close, with a majority of two.[^1]
+
+[^1]: The mayor did not vote.
 `
 	w := warnings{}
 	c, err := LoadWith(w.opts(), fstest.MapFS{"news/harbour.md": {Data: []byte(md)}})
@@ -176,12 +180,14 @@ See <https://example.org/more> for the full plan.
 		"noise from the cranes at night",
 		"traffic on the coast road",
 		"See https://example.org/more for the full plan.",
+		"The vote was close, with a majority of two.",
+		"The mayor did not vote.",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("passages lack %q:\n%s", want, text)
 		}
 	}
-	for _, bad := range []string{"**", "](", "---", "notProse", "raw html", "<div>", "- noise"} {
+	for _, bad := range []string{"**", "](", "---", "notProse", "raw html", "<div>", "- noise", "~~", "unanimous", "[^1]"} {
 		if strings.Contains(text, bad) || strings.Contains(a.Title, bad) {
 			t.Errorf("Markdown syntax %q left in the passages:\n%s", bad, text)
 		}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
 )
@@ -200,13 +202,14 @@ func (m Meta) apply(a *Article) {
 // markdownText turns Markdown into the plain text Parse reads: one
 // paragraph per heading, paragraph and list item, separated by blank
 // lines, with the words of emphasis, links, images (their alt text) and
-// code spans kept and their syntax dropped. Code blocks, raw HTML and
-// thematic breaks are not prose and are left out.
+// code spans kept and their syntax dropped. Code blocks, raw HTML,
+// thematic breaks, struck-out words and footnote numbers are not prose
+// and are left out; a footnote's text is a paragraph.
 //
 // Without a title from front matter, a first heading is the title and
 // keeps its words as they are.
 func markdownText(src []byte, titled bool) string {
-	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	doc := goldmark.New(goldmark.WithExtensions(extension.Strikethrough, extension.Footnote)).Parser().Parse(text.NewReader(src))
 	var out strings.Builder
 	var para strings.Builder
 	// Headings and list items are passages too. The plain-text parser
@@ -240,6 +243,11 @@ func markdownText(src []byte, titled bool) string {
 		case *ast.ListItem:
 			flush() // text before a nested list is its own passage
 		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.RawHTML, *ast.ThematicBreak:
+			return ast.WalkSkipChildren, nil
+		case *east.Strikethrough, *east.FootnoteLink, *east.FootnoteBacklink:
+			// Struck-out words are words taken back, and a footnote's
+			// number is no prose; the footnote's own text is a paragraph
+			// like any other.
 			return ast.WalkSkipChildren, nil
 		case *ast.Text:
 			if entering {

@@ -94,7 +94,9 @@ func (e env) quotesCommand(c *common) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "quotes",
 		Short: "Verbatim quotes by speaker and topic",
-		Long: `quotes lists what people said, quoted verbatim, with every article carrying it.
+		Long: `quotes lists what people said, quoted verbatim from the first article it names; the
+other articles it names carry the same quotation, perhaps a word added, dropped or
+inflected ("enhance"/"enhancing cooperation").
 --speaker takes a full name, a surname or the start of any part of a name
 ("rutte", "Mr. Rutte", "jens"); when nobody matches, the known speakers are listed.`,
 		Example: "  handover quotes --speaker rutte --topic trump\n  handover quotes --speaker jens --json",
