@@ -432,9 +432,10 @@ func perRepeat(oof []outcome, tau, gap float64) []float64 {
 // choosePenalty returns the largest penalty whose objective is within one
 // standard error of the best one's (the one-standard-error rule, Hastie,
 // Tibshirani and Friedman, The Elements of Statistical Learning, §7.10),
-// and that standard error: of the mean over repeats of the difference
-// between each penalty's objective and the best's, paired by repeat, the
-// largest over the penalties. The penalties from 0.01 to 1 lie within
+// and the chosen one's standard error: of the mean over repeats of the
+// difference between its objective and the best's, paired by repeat.
+// Each penalty is judged by its own, so a noisy one widens no other's
+// margin. The penalties from 0.01 to 1 lie within
 // 0.002 of one another while a repeat's objective varies by 0.014 (the
 // paired difference by 0.012, a standard error of about 0.003 over 20
 // repeats), so picking the bare maximum picked by the fold draw, and any
@@ -448,16 +449,10 @@ func choosePenalty(runs []penaltyRun) (penaltyRun, float64) {
 			best = r
 		}
 	}
-	se := 0.0
+	chosen, se := best, 0.0
 	for _, r := range runs {
-		if r.lambda != best.lambda {
-			se = max(se, pairedSE(r.perRepeat, best.perRepeat))
-		}
-	}
-	chosen := best
-	for _, r := range runs {
-		if r.lambda > chosen.lambda && r.score >= best.score-se {
-			chosen = r
+		if rse := pairedSE(r.perRepeat, best.perRepeat); r.lambda > chosen.lambda && r.score >= best.score-rse {
+			chosen, se = r, rse
 		}
 	}
 	return chosen, se
@@ -501,7 +496,7 @@ func TestFitModel(t *testing.T) {
 	}
 	chosen, se := choosePenalty(runs)
 	bestLambda, bestScore, bestTau, bestGap := chosen.lambda, chosen.score, chosen.tau, chosen.gap
-	t.Logf("chosen: L2 %g, the largest penalty within one standard error (%.4f) of the best", bestLambda, se)
+	t.Logf("chosen: L2 %g, the largest penalty within one standard error (its own, %.4f) of the best", bestLambda, se)
 	if *ablate {
 		backwardElimination(t, qs, bestLambda)
 	}
@@ -640,6 +635,11 @@ func TestChoosePenalty(t *testing.T) {
 		{"a clear loss keeps the best", []penaltyRun{
 			{lambda: 0.1, score: 1.345, perRepeat: noisy(1.345, jitter...)},
 			{lambda: 1, score: 1.300, perRepeat: noisy(1.300, jitter...)},
+		}, 0.1},
+		{"a noisy poor penalty widens no other's margin", []penaltyRun{
+			{lambda: 0.1, score: 1.345, perRepeat: noisy(1.345, jitter...)},
+			{lambda: 1, score: 1.320, perRepeat: noisy(1.320, jitter...)},
+			{lambda: 3, score: 1.200, perRepeat: noisy(1.200, 0.3, -0.3, 0.2, -0.2, 0.1, -0.1, 0, 0)},
 		}, 0.1},
 		{"the best is the largest", []penaltyRun{
 			{lambda: 0.1, score: 1.30, perRepeat: noisy(1.30, jitter...)},

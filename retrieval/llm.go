@@ -625,6 +625,12 @@ func completeSentences(text string) string {
 			}
 			j = end
 		}
+		if r == '.' && abbreviation(text[:i-size], text[j:]) || quotationOpen(text[:j]) {
+			// "The U.S. government", "on Oct. 1": no sentence ends
+			// there; nor inside a quotation, whose closing mark a cut
+			// would drop and leave unchecked (see quotations).
+			continue
+		}
 		if j == len(text) {
 			cut = j
 			break
@@ -634,6 +640,49 @@ func completeSentences(text string) string {
 		}
 	}
 	return strings.TrimSpace(text[:cut])
+}
+
+// abbreviations end with a full stop that ends no sentence: titles and
+// months as English writes them short.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "st": true, "jr": true, "sr": true,
+	"gen": true, "gov": true, "sen": true, "rep": true, "vs": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+}
+
+// abbreviation reports whether a full stop between before and after
+// ends an abbreviation rather than a sentence: after a single letter
+// ("U.S.", an initial) or a word of abbreviations, or before a word in
+// lower case or a number.
+func abbreviation(before, after string) bool {
+	k := len(before)
+	for k > 0 {
+		r, size := utf8.DecodeLastRuneInString(before[:k])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		k -= size
+	}
+	word := before[k:]
+	if utf8.RuneCountInString(word) == 1 || abbreviations[strings.ToLower(word)] {
+		return true
+	}
+	rest := strings.TrimLeft(after, " \t")
+	r, _ := utf8.DecodeRuneInString(rest)
+	return rest != "" && (unicode.IsLower(r) || unicode.IsDigit(r))
+}
+
+// quotationOpen reports whether a model's text leaves a quotation open:
+// an odd number of double quote marks, of whatever kind (see quotations).
+func quotationOpen(text string) bool {
+	n := 0
+	for _, r := range text {
+		if strings.ContainsRune(quoteMarks, r) {
+			n++
+		}
+	}
+	return n%2 == 1
 }
 
 // unavailable is the extractive fallback, noted as such.
@@ -704,21 +753,63 @@ func misquoted(fallback Answer) Answer {
 const minQuoteWords = 4
 
 var (
-	// quoteRe matches a quotation in curly or straight double quotes.
-	quoteRe = regexp.MustCompile(`“([^”]*)”|"([^"]*)"`)
+	// quoteMarks are the double quote marks a model may open or close a
+	// quotation with, in any pairing ("„…“", "“…\"", "«…»").
+	quoteMarks = "\"“”„«»"
 	// ellipsisRe matches where a quotation leaves words out.
-	ellipsisRe = regexp.MustCompile(`\[(?:…|\.\.\.)\]|…|\.\.\.`)
-	// quoteNorm makes quote marks and apostrophes one of each.
-	quoteNorm = strings.NewReplacer("’", "'", "‘", "'", "‛", "'", "`", "'", "´", "'",
-		"“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`)
+	ellipsisRe = regexp.MustCompile(`\[(?:…|\.\.\.)\]|…|\.\.\.|\. \. \.`)
 )
 
-// normQuote is s as quotations are compared: one kind of quote mark and
-// apostrophe, lower case, single spaces, no punctuation at either end
-// (a quotation's closing comma often becomes a full stop).
-func normQuote(s string) string {
-	s = strings.Join(strings.Fields(strings.ToLower(quoteNorm.Replace(s))), " ")
-	return strings.Trim(s, ` .,;:!?"'-–—`)
+// quotations returns the quotations of text: the words between a double
+// quote mark and the next, of whatever kind; a quotation left open runs
+// to the end of its paragraph.
+func quotations(text string) []string {
+	var out []string
+	start := -1
+	for i, r := range text {
+		switch {
+		case strings.ContainsRune(quoteMarks, r) && start < 0:
+			start = i + utf8.RuneLen(r)
+		case strings.ContainsRune(quoteMarks, r):
+			out = append(out, text[start:i])
+			start = -1
+		case r == '\n' && start >= 0 && strings.HasPrefix(text[i:], "\n\n"):
+			out = append(out, text[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, text[start:])
+	}
+	return out
+}
+
+// quoteWords is s as quotations are compared: its words (letters,
+// digits and apostrophes, which are made one kind), lower case, one space
+// apart, framed by spaces. Punctuation, dashes of every length and quote
+// marks are word breaks, so a quotation running over two sentences, or
+// written with another dash, is found all the same.
+func quoteWords(s string) string {
+	var b strings.Builder
+	b.WriteByte(' ')
+	word := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case strings.ContainsRune("'’‘‛`´", r):
+			r = '\''
+			fallthrough
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			word = true
+		case word:
+			b.WriteByte(' ')
+			word = false
+		}
+	}
+	if word {
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 // quotesFound reports whether every quotation of minQuoteWords words or
@@ -729,23 +820,27 @@ func normQuote(s string) string {
 // cites, which would miss one cited a sentence later. An ellipsis splits
 // a quotation into parts, each of which must be found.
 func (ix *Index) quotesFound(text string, passages []int) bool {
-	// Normalised text holds no line breaks, so none is matched across one.
 	var hay, titles strings.Builder
 	for _, pos := range passages {
 		p := ix.passages[pos]
-		hay.WriteString(normQuote(p.Text))
+		hay.WriteString(p.Text)
 		hay.WriteString(" ")
-		titles.WriteString("\n")
-		titles.WriteString(normQuote(ix.docs[p.Doc].title))
+		titles.WriteString(" | ")
+		titles.WriteString(ix.docs[p.Doc].title)
 	}
-	h := hay.String() + titles.String()
-	for _, m := range quoteRe.FindAllStringSubmatch(text, -1) {
-		q := StripMarkers(m[1] + m[2])
+	// The titles apart from the passages and one another, so that no
+	// quotation is found across two of them.
+	h := quoteWords(hay.String())
+	for _, t := range strings.Split(titles.String(), " | ") {
+		h += "|" + quoteWords(t)
+	}
+	for _, q := range quotations(text) {
+		q = StripMarkers(q)
 		if len(strings.Fields(q)) < minQuoteWords {
 			continue
 		}
 		for _, part := range ellipsisRe.Split(q, -1) {
-			if part = normQuote(part); part != "" && !strings.Contains(h, part) {
+			if part = quoteWords(part); strings.TrimSpace(part) != "" && !strings.Contains(h, part) {
 				return false
 			}
 		}

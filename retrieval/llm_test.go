@@ -1135,6 +1135,10 @@ func TestCompleteSentences(t *testing.T) {
 		{"line break ends a list item", "- Rutte took over [1]\n- Stoltenberg left", "- Rutte took over [1]"},
 		{"nothing complete", "Rutte took over on", ""},
 		{"empty", "", ""},
+		{"an initialism ends no sentence", "Rutte met them. The U.S. government said it would", "Rutte met them."},
+		{"a title ends no sentence", "Mr. Rutte said that he", ""},
+		{"a month ends no sentence", "Rutte took office on Oct. 1 as the", ""},
+		{"never inside a quotation", "Rutte spoke [1]. He said: “We will act. We will then", "Rutte spoke [1]."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1163,6 +1167,10 @@ func TestLLMQuotations(t *testing.T) {
 		{name: "ellipsis", model: `Reuters wrote "Mark Rutte will officially take office ... replacing Jens Stoltenberg" [1].`, wantModel: true},
 		{name: "ellipsis joining a made-up part", model: `Reuters wrote "Mark Rutte will officially take office … to end the alliance" [1].`},
 		{name: "short scare quotes are not checked", model: `Rutte took over in a "smooth handover" [1].`, wantModel: true},
+		{name: "made up, left open", model: `Rutte took over [1]. He said: “I will pull the Netherlands out of NATO tomorrow [1].`},
+		{name: "made up, marks of two kinds", model: `Rutte said “I will pull the Netherlands out of NATO tomorrow" [1].`},
+		{name: "made up, guillemets", model: `Rutte said «I will pull the Netherlands out of NATO tomorrow» [1].`},
+		{name: "made up, low opening mark", model: `Rutte said „I will pull the Netherlands out of NATO tomorrow“ [1].`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1182,6 +1190,43 @@ func TestLLMQuotations(t *testing.T) {
 			}
 			if !strings.Contains(tl.logs.String(), "misquoted") {
 				t.Errorf("log lacks the outcome:\n%s", tl.logs)
+			}
+		})
+	}
+}
+
+// TestQuotesFound checks how a quotation is matched to the passages the
+// model was given: across two sentences, whatever the dashes, and an
+// ellipsis written spaced.
+func TestQuotesFound(t *testing.T) {
+	e := shippedEngine(t)
+	var sent []int
+	for pos, p := range e.index.passages {
+		if strings.Contains(p.Text, "maintaining US engagement in European security") ||
+			strings.HasPrefix(p.Text, "Among Rutte's significant challenges") ||
+			strings.Contains(p.Text, "will officially take office as NATO Secretary General") ||
+			strings.Contains(p.Text, "could go on all day") {
+			sent = append(sent, pos)
+		}
+	}
+	if len(sent) < 4 {
+		t.Fatalf("found %d of the passages", len(sent))
+	}
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"over two sentences", `They wrote of “maintaining US engagement in European security. Among Rutte's significant challenges”.`, true},
+		{"an en dash written as an em dash", `A reader wrote “could go on all day — just to try and break their will”.`, true},
+		{"the same with a hyphen", `A reader wrote "could go on all day - just to try and break their will".`, true},
+		{"a spaced ellipsis", `“Mark Rutte will officially take office . . . replacing Jens Stoltenberg”`, true},
+		{"words of two passages that do not follow one another", `“European security. On Tuesday, October 1”`, false},
+		{"made up", `“Rutte will withdraw from the alliance”`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := e.index.quotesFound(tt.text, sent); got != tt.want {
+				t.Errorf("quotesFound(%q) = %v, want %v", tt.text, got, tt.want)
 			}
 		})
 	}
