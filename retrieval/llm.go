@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -820,19 +821,21 @@ func quoteWords(s string) string {
 // cites, which would miss one cited a sentence later. An ellipsis splits
 // a quotation into parts, each of which must be found.
 func (ix *Index) quotesFound(text string, passages []int) bool {
-	var hay, titles strings.Builder
+	var hay strings.Builder
+	var docs []string
 	for _, pos := range passages {
 		p := ix.passages[pos]
 		hay.WriteString(p.Text)
 		hay.WriteString(" ")
-		titles.WriteString(" | ")
-		titles.WriteString(ix.docs[p.Doc].title)
+		if !slices.Contains(docs, p.Doc) {
+			docs = append(docs, p.Doc)
+		}
 	}
 	// The titles apart from the passages and one another, so that no
 	// quotation is found across two of them.
 	h := quoteWords(hay.String())
-	for _, t := range strings.Split(titles.String(), " | ") {
-		h += "|" + quoteWords(t)
+	for _, doc := range docs {
+		h += "|" + quoteWords(ix.docs[doc].title)
 	}
 	for _, q := range quotations(text) {
 		q = StripMarkers(q)
